@@ -1,0 +1,44 @@
+import Fluent
+import Vapor
+
+/// `lms-server migrate [--revert] [--all] --yes`, in the manner of Sequelize CLI's db:migrate.
+/// Without `--yes` it only lists what it would do, so scripts never hang on a prompt.
+struct SchemaMigrateCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Flag(name: "revert", help: "Roll back the last batch (with --all: every migration).")
+        var revert: Bool
+        @Flag(name: "all", help: "With --revert: roll back every migration.")
+        var all: Bool
+        @Flag(name: "yes", short: "y", help: "Apply without asking.")
+        var yes: Bool
+        init() {}
+    }
+
+    let help = "Apply pending migrations, or roll them back with --revert."
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let migrator = context.application.migrator
+        try await migrator.setupIfNeeded().get()
+        if signature.revert {
+            let pending = signature.all
+                ? try await migrator.previewRevertAllBatches().get()
+                : try await migrator.previewRevertLastBatch().get()
+            guard !pending.isEmpty else { return context.console.print("No migrations to revert.") }
+            for (migration, _) in pending { context.console.print("- \(migration.name)") }
+            guard signature.yes else { return context.console.print("Dry run: pass --yes to revert these.") }
+            if signature.all {
+                try await migrator.revertAllBatches().get()
+            } else {
+                try await migrator.revertLastBatch().get()
+            }
+            context.console.print("Reverted \(pending.count) migration(s).")
+        } else {
+            let pending = try await migrator.previewPrepareBatch().get()
+            guard !pending.isEmpty else { return context.console.print("No pending migrations.") }
+            for (migration, _) in pending { context.console.print("+ \(migration.name)") }
+            guard signature.yes else { return context.console.print("Dry run: pass --yes to apply these.") }
+            try await migrator.prepareBatch().get()
+            context.console.print("Applied \(pending.count) migration(s).")
+        }
+    }
+}
