@@ -12,7 +12,9 @@ public func configure(_ app: Application, settings: ServerSettings) async throws
 
     switch settings.database {
     case .postgres(let url):
-        app.databases.use(try .postgres(url: url, maxConnectionsPerEventLoop: 8), as: .psql)
+        var configuration = try SQLPostgresConfiguration(url: url)
+        if let schema = settings.postgresSchema { configuration.searchPath = [schema, "public"] }
+        app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: 8), as: .psql)
     case .sqlite(let path):
         try FileManager.default.createDirectory(
             at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -33,7 +35,14 @@ public func configure(_ app: Application, settings: ServerSettings) async throws
     app.middleware = .init()
     app.middleware.use(RequestLogMiddleware())
     app.middleware.use(APIErrorMiddleware())
-    app.routes.defaultMaxBodySize = "1mb"
+    app.routes.defaultMaxBodySize = ByteCount(value: settings.maxBodyBytes)
+
+    app.passwords.use(.bcrypt(cost: settings.bcryptCost))
+    app.tokens = TokenService()
+    await app.tokens.configure(secret: settings.jwtSecret)
+    app.loginThrottle = LoginThrottle(limit: settings.loginAttempts, window: settings.loginWindow)
+    app.payments = settings.stripeSecretKey.map { StripeCheckoutProvider(secretKey: $0, client: app.client) as any PaymentProvider }
+        ?? LocalTestPaymentProvider(baseURL: settings.publicBaseURL)
 
     app.asyncCommands.use(SchemaMigrateCommand(), as: "migrate")
 
@@ -52,13 +61,42 @@ public struct ServerSettings: Sendable {
     }
 
     public var database: Database
+    /// PostgreSQL schema to use instead of `public` (tests give each run its own).
+    public var postgresSchema: String?
     public var autoMigrate: Bool
     public var logLevel: Logger.Level
+    /// HMAC key for access tokens. Random per process when not configured: tokens then die with
+    /// the process, which clients survive through their refresh token.
+    public var jwtSecret: String
+    public var accessTokenLifetime: TimeInterval = 15 * 60
+    public var refreshTokenLifetime: TimeInterval = 30 * 24 * 3600
+    public var bcryptCost = 10
+    /// Failed logins allowed from one client within `loginWindow` before 429.
+    public var loginAttempts = 5
+    public var loginWindow: TimeInterval = 300
+    public var stripeWebhookSecret: String
+    public var stripeSecretKey: String?
+    /// Where this server is reachable, for links it hands out (test checkout pages).
+    public var publicBaseURL: String
+    public var maxBodyBytes = 1 << 20
 
-    public init(database: Database, autoMigrate: Bool, logLevel: Logger.Level = .info) {
+    public init(
+        database: Database, postgresSchema: String? = nil, autoMigrate: Bool, logLevel: Logger.Level = .info,
+        jwtSecret: String = ServerSettings.randomSecret(), stripeWebhookSecret: String = "whsec_lms_local_development",
+        stripeSecretKey: String? = nil, publicBaseURL: String = "http://127.0.0.1:8080"
+    ) {
         self.database = database
+        self.postgresSchema = postgresSchema
         self.autoMigrate = autoMigrate
         self.logLevel = logLevel
+        self.jwtSecret = jwtSecret
+        self.stripeWebhookSecret = stripeWebhookSecret
+        self.stripeSecretKey = stripeSecretKey
+        self.publicBaseURL = publicBaseURL
+    }
+
+    public static func randomSecret() -> String {
+        (0..<4).map { _ in String(UInt64.random(in: .min ... .max), radix: 16) }.joined()
     }
 
     /// `DATABASE_URL` selects PostgreSQL (e.g. `postgres://lms:lms@localhost:5432/lms`); without it
@@ -74,11 +112,21 @@ public struct ServerSettings: Sendable {
             arguments.removeSubrange(index...(index + 1))
         }
         let level = environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        var settings: ServerSettings
         if sqlitePath == nil, let url = environment["DATABASE_URL"], !url.isEmpty {
-            return ServerSettings(database: .postgres(url: url), autoMigrate: environment["LMS_AUTO_MIGRATE"] == "1", logLevel: level)
+            settings = ServerSettings(
+                database: .postgres(url: url), postgresSchema: environment["LMS_PG_SCHEMA"],
+                autoMigrate: environment["LMS_AUTO_MIGRATE"] == "1", logLevel: level)
+        } else {
+            let path = sqlitePath ?? environment["LMS_SQLITE_PATH"] ?? defaultSQLitePath(environment)
+            settings = ServerSettings(database: path == ":memory:" ? .sqliteInMemory : .sqlite(path: path), autoMigrate: true, logLevel: level)
         }
-        let path = sqlitePath ?? environment["LMS_SQLITE_PATH"] ?? defaultSQLitePath(environment)
-        return ServerSettings(database: path == ":memory:" ? .sqliteInMemory : .sqlite(path: path), autoMigrate: true, logLevel: level)
+        if let secret = environment["LMS_JWT_SECRET"], !secret.isEmpty { settings.jwtSecret = secret }
+        if let secret = environment["STRIPE_WEBHOOK_SECRET"], !secret.isEmpty { settings.stripeWebhookSecret = secret }
+        if let key = environment["STRIPE_SECRET_KEY"], !key.isEmpty { settings.stripeSecretKey = key }
+        if let base = environment["LMS_PUBLIC_URL"], !base.isEmpty { settings.publicBaseURL = base }
+        if let ttl = environment["LMS_ACCESS_TOKEN_TTL"].flatMap(TimeInterval.init) { settings.accessTokenLifetime = ttl }
+        return settings
     }
 
     static func defaultSQLitePath(_ environment: [String: String]) -> String {

@@ -61,10 +61,7 @@ public struct QuizQuestion: Codable, Hashable, Sendable, Identifiable {
         lessonID = try c.decode(UUID.self, forKey: .lessonID)
         question = try c.decode(String.self, forKey: .question)
         type = try c.decode(QuestionType.self, forKey: .type)
-        options = try c.decodeIfPresent([LooseOption].self, forKey: .options)?.enumerated().map { index, option in
-            // Hand-entered JSONB often omits ids; the position is a stable stand-in.
-            QuizOption(id: option.id ?? String(index), text: option.text, isCorrect: option.correct ?? false)
-        } ?? []
+        options = Self.tolerantOptions(try c.decodeIfPresent([LooseOption].self, forKey: .options) ?? [])
         points = try c.decode(Int.self, forKey: .points)
         position = try c.decode(Int.self, forKey: .position)
         createdAt = try c.decode(Date.self, forKey: .createdAt)
@@ -75,6 +72,18 @@ public struct QuizQuestion: Codable, Hashable, Sendable, Identifiable {
         var id: String?
         var text: String
         var correct: Bool?
+    }
+
+    private static func tolerantOptions(_ loose: [LooseOption]) -> [QuizOption] {
+        // Hand-entered JSONB often omits ids; the position is a stable stand-in.
+        loose.enumerated().map { index, option in
+            QuizOption(id: option.id ?? String(index), text: option.text, isCorrect: option.correct ?? false)
+        }
+    }
+
+    /// Reads the `options` JSONB column on its own, with the same tolerance as a whole question.
+    public static func decodeOptions(from json: Data) throws -> [QuizOption] {
+        tolerantOptions(try JSONDecoder().decode([LooseOption].self, from: json))
     }
 
     /// What a learner may see: the same question without any answer key.

@@ -1,3 +1,7 @@
+import FluentKit
+import Foundation
+import SQLKit
+
 /// Refresh tokens, stored as SHA-256 hashes. Each refresh replaces the token with a new one of
 /// the same family; presenting a replaced token again revokes the whole family (reuse detection).
 struct CreateRefreshTokens: SQLMigration {
@@ -57,6 +61,18 @@ struct CreateSyncChanges: SQLMigration {
         )
         """,
         "CREATE INDEX idx_sync_changes_user_seq ON sync_changes(user_id, seq)",
+        "CREATE INDEX idx_sync_changes_entity ON sync_changes(entity, entity_id)",
+        // One row: the identity of this database's change sequence. Cursors carry it, so a
+        // cursor from a wiped or different database is recognised (410) instead of misread.
+        "CREATE TABLE sync_state (id INTEGER PRIMARY KEY, epoch UUID NOT NULL)",
     ]
-    let postgresDown = ["DROP TABLE sync_changes"]
+    let postgresDown = ["DROP TABLE sync_state", "DROP TABLE sync_changes"]
+
+    func prepare(on database: any Database) async throws {
+        let sql = database as! any SQLDatabase
+        for statement in SQLFlavor(sql) == .postgres ? postgresUp : sqliteUp {
+            try await sql.raw(SQLQueryString(statement)).run()
+        }
+        try await sql.raw("INSERT INTO sync_state (id, epoch) VALUES (1, \(bind: UUID()))").run()
+    }
 }

@@ -1,0 +1,50 @@
+import Foundation
+import LMSKit
+import SQLKit
+
+/// Loads what LMSKit's access rule needs and applies it, so every endpoint decides the same way.
+struct AccessService {
+    let db: any SQLDatabase
+
+    struct LessonAccessResult {
+        let course: Course
+        let outline: CourseOutline
+        let lesson: Lesson
+        let learner: LearnerContext
+        let decision: AccessDecision
+    }
+
+    /// The lesson, its course and the decision. A lesson in a course the viewer may not see at
+    /// all is "not found", exactly like a lesson that does not exist.
+    func lesson(_ lessonID: UUID, for viewer: Principal) async throws -> LessonAccessResult {
+        let courses = CourseStore(db: db)
+        guard let courseID = try await courses.courseID(ofLesson: lessonID),
+              let course = try await courses.course(id: courseID),
+              course.deletedAt == nil
+        else { throw APIFailure.notFound("Lesson") }
+        let learner = try await learnerContext(viewer, courseID: course.id)
+        let visible = course.status == .published || viewer.role == .admin || course.instructorID == viewer.userID
+            || (course.status == .archived && LessonAccess.ownershipGrant(course: course, learner: learner) != nil)
+        guard visible else { throw APIFailure.notFound("Lesson") }
+        let outline = try await courses.outline(of: course)
+        guard let lesson = outline.lesson(lessonID) else { throw APIFailure.notFound("Lesson") }
+        let decision = LessonAccess.decide(lesson: lesson, in: outline, for: learner)
+        return LessonAccessResult(course: course, outline: outline, lesson: lesson, learner: learner, decision: decision)
+    }
+
+    func learnerContext(_ viewer: Principal, courseID: UUID?) async throws -> LearnerContext {
+        let store = LearnerStore(db: db)
+        let purchases = try await store.purchases(userID: viewer.userID, tenantID: viewer.tenantID, courseID: courseID)
+        let progress = try await store.progress(userID: viewer.userID, courseID: courseID)
+        return LearnerContext(
+            userID: viewer.userID, role: viewer.role, status: .active, tenantID: viewer.tenantID, purchases: purchases,
+            completedLessonIDs: Set(progress.lazy.filter(\.completed).map(\.lessonID)))
+    }
+
+    /// Throws the 403 a locked lesson answers with, naming the reason.
+    static func requireGranted(_ decision: AccessDecision) throws {
+        guard let reason = decision.lockReason else { return }
+        let code: APIErrorCode = if case .purchaseRequired = reason { .purchaseRequired } else { .lessonLocked }
+        throw APIFailure(status: .forbidden, code: code, message: reason.description)
+    }
+}

@@ -1,0 +1,206 @@
+import Foundation
+import LMSKit
+import SQLKit
+
+/// Builds pages of the sync feed: the log rows after a cursor, each turned into the record's
+/// current state as this viewer may see it, or a tombstone where they may no longer see it.
+struct SyncFeed {
+    let db: any SQLDatabase
+    let viewer: Principal
+
+    func page(after cursorText: String?, limit: Int) async throws -> SyncChangesPage {
+        let log = ChangeLog(db: db)
+        let epoch = try await log.epoch()
+        var after: Int64 = 0
+        if let cursorText, !cursorText.isEmpty {
+            guard let cursor = SyncCursor(text: cursorText), cursor.epoch == epoch else { throw Self.expired }
+            let newest = try await db.raw("SELECT COALESCE(MAX(seq), 0) AS newest FROM sync_changes").first()
+                .map { try $0.value("newest", as: Int64.self) } ?? 0
+            guard cursor.seq <= newest else { throw Self.expired }
+            after = cursor.seq
+        }
+        let rows = try await db.raw("""
+            SELECT seq, entity, entity_id FROM sync_changes
+            WHERE seq > \(bind: after) AND (user_id IS NULL OR user_id = \(bind: viewer.userID))
+            ORDER BY seq LIMIT \(bind: limit + 1)
+            """).all()
+        var entries: [(seq: Int64, entity: SyncEntity, id: UUID)] = []
+        for row in rows.prefix(limit) {
+            entries.append((try row.value("seq"), SyncEntity(rawValue: try row.value("entity")), try row.value("entity_id")))
+        }
+        let states = try await currentStates(of: entries.map { ($0.entity, $0.id) })
+        let changes = entries.compactMap { entry -> SyncChange? in
+            guard entry.entity.isKnown else { return nil }
+            if let payload = states[Key(entity: entry.entity, id: entry.id)] { return .upsert(payload, id: entry.id) }
+            return .tombstone(entry.entity, id: entry.id)
+        }
+        let last = entries.last?.seq ?? after
+        return SyncChangesPage(changes: changes, cursor: SyncCursor(epoch: epoch, seq: last).text, hasMore: rows.count > limit)
+    }
+
+    static let expired = APIFailure(
+        status: .gone, code: .cursorExpired, message: "The sync cursor is no longer valid; pull everything again without a cursor")
+
+    private struct Key: Hashable {
+        let entity: SyncEntity
+        let id: UUID
+    }
+
+    /// Loads every record of the page, in one query per entity type.
+    private func currentStates(of items: [(SyncEntity, UUID)]) async throws -> [Key: SyncPayload] {
+        var ids: [SyncEntity: [UUID]] = [:]
+        for (entity, id) in items { ids[entity, default: []].append(id) }
+        var states: [Key: SyncPayload] = [:]
+        let context = try await VisibilityContext.load(db: db, viewer: viewer)
+
+        if let courseIDs = ids[.course] {
+            for course in try await select(Columns.course, from: "courses c", idColumn: "c.id", ids: courseIDs, Course.init(row:))
+            where context.canSee(course) {
+                states[Key(entity: .course, id: course.id)] = .course(course)
+            }
+        }
+        if let chapterIDs = ids[.chapter] {
+            let chapters = try await select(Columns.chapter, from: "chapters ch", idColumn: "ch.id", ids: chapterIDs, Chapter.init(row:))
+            let courses = try await context.courses(Set(chapters.map(\.courseID)), db: db)
+            for chapter in chapters where courses[chapter.courseID].map(context.canSee) == true {
+                states[Key(entity: .chapter, id: chapter.id)] = .chapter(chapter)
+            }
+        }
+        let lessonIDs = (ids[.lesson] ?? []) + (ids[.lessonContent] ?? [])
+        if !lessonIDs.isEmpty {
+            let rows = try await selectRows(
+                "\(Columns.lesson), ch.course_id AS lesson_course_id, l.body",
+                from: "lessons l JOIN chapters ch ON ch.id = l.chapter_id", idColumn: "l.id", ids: Array(Set(lessonIDs)))
+            var lessons: [UUID: (Lesson, UUID, String?)] = [:]
+            for row in rows {
+                let lesson = try Lesson(row: row)
+                lessons[lesson.id] = (lesson, try row.value("lesson_course_id"), try row.optional("body"))
+            }
+            let courses = try await context.courses(Set(lessons.values.map(\.1)), db: db)
+            for id in ids[.lesson] ?? [] {
+                guard let (lesson, courseID, _) = lessons[id], let course = courses[courseID], context.canSee(course) else { continue }
+                states[Key(entity: .lesson, id: id)] = .lesson(lesson)
+            }
+            let entitled = (ids[.lessonContent] ?? []).filter { id in
+                guard let (lesson, courseID, _) = lessons[id], let course = courses[courseID] else { return false }
+                return context.canSee(course) && context.isEntitled(to: lesson, in: course)
+            }
+            let questions = try await selectRows(Columns.question, from: "quiz_questions q", idColumn: "q.lesson_id", ids: entitled)
+                .map(QuizQuestion.init(row:))
+            let questionsByLesson = Dictionary(grouping: questions, by: \.lessonID)
+            for id in entitled {
+                guard let (lesson, courseID, body) = lessons[id] else { continue }
+                let learnerQuestions = lesson.type == .quiz
+                    ? (questionsByLesson[id] ?? []).sorted { ($0.position, $0.id.uuidString) < ($1.position, $1.id.uuidString) }.map(\.learnerView)
+                    : nil
+                states[Key(entity: .lessonContent, id: id)] = .lessonContent(
+                    LessonContent(lesson: lesson, courseID: courseID, body: body, questions: learnerQuestions))
+            }
+        }
+        if let progressIDs = ids[.progress] {
+            for row in try await select(Columns.progress, from: "user_progress up", idColumn: "up.id", ids: progressIDs, UserProgress.init(row:))
+            where row.userID == viewer.userID {
+                states[Key(entity: .progress, id: row.id)] = .progress(row)
+            }
+        }
+        if let resultIDs = ids[.quizResult] {
+            for row in try await select(Columns.quizResult, from: "quiz_results qr", idColumn: "qr.id", ids: resultIDs, QuizResult.init(row:))
+            where row.userID == viewer.userID {
+                states[Key(entity: .quizResult, id: row.id)] = .quizResult(row)
+            }
+        }
+        if let awardIDs = ids[.userBadge] {
+            for row in try await select(Columns.userBadge, from: "user_badges ub", idColumn: "ub.id", ids: awardIDs, UserBadge.init(row:))
+            where row.userID == viewer.userID {
+                states[Key(entity: .userBadge, id: row.id)] = .userBadge(row)
+            }
+        }
+        if let purchaseIDs = ids[.purchase] {
+            for row in try await select(Columns.purchase, from: "purchases p", idColumn: "p.id", ids: purchaseIDs, Purchase.init(row:))
+            where row.userID == viewer.userID {
+                states[Key(entity: .purchase, id: row.id)] = .purchase(row)
+            }
+        }
+        if let badgeIDs = ids[.badge] {
+            for badge in try await select(Columns.badge, from: "badges b", idColumn: "b.id", ids: badgeIDs, Badge.init(row:)) {
+                states[Key(entity: .badge, id: badge.id)] = .badge(badge)
+            }
+        }
+        return states
+    }
+
+    private func selectRows(_ columns: String, from table: String, idColumn: String, ids: [UUID]) async throws -> [any SQLRow] {
+        var rows: [any SQLRow] = []
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let chunk = Array(ids[start..<min(start + 500, ids.count)])
+            rows += try await db.raw("SELECT \(unsafeRaw: columns) FROM \(unsafeRaw: table) WHERE \(unsafeRaw: idColumn) IN (\(binds: chunk))").all()
+        }
+        return rows
+    }
+
+    private func select<T>(_ columns: String, from table: String, idColumn: String, ids: [UUID], _ make: (any SQLRow) throws -> T) async throws -> [T] {
+        try await selectRows(columns, from: table, idColumn: idColumn, ids: ids).map(make)
+    }
+}
+
+/// What the viewer owns, loaded once per page.
+struct VisibilityContext {
+    let viewer: Principal
+    let learner: LearnerContext
+
+    static func load(db: any SQLDatabase, viewer: Principal) async throws -> VisibilityContext {
+        let purchases = try await LearnerStore(db: db).purchases(userID: viewer.userID, tenantID: viewer.tenantID)
+        return VisibilityContext(
+            viewer: viewer,
+            learner: LearnerContext(
+                userID: viewer.userID, role: viewer.role, tenantID: viewer.tenantID, purchases: purchases, completedLessonIDs: []))
+    }
+
+    func canSee(_ course: Course) -> Bool {
+        guard course.deletedAt == nil else { return false }
+        if viewer.role == .admin || course.instructorID == viewer.userID { return true }
+        switch course.status {
+        case .published: return true
+        case .archived: return LessonAccess.ownershipGrant(course: course, learner: learner) != nil
+        default: return false
+        }
+    }
+
+    /// May the viewer keep this lesson's content (body, questions) for offline study? Sequencing
+    /// is not applied here: it changes with progress and is enforced when the lesson is opened.
+    func isEntitled(to lesson: Lesson, in course: Course) -> Bool {
+        if viewer.role == .admin || course.instructorID == viewer.userID { return true }
+        return lesson.isFree || LessonAccess.ownershipGrant(course: course, learner: learner) != nil
+    }
+
+    func courses(_ ids: Set<UUID>, db: any SQLDatabase) async throws -> [UUID: Course] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await db.raw("SELECT \(unsafeRaw: Columns.course) FROM courses c WHERE c.id IN (\(binds: Array(ids)))").all()
+        return Dictionary(uniqueKeysWithValues: try rows.map { let c = try Course(row: $0); return (c.id, c) })
+    }
+}
+
+/// `<epoch>.<seq>`, base64url: opaque to clients.
+struct SyncCursor {
+    let epoch: UUID
+    let seq: Int64
+
+    init(epoch: UUID, seq: Int64) {
+        self.epoch = epoch
+        self.seq = seq
+    }
+
+    init?(text: String) {
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.count % 4 != 0 { base64 += "=" }
+        guard let data = Data(base64Encoded: base64), let plain = String(data: data, encoding: .utf8) else { return nil }
+        let parts = plain.split(separator: ".")
+        guard parts.count == 2, let epoch = UUID(uuidString: String(parts[0])), let seq = Int64(parts[1]), seq >= 0 else { return nil }
+        self.init(epoch: epoch, seq: seq)
+    }
+
+    var text: String {
+        Data("\(epoch.uuidString).\(seq)".utf8).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import LMSKit
+import SQLKit
+
+/// Courses, chapters, lessons and quiz questions, always filtered by what the viewer may see.
+struct CourseStore {
+    let db: any SQLDatabase
+
+    enum CatalogSort: String {
+        case title, newest, price
+    }
+
+    /// The SQL condition for "this viewer may see course `c`": learners see published courses,
+    /// instructors also their own in any state, admins everything not deleted.
+    static func visibility(_ viewer: Principal) -> SQLQueryString {
+        switch viewer.role {
+        case .admin: "c.deleted_at IS NULL"
+        case .instructor: "c.deleted_at IS NULL AND (c.status = 'published' OR c.instructor_id = \(bind: viewer.userID))"
+        default: "c.deleted_at IS NULL AND c.status = 'published'"
+        }
+    }
+
+    /// Completed purchases that give this viewer the course: their own or their tenant's.
+    static func ownership(_ viewer: Principal) -> SQLQueryString {
+        if let tenant = viewer.tenantID {
+            return "EXISTS (SELECT 1 FROM purchases p WHERE p.course_id = c.id AND p.status = 'completed' AND (p.user_id = \(bind: viewer.userID) OR p.tenant_id = \(bind: tenant)))"
+        }
+        return "EXISTS (SELECT 1 FROM purchases p WHERE p.course_id = c.id AND p.status = 'completed' AND p.user_id = \(bind: viewer.userID))"
+    }
+
+    /// One page of the catalog, keyset-paginated on (sort key, id) so pages stay correct while
+    /// courses are added and cost the same at any depth.
+    func catalogPage(
+        viewer: Principal, search: String?, sort: CatalogSort, after cursorID: UUID?, limit: Int
+    ) async throws -> (entries: [CatalogEntry], hasMore: Bool) {
+        let dialect = Dialect(db)
+        let priceKey = dialect.flavor == .postgres ? "c.price" : "CAST(c.price AS REAL)"
+        let (key, direction, comparison): (String, String, String) = switch sort {
+        case .title: ("c.title", "ASC", ">")
+        case .newest: ("c.created_at", "DESC", "<")
+        case .price: (priceKey, "ASC", ">")
+        }
+        var query: SQLQueryString = """
+            SELECT \(unsafeRaw: Columns.course), u.first_name AS instructor_first, u.last_name AS instructor_last,
+                   CASE WHEN \(Self.ownership(viewer)) THEN 1 ELSE 0 END AS owned
+            FROM courses c JOIN users u ON u.id = c.instructor_id
+            WHERE \(Self.visibility(viewer))
+            """
+        if let search, !search.isEmpty {
+            query += " AND c.title \(unsafeRaw: dialect.ilike) \(bind: likePattern(containing: search)) ESCAPE '\\'"
+        }
+        if let cursorID {
+            let innerKey = key.replacingOccurrences(of: "c.", with: "k.")
+            query += " AND (\(unsafeRaw: key), c.id) \(unsafeRaw: comparison) (SELECT \(unsafeRaw: innerKey), k.id FROM courses k WHERE k.id = \(bind: cursorID))"
+        }
+        query += " ORDER BY \(unsafeRaw: key) \(unsafeRaw: direction), c.id \(unsafeRaw: direction) LIMIT \(bind: limit + 1)"
+        let rows = try await db.raw(query).all()
+        let entries = try rows.prefix(limit).map { row in
+            CatalogEntry(
+                course: try Course(row: row), owned: try row.value("owned", as: Int.self) == 1,
+                instructorName: "\(try row.value("instructor_first", as: String.self)) \(try row.value("instructor_last", as: String.self))")
+        }
+        return (entries, rows.count > limit)
+    }
+
+    func course(slug: String, viewer: Principal) async throws -> Course? {
+        try await db.raw("SELECT \(unsafeRaw: Columns.course) FROM courses c WHERE c.slug = \(bind: slug) AND \(Self.visibility(viewer))")
+            .first().map(Course.init(row:))
+    }
+
+    func course(id: UUID, viewer: Principal) async throws -> Course? {
+        try await db.raw("SELECT \(unsafeRaw: Columns.course) FROM courses c WHERE c.id = \(bind: id) AND \(Self.visibility(viewer))")
+            .first().map(Course.init(row:))
+    }
+
+    /// Also finds archived courses the viewer owns, which the catalog no longer lists.
+    func courseIncludingOwned(slug: String, viewer: Principal) async throws -> Course? {
+        if let course = try await course(slug: slug, viewer: viewer) { return course }
+        return try await db.raw("""
+            SELECT \(unsafeRaw: Columns.course) FROM courses c
+            WHERE c.slug = \(bind: slug) AND c.deleted_at IS NULL AND c.status = 'archived' AND \(Self.ownership(viewer))
+            """).first().map(Course.init(row:))
+    }
+
+    func isOwned(courseID: UUID, viewer: Principal) async throws -> Bool {
+        try await db.raw("SELECT 1 AS owned FROM courses c WHERE c.id = \(bind: courseID) AND \(Self.ownership(viewer))").first() != nil
+    }
+
+    /// Chapters and lessons of a course in study order.
+    func outline(of course: Course) async throws -> CourseOutline {
+        let chapters = try await db.raw("""
+            SELECT \(unsafeRaw: Columns.chapter) FROM chapters ch WHERE ch.course_id = \(bind: course.id) ORDER BY ch.position, ch.id
+            """).all().map(Chapter.init(row:))
+        let lessons = try await db.raw("""
+            SELECT \(unsafeRaw: Columns.lesson) FROM lessons l JOIN chapters ch ON ch.id = l.chapter_id
+            WHERE ch.course_id = \(bind: course.id) ORDER BY l.position, l.id
+            """).all().map(Lesson.init(row:))
+        let byChapter = Dictionary(grouping: lessons, by: \.chapterID)
+        return CourseOutline(course: course, chapters: chapters.map { ChapterOutline(chapter: $0, lessons: byChapter[$0.id] ?? []) })
+    }
+
+    /// The course a lesson belongs to, ignoring visibility (callers check access next).
+    func courseID(ofLesson lessonID: UUID) async throws -> UUID? {
+        try await db.raw("""
+            SELECT ch.course_id FROM lessons l JOIN chapters ch ON ch.id = l.chapter_id WHERE l.id = \(bind: lessonID)
+            """).first().map { try $0.value("course_id", as: UUID.self) }
+    }
+
+    func course(id: UUID) async throws -> Course? {
+        try await db.raw("SELECT \(unsafeRaw: Columns.course) FROM courses c WHERE c.id = \(bind: id)").first().map(Course.init(row:))
+    }
+
+    func lessonBody(_ lessonID: UUID) async throws -> String? {
+        try await db.raw("SELECT body FROM lessons WHERE id = \(bind: lessonID)").first().flatMap { try $0.optional("body", as: String.self) }
+    }
+
+    func questions(lessonID: UUID) async throws -> [QuizQuestion] {
+        try await db.raw("""
+            SELECT \(unsafeRaw: Columns.question) FROM quiz_questions q WHERE q.lesson_id = \(bind: lessonID) ORDER BY q.position, q.id
+            """).all().map(QuizQuestion.init(row:))
+    }
+
+    func questions(courseID: UUID) async throws -> [UUID: [QuizQuestion]] {
+        let rows = try await db.raw("""
+            SELECT \(unsafeRaw: Columns.question) FROM quiz_questions q
+            JOIN lessons l ON l.id = q.lesson_id JOIN chapters ch ON ch.id = l.chapter_id
+            WHERE ch.course_id = \(bind: courseID) ORDER BY q.position, q.id
+            """).all().map(QuizQuestion.init(row:))
+        return Dictionary(grouping: rows, by: \.lessonID)
+    }
+
+    func bodies(courseID: UUID) async throws -> [UUID: String] {
+        let rows = try await db.raw("""
+            SELECT l.id, l.body FROM lessons l JOIN chapters ch ON ch.id = l.chapter_id
+            WHERE ch.course_id = \(bind: courseID) AND l.body IS NOT NULL
+            """).all()
+        var bodies: [UUID: String] = [:]
+        for row in rows { bodies[try row.value("id")] = try row.value("body", as: String.self) }
+        return bodies
+    }
+
+    /// Lessons per course, counted from the lessons themselves (not the denormalised counters).
+    func lessonCounts(courseIDs: Set<UUID>) async throws -> [UUID: Int] {
+        guard !courseIDs.isEmpty else { return [:] }
+        let rows = try await db.raw("""
+            SELECT ch.course_id, COUNT(l.id) AS lessons FROM chapters ch JOIN lessons l ON l.chapter_id = ch.id
+            WHERE ch.course_id IN (\(binds: Array(courseIDs))) GROUP BY ch.course_id
+            """).all()
+        var counts: [UUID: Int] = [:]
+        for row in rows { counts[try row.value("course_id")] = try row.value("lessons", as: Int.self) }
+        return counts
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import LMSKit
+import SQLKit
+
+/// One learner's own records: purchases, progress, quiz results and badges.
+struct LearnerStore {
+    let db: any SQLDatabase
+
+    /// Purchases that can give this learner a course: their own and their tenant's.
+    func purchases(userID: UUID, tenantID: UUID?, courseID: UUID? = nil) async throws -> [Purchase] {
+        var query: SQLQueryString = "SELECT \(unsafeRaw: Columns.purchase) FROM purchases p WHERE "
+        if let tenantID {
+            query += "(p.user_id = \(bind: userID) OR p.tenant_id = \(bind: tenantID))"
+        } else {
+            query += "p.user_id = \(bind: userID)"
+        }
+        if let courseID { query += " AND p.course_id = \(bind: courseID)" }
+        query += " ORDER BY p.created_at, p.id"
+        return try await db.raw(query).all().map(Purchase.init(row:))
+    }
+
+    /// The learner's own purchases only, as listed to them.
+    func ownPurchases(userID: UUID) async throws -> [Purchase] {
+        try await db.raw("SELECT \(unsafeRaw: Columns.purchase) FROM purchases p WHERE p.user_id = \(bind: userID) ORDER BY p.created_at, p.id")
+            .all().map(Purchase.init(row:))
+    }
+
+    func progress(userID: UUID, courseID: UUID? = nil) async throws -> [UserProgress] {
+        var query: SQLQueryString = "SELECT \(unsafeRaw: Columns.progress) FROM user_progress up WHERE up.user_id = \(bind: userID)"
+        if let courseID { query += " AND up.course_id = \(bind: courseID)" }
+        query += " ORDER BY up.updated_at, up.id"
+        return try await db.raw(query).all().map(UserProgress.init(row:))
+    }
+
+    func progress(userID: UUID, lessonID: UUID) async throws -> UserProgress? {
+        try await db.raw("SELECT \(unsafeRaw: Columns.progress) FROM user_progress up WHERE up.user_id = \(bind: userID) AND up.lesson_id = \(bind: lessonID)")
+            .first().map(UserProgress.init(row:))
+    }
+
+    /// Writes the merged row (insert or update on the (user_id, lesson_id) key).
+    func save(_ row: UserProgress, isNew: Bool) async throws {
+        if isNew {
+            try await db.raw("""
+                INSERT INTO user_progress (id, user_id, course_id, lesson_id, completed, progress_seconds, completed_at, created_at, updated_at)
+                VALUES (\(bind: row.id), \(bind: row.userID), \(bind: row.courseID), \(bind: row.lessonID), \(bind: row.completed),
+                        \(bind: row.progressSeconds), \(bind: row.completedAt), \(bind: row.createdAt), \(bind: row.updatedAt))
+                """).run()
+        } else {
+            try await db.raw("""
+                UPDATE user_progress SET completed = \(bind: row.completed), progress_seconds = \(bind: row.progressSeconds),
+                       completed_at = \(bind: row.completedAt), updated_at = \(bind: row.updatedAt)
+                WHERE user_id = \(bind: row.userID) AND lesson_id = \(bind: row.lessonID)
+                """).run()
+        }
+    }
+
+    func quizResults(userID: UUID, lessonID: UUID? = nil) async throws -> [QuizResult] {
+        var query: SQLQueryString = "SELECT \(unsafeRaw: Columns.quizResult) FROM quiz_results qr WHERE qr.user_id = \(bind: userID)"
+        if let lessonID { query += " AND qr.lesson_id = \(bind: lessonID)" }
+        query += " ORDER BY qr.completed_at, qr.attempt_number"
+        return try await db.raw(query).all().map(QuizResult.init(row:))
+    }
+
+    func quizResult(userID: UUID, clientAttemptID: UUID) async throws -> QuizResult? {
+        try await db.raw("""
+            SELECT \(unsafeRaw: Columns.quizResult) FROM quiz_results qr
+            WHERE qr.user_id = \(bind: userID) AND qr.client_attempt_id = \(bind: clientAttemptID)
+            """).first().map(QuizResult.init(row:))
+    }
+
+    func attemptCount(userID: UUID, lessonID: UUID) async throws -> Int {
+        try await db.raw("SELECT COUNT(*) AS n FROM quiz_results WHERE user_id = \(bind: userID) AND lesson_id = \(bind: lessonID)")
+            .first().map { try $0.value("n", as: Int.self) } ?? 0
+    }
+
+    func insert(_ result: QuizResult) async throws {
+        let dialect = Dialect(db)
+        try await db.raw("""
+            INSERT INTO quiz_results (id, user_id, lesson_id, score, max_score, passed, answers, attempt_number, client_attempt_id, completed_at, created_at)
+            VALUES (\(bind: result.id), \(bind: result.userID), \(bind: result.lessonID), \(bind: result.score), \(bind: result.maxScore),
+                    \(bind: result.passed), \(dialect.json(try result.answers.jsonText())), \(bind: result.attemptNumber),
+                    \(bind: result.clientAttemptID), \(bind: result.completedAt), \(bind: result.createdAt))
+            """).run()
+    }
+
+    func badges() async throws -> [Badge] {
+        try await db.raw("SELECT \(unsafeRaw: Columns.badge) FROM badges b ORDER BY b.name, b.id").all().map(Badge.init(row:))
+    }
+
+    func userBadges(userID: UUID) async throws -> [UserBadge] {
+        try await db.raw("SELECT \(unsafeRaw: Columns.userBadge) FROM user_badges ub WHERE ub.user_id = \(bind: userID) ORDER BY ub.earned_at, ub.id")
+            .all().map(UserBadge.init(row:))
+    }
+
+    func insert(_ award: UserBadge) async throws {
+        try await db.raw("""
+            INSERT INTO user_badges (id, user_id, badge_id, course_id, earned_at)
+            VALUES (\(bind: award.id), \(bind: award.userID), \(bind: award.badgeID), \(bind: award.courseID), \(bind: award.earnedAt))
+            """).run()
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import LMSKit
+import SQLKit
+
+/// SQL fragments that differ between PostgreSQL and SQLite, so queries stay one string each.
+struct Dialect: Sendable {
+    let flavor: SQLFlavor
+
+    init(_ database: any SQLDatabase) { flavor = SQLFlavor(database) }
+
+    /// A bound JSON document for a JSONB column (PostgreSQL wants a cast; SQLite stores text).
+    func json(_ text: String) -> SQLQueryString {
+        flavor == .postgres ? "CAST(\(bind: text) AS JSONB)" : "\(bind: text)"
+    }
+
+    /// A bound amount for a DECIMAL(10, 2) column, given as exact text.
+    func money(_ amount: Decimal) -> SQLQueryString {
+        let text = MoneyText.format(amount)
+        return flavor == .postgres ? "CAST(\(bind: text) AS DECIMAL(10, 2))" : "\(bind: text)"
+    }
+
+    /// Case-insensitive LIKE.
+    var ilike: String { flavor == .postgres ? "ILIKE" : "LIKE" }
+}
+
+extension SQLRow {
+    func value<T: Decodable>(_ column: String, as type: T.Type = T.self) throws -> T {
+        try decode(column: column, as: T.self)
+    }
+
+    func optional<T: Decodable>(_ column: String, as type: T.Type = T.self) throws -> T? {
+        try decodeNil(column: column) ? nil : decode(column: column, as: T.self)
+    }
+
+    func money(_ column: String) throws -> Decimal {
+        let text = try decode(column: column, as: String.self)
+        guard let amount = MoneyText.parse(text) ?? Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "Bad amount '\(text)' in \(column)"))
+        }
+        return amount
+    }
+
+    /// A JSON column selected as text.
+    func json<T: Decodable>(_ column: String, as type: T.Type) throws -> T {
+        let text = try decode(column: column, as: String.self)
+        return try LMSJSON.makeDecoder().decode(T.self, from: Data(text.utf8))
+    }
+}
+
+/// Escapes `%`, `_` and `\` so a search term matches literally inside LIKE '%…%'.
+func likePattern(containing term: String) -> String {
+    var escaped = ""
+    for ch in term {
+        if ch == "%" || ch == "_" || ch == "\\" { escaped.append("\\") }
+        escaped.append(ch)
+    }
+    return "%" + escaped + "%"
+}
+
+extension Encodable {
+    func jsonText() throws -> String {
+        String(decoding: try LMSJSON.encode(self), as: UTF8.self)
+    }
+}
