@@ -45,6 +45,8 @@ public func configure(_ app: Application, settings: ServerSettings) async throws
         ?? LocalTestPaymentProvider(baseURL: settings.publicBaseURL)
 
     app.asyncCommands.use(SchemaMigrateCommand(), as: "migrate")
+    app.asyncCommands.use(SeedCommand(), as: "seed")
+    app.asyncCommands.use(RestoreCommand(), as: "restore")
 
     if settings.autoMigrate {
         try await app.autoMigrate()

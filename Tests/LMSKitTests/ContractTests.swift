@@ -138,6 +138,15 @@ struct ContractTests {
         ],
         createdAt: at(hours: -5000), updatedAt: at(hours: -3))
 
+    /// Every optional field set: a cancelled, soft-deleted tenant.
+    static let cancelledTenant: Tenant = {
+        var cancelled = ContractTests.tenant
+        cancelled.status = .cancelled
+        cancelled.subscriptionStatus = .canceled
+        cancelled.deletedAt = at(hours: -1)
+        return cancelled
+    }()
+
     static let group = Group(
         id: groupID, tenantID: tenantID, name: "Backend team", description: "Engineers onboarding in Q1",
         createdAt: at(hours: -300), updatedAt: at(hours: -2))
@@ -386,7 +395,7 @@ struct ContractTests {
                 accessToken: "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJDMEZGRUUwMCJ9.c2lnbmF0dXJl",
                 expiresIn: 900, refreshToken: "rt_9a8b7c6d5e4f3a2b1c0d", refreshExpiresIn: 2_592_000, user: learner)),
             ("MeResponse", MeResponse(user: learner, tenant: tenant, groups: [group])),
-            ("Tenant", tenant),
+            ("Tenant", cancelledTenant),
             ("User", formerInstructor),
             ("Group", archivedGroup),
             ("Course", retiredCourse),
