@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "LMSKit", targets: ["LMSKit"]),
+        .library(name: "LMSServer", targets: ["LMSServer"]),
         .executable(name: "lms-server", targets: ["lms-server"]),
     ],
     dependencies: [
@@ -45,6 +46,15 @@ let package = Package(
             dependencies: [
                 "LMSKit",
                 .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "LMSServerTests",
+            dependencies: [
+                "LMSServer",
+                "LMSKit",
+                .product(name: "VaporTesting", package: "vapor"),
             ],
             resources: [.copy("Fixtures")]
         ),

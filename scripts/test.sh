@@ -17,10 +17,20 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}"
 fi
 
-python3 -c "import openapi_spec_validator, jsonschema" 2>/dev/null || {
-    echo "==> installing openapi-spec-validator"
-    python3 -m pip install --quiet openapi-spec-validator jsonschema
+python3 -c "import openapi_spec_validator, jsonschema, pgserver" 2>/dev/null || {
+    echo "==> installing openapi-spec-validator, pgserver (PostgreSQL 16 + pgvector)"
+    python3 -m pip install --quiet openapi-spec-validator jsonschema pgserver
 }
+
+# The server's API suite runs against SQLite and against this real PostgreSQL 16 + pgvector.
+pg_dir="${TMPDIR:-/tmp}/lms-test-postgres"
+pg_port=${LMS_TEST_PG_PORT:-55433}
+bash scripts/postgres.sh stop "$pg_dir" >/dev/null 2>&1 || true
+rm -rf "$pg_dir"
+echo "==> starting PostgreSQL on 127.0.0.1:$pg_port"
+LMS_TEST_DATABASE_URL="$(bash scripts/postgres.sh start "$pg_port" "$pg_dir")"
+export LMS_TEST_DATABASE_URL
+trap 'bash scripts/postgres.sh stop "$pg_dir" >/dev/null 2>&1 || true' EXIT
 
 echo "==> swift test"
 set +e
