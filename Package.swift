@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .library(name: "LMSKit", targets: ["LMSKit"]),
         .library(name: "LMSServer", targets: ["LMSServer"]),
+        .library(name: "LMSClient", targets: ["LMSClient"]),
         .executable(name: "lms-server", targets: ["lms-server"]),
     ],
     dependencies: [
@@ -25,6 +26,15 @@ let package = Package(
     ],
     targets: [
         .target(name: "LMSKit"),
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .target(
+            name: "LMSClient",
+            dependencies: ["LMSKit", "CCurl", .product(name: "Logging", package: "swift-log")]
+        ),
         .target(
             name: "LMSServer",
             dependencies: [

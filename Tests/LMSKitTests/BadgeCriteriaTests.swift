@@ -102,9 +102,20 @@ struct BadgeCriteriaCodingTests {
         #expect(try T.jsonValue(of: decoded) == T.jsonValue(json))
     }
 
-    @Test func ruleWithoutTypeIsAnError() throws {
-        let error = try #require(throws: LMSDecodingError.self) { try self.criteria(#"{"count": 3}"#) }
-        #expect(error.description.contains(#"missing required field "type""#))
+    @Test func ruleWithoutTypeOrUnknownCombinatorIsKeptAsUnknown() throws {
+        let untyped = try self.criteria(#"{"count": 3}"#)
+        guard case .rule(.unknown(_, let raw)) = untyped else {
+            Issue.record("decoded as \(untyped)")
+            return
+        }
+        #expect(raw == .object(["count": .number(3)]))
+        let combinator = try self.criteria(#"{"none": [{"type": "perfect_score"}]}"#)
+        guard case .rule(.unknown(let type, _)) = combinator else {
+            Issue.record("decoded as \(combinator)")
+            return
+        }
+        #expect(type == "none")
+        #expect(throws: LMSDecodingError.self) { try self.criteria(#"[1, 2]"#) }
     }
 
     @Test func badgeListSurvivesOneOddBadge() throws {
@@ -283,19 +294,23 @@ struct BadgeEvaluationTests {
     // MARK: Streaks
 
     @Test func streakCountsConsecutiveUTCDays() {
-        // Active on days -6, -5, -4, then a gap on day -3, then -2, -1, 0.
-        var rows = [-6, -5, -4, -2].flatMap { Self.completed(1, on: T.at(days: $0)) }
-        rows.append(T.progress(T.intro, seconds: 30, updatedAt: T.at(days: -1)))  // watching counts as activity
-        let quiz = T.quizResult(score: 1, maxScore: 1, passed: true, completedAt: T.now)
+        // Days -7, -6, -5 completed lessons; a gap on day -4; then four days in a row, each
+        // known from a different kind of activity.
+        var rows = [-7, -6, -5].flatMap { Self.completed(1, on: T.at(days: $0)) }
+        let quiz = T.quizResult(score: 1, maxScore: 2, passed: false, completedAt: T.at(days: -3))  // a quiz attempt
+        rows.append(T.progress(T.intro, seconds: 30, updatedAt: T.at(days: -2)))  // watching
+        // Completed offline on day -1, synced on day 0: both days count.
+        rows.append(T.progress(T.variables, completed: true, completedAt: T.at(days: -1), updatedAt: T.now))
         let record = Self.record(progress: rows, quizzes: [quiz])
-        #expect(progress(.streakDays(3), record).isMet)
+        #expect(progress(.streakDays(4), record).isMet)
         let five = progress(.streakDays(5), record)
         #expect(!five.isMet)
-        #expect(five.current == 3)
-        #expect(five.description == "Learn 5 days in a row: best streak 3/5")
-        // Filling the gap joins the two runs into seven days.
-        let filled = Self.record(progress: rows + Self.completed(1, on: T.at(days: -3)), quizzes: [quiz])
-        #expect(progress(.streakDays(7), filled).isMet)
+        #expect(five.current == 4)
+        #expect(five.target == 5)
+        #expect(five.description == "Learn 5 days in a row: best streak 4/5")
+        // Filling the gap joins the two runs into eight days.
+        let filled = Self.record(progress: rows + Self.completed(1, on: T.at(days: -4)), quizzes: [quiz])
+        #expect(progress(.streakDays(8), filled).isMet)
     }
 
     @Test func streakDaysAreUTCDays() {

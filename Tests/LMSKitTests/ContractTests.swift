@@ -387,6 +387,14 @@ struct ContractTests {
             ]),
         ])
 
+        // Administration: a user added by an admin (role given explicitly; absent means learner).
+        let createUser = CreateUserRequest(
+            email: "linus@acme.example", password: "correct horse battery staple", firstName: "Linus",
+            lastName: "Torvalds", role: .instructor)
+        let addedUser = User(
+            id: id(0x18), email: createUser.email, firstName: createUser.firstName, lastName: createUser.lastName,
+            role: createUser.role, status: .active, tenantID: tenantID, createdAt: tMillis, updatedAt: tMillis)
+
         return [
             ("HealthResponse", HealthResponse(status: "ok", database: "ok", version: "1.0.0")),
             ("LoginRequest", LoginRequest(email: "ada@acme.example", password: "correct horse battery staple")),
@@ -398,6 +406,12 @@ struct ContractTests {
             ("Tenant", cancelledTenant),
             ("User", formerInstructor),
             ("Group", archivedGroup),
+            ("UserList", ItemList(items: [learner, addedUser])),
+            ("GroupList", ItemList(items: [group])),
+            ("CreateUserRequest", createUser),
+            ("UpdateUserRequest", UpdateUserRequest(role: .admin, status: .suspended)),
+            ("CreateGroupRequest", CreateGroupRequest(name: "Backend team", description: "Engineers onboarding in Q1")),
+            ("UpdateSeatsRequest", UpdateSeatsRequest(seatsPurchased: 60)),
             ("Course", retiredCourse),
             ("Chapter", chapters[0]),
             ("Lesson", videoLesson),

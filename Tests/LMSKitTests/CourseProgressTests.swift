@@ -106,6 +106,11 @@ struct CourseProgressTests {
         #expect(resume.touchedAt == T.at(hours: -1))
     }
 
+    @Test func resumeTieGoesToTheEarlierLessonInStudyOrder() throws {
+        let rows = [T.progress(T.summary, updatedAt: T.now), T.progress(T.variables, updatedAt: T.now)]
+        #expect(try #require(compute(rows).resume).lesson.id == T.variables.id)
+    }
+
     @Test func rowsFromAnotherCourseAreIgnored() throws {
         let elsewhere = T.lesson(T.id(0x99), "Elsewhere", chapter: T.id(0x98), position: 1, duration: 500)
         let rows = [

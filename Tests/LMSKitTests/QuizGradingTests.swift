@@ -70,6 +70,14 @@ struct QuizGradingTests {
         #expect(!correct(Self.short, text: text))
     }
 
+    @Test func blankAnswerNeverMatchesABlankAcceptedAnswer() {
+        // Hand-entered JSONB can hold an empty accepted answer; an empty reply must still be wrong.
+        let sloppy = T.question(T.id(0x97), .shortAnswer, options: [T.option("0", "closure"), T.option("1", " ")])
+        #expect(!correct(sloppy, text: ""))
+        #expect(!correct(sloppy, text: "  "))
+        #expect(correct(sloppy, text: "Closure"))
+    }
+
     @Test func shortAnswerNeedsText() {
         #expect(!correct(Self.short, selected: ["0"]))  // choosing the option id is not typing the answer
     }

@@ -43,8 +43,19 @@ public enum SyncPayload: Hashable, Sendable {
 /// One change in the feed: an upsert with the record's state, or a tombstone (`op: "delete"`),
 /// e.g. for a soft-deleted course or a lesson that was removed.
 public struct SyncChange: Codable, Hashable, Sendable {
-    public enum Operation: String, Codable, Hashable, Sendable {
+    /// Open so that a newer server's operation does not make the whole page unreadable; a
+    /// client skips changes whose operation it does not know.
+    public enum Operation: OpenEnum {
         case upsert, delete
+        case other(String)
+        public static let knownCases: [Operation] = [.upsert, .delete]
+        public var rawValue: String {
+            switch self {
+            case .upsert: "upsert"
+            case .delete: "delete"
+            case .other(let value): value
+            }
+        }
     }
 
     public var entity: SyncEntity

@@ -27,7 +27,15 @@ public indirect enum BadgeCriteria: Codable, Hashable, Sendable {
                 return
             }
         }
-        self = .rule(try BadgeRule(from: decoder))
+        // Anything else that is an object (a newer combinator, a rule without a type) becomes an
+        // unknown rule, so one odd badge never makes the whole list unreadable.
+        do {
+            self = .rule(try BadgeRule(from: decoder))
+        } catch {
+            let raw = try JSONValue(from: decoder)
+            guard case .object(let object) = raw else { throw error }
+            self = .rule(.unknown(type: object.keys.sorted().first ?? "", raw: raw))
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {

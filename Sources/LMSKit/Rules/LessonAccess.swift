@@ -68,8 +68,8 @@ public struct LearnerContext: Sendable {
 /// May this learner open this lesson? Pure: the server enforces it, the client explains it offline.
 ///
 /// Order of the checks:
-/// 1. admins and the course's instructor may open anything, drafts included;
-/// 2. an inactive account opens nothing;
+/// 1. an inactive (pending, suspended) account opens nothing, whatever its role;
+/// 2. admins and the course's instructor may open anything, drafts included;
 /// 3. a course that is neither published nor archived (a draft) is closed to learners, and so is an
 ///    archived course to anyone who does not already own it (Udemy-style retirement);
 /// 4. entitlement: a free lesson (preview), a free course, the learner's own completed purchase,
@@ -97,9 +97,9 @@ public enum LessonAccess {
     }
 
     static func decide(lesson: Lesson, previous: Lesson?, course: Course, for learner: LearnerContext) -> AccessDecision {
+        if learner.status != .active { return .locked(.accountInactive) }
         if learner.role == .admin { return .granted(.admin) }
         if course.instructorID == learner.userID { return .granted(.instructor) }
-        if learner.status != .active { return .locked(.accountInactive) }
         guard course.deletedAt == nil else { return .locked(.courseUnavailable) }
 
         let ownership = ownershipGrant(course: course, learner: learner)

@@ -1,0 +1,134 @@
+import CCurl
+import Foundation
+
+/// One libcurl easy handle, reused for every request so the connection (and TLS session) is kept
+/// alive. Not thread-safe: `HTTPSession` confines it to one serial queue.
+final class CurlTransport {
+    struct Options: Sendable {
+        var userAgent: String
+        var connectTimeout: Int = 10
+        /// Abort when slower than `lowSpeedBytes` per second for `lowSpeedSeconds`.
+        var lowSpeedBytes: Int = 1
+        var lowSpeedSeconds: Int = 30
+        var totalTimeout: Int = 0
+        var caBundle: String?
+    }
+
+    private let handle: UnsafeMutableRawPointer
+    private let options: Options
+
+    init(options: Options) {
+        _ = curlGlobalInit
+        guard let handle = curl_easy_init() else { fatalError("libcurl could not create a handle (out of memory)") }
+        self.handle = handle
+        self.options = options
+    }
+
+    deinit { curl_easy_cleanup(handle) }
+
+    /// Performs one request. `progress` gets (bytes received, bytes expected or 0) and may return
+    /// false to cancel.
+    func perform(_ request: HTTPRequest, progress: ((Int64, Int64) -> Bool)? = nil) throws(TransportFailure) -> HTTPResponse {
+        curl_easy_reset(handle)
+        let sink = ResponseSink(progress: progress)
+        let context = Unmanaged.passRetained(sink)
+        defer { context.release() }
+
+        lms_curl_set_string(handle, CURLOPT_URL, request.url)
+        lms_curl_set_long(handle, CURLOPT_NOSIGNAL, 1)
+        lms_curl_set_string(handle, CURLOPT_USERAGENT, options.userAgent)
+        // "" means: offer every encoding this libcurl can decode (gzip, deflate, br, zstd).
+        lms_curl_set_string(handle, CURLOPT_ACCEPT_ENCODING, "")
+        lms_curl_set_long(handle, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS)
+        lms_curl_set_long(handle, CURLOPT_CONNECTTIMEOUT, options.connectTimeout)
+        lms_curl_set_long(handle, CURLOPT_LOW_SPEED_LIMIT, options.lowSpeedBytes)
+        lms_curl_set_long(handle, CURLOPT_LOW_SPEED_TIME, options.lowSpeedSeconds)
+        lms_curl_set_long(handle, CURLOPT_TIMEOUT, options.totalTimeout)
+        lms_curl_set_long(handle, CURLOPT_SSL_VERIFYPEER, 1)
+        lms_curl_set_long(handle, CURLOPT_SSL_VERIFYHOST, 2)
+        if let bundle = options.caBundle { lms_curl_set_string(handle, CURLOPT_CAINFO, bundle) }
+        lms_curl_set_long(handle, CURLOPT_FOLLOWLOCATION, 0)
+
+        lms_curl_set_write_function(handle) { data, size, count, context in
+            let sink = Unmanaged<ResponseSink>.fromOpaque(context!).takeUnretainedValue()
+            let length = size * count
+            if let data { sink.body.append(UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self), count: length) }
+            return length
+        }
+        lms_curl_set_pointer(handle, CURLOPT_WRITEDATA, context.toOpaque())
+        lms_curl_set_header_function(handle) { data, size, count, context in
+            let sink = Unmanaged<ResponseSink>.fromOpaque(context!).takeUnretainedValue()
+            let length = size * count
+            if let data {
+                let line = String(decoding: UnsafeRawBufferPointer(start: data, count: length), as: UTF8.self)
+                sink.header(line: line)
+            }
+            return length
+        }
+        lms_curl_set_pointer(handle, CURLOPT_HEADERDATA, context.toOpaque())
+        if progress != nil {
+            lms_curl_set_long(handle, CURLOPT_NOPROGRESS, 0)
+            lms_curl_set_progress_function(handle) { context, total, now, _, _ in
+                let sink = Unmanaged<ResponseSink>.fromOpaque(context!).takeUnretainedValue()
+                return sink.progress?(Int64(now), Int64(total)) == false ? 1 : 0
+            }
+            lms_curl_set_pointer(handle, CURLOPT_XFERINFODATA, context.toOpaque())
+        }
+
+        var headerList: UnsafeMutablePointer<curl_slist>?
+        for (name, value) in request.headers { headerList = curl_slist_append(headerList, "\(name): \(value)") }
+        // libcurl adds "Expect: 100-continue" to large uploads, costing a round trip: suppress it.
+        headerList = curl_slist_append(headerList, "Expect:")
+        defer { curl_slist_free_all(headerList) }
+        lms_curl_set_slist(handle, CURLOPT_HTTPHEADER, headerList)
+
+        let body = request.body ?? Data()
+        let code: CURLcode = body.withUnsafeBytes { raw -> CURLcode in
+            switch request.method {
+            case .get:
+                lms_curl_set_long(handle, CURLOPT_HTTPGET, 1)
+            default:
+                lms_curl_set_string(handle, CURLOPT_CUSTOMREQUEST, request.method.rawValue)
+                if request.method != .delete || !body.isEmpty {
+                    // POSTFIELDS does not copy: the buffer outlives curl_easy_perform below.
+                    lms_curl_set_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
+                    lms_curl_set_pointer(handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!))
+                }
+            }
+            return curl_easy_perform(handle)
+        }
+        guard code == CURLE_OK else { throw TransportFailure(code: code, message: String(cString: curl_easy_strerror(code))) }
+        var status = 0
+        lms_curl_get_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        return HTTPResponse(status: status, headers: sink.headers, body: sink.body)
+    }
+}
+
+/// Receives a response's bytes and headers from libcurl's callbacks.
+private final class ResponseSink {
+    var body = Data()
+    var headers: [String: String] = [:]
+    let progress: ((Int64, Int64) -> Bool)?
+
+    init(progress: ((Int64, Int64) -> Bool)?) { self.progress = progress }
+
+    func header(line: String) {
+        // A new status line (after a 100 Continue or a redirect) starts a new header block.
+        if line.hasPrefix("HTTP/") { headers = [:]; return }
+        guard let colon = line.firstIndex(of: ":") else { return }
+        let name = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
+        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
+        headers[name] = value
+    }
+}
+
+/// A libcurl failure before any HTTP status arrived.
+struct TransportFailure: Error {
+    let code: CURLcode
+    let message: String
+}
+
+/// curl_global_init must run once, before any thread uses libcurl.
+private let curlGlobalInit: Void = {
+    curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+}()
