@@ -1,0 +1,40 @@
+import Foundation
+
+/// Exponential backoff with full jitter (AWS's "full jitter"): the n-th wait is uniform in
+/// [0, min(cap, base · 2ⁿ)], so many clients coming back online do not retry in lockstep.
+public struct Backoff: Sendable {
+    public var base: Double = 0.5
+    public var cap: Double = 30
+    public var maxAttempts = 4
+
+    public init(base: Double = 0.5, cap: Double = 30, maxAttempts: Int = 4) {
+        self.base = base
+        self.cap = cap
+        self.maxAttempts = maxAttempts
+    }
+
+    public func delay(attempt: Int, retryAfter: Int? = nil, random: Double = .random(in: 0...1)) -> Double {
+        if let retryAfter { return min(Double(retryAfter), 120) }
+        return random * min(cap, base * pow(2, Double(attempt)))
+    }
+
+    /// Runs `operation`, retrying transient failures (offline, timeout, 429, 5xx).
+    public func run<T: Sendable>(_ operation: () async throws(ClientError) -> T) async throws(ClientError) -> T {
+        var attempt = 0
+        while true {
+            do {
+                return try await operation()
+            } catch {
+                attempt += 1
+                guard error.isTransient, attempt < maxAttempts else { throw error }
+                var retryAfter: Int?
+                if case .rateLimited(let seconds) = error { retryAfter = seconds }
+                do {
+                    try await Task.sleep(for: .seconds(delay(attempt: attempt, retryAfter: retryAfter)))
+                } catch {
+                    throw .cancelled
+                }
+            }
+        }
+    }
+}

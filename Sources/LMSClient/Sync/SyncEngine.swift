@@ -1,0 +1,232 @@
+import Foundation
+import LMSKit
+
+/// What a sync did, for the status line and `lms sync`.
+public struct SyncReport: Sendable, Equatable {
+    public var pushed = 0
+    public var duplicates = 0
+    public var newlyRejected: [OutboxEntry] = []
+    public var pulledChanges = 0
+    public var pages = 0
+    public var fullResync = false
+    public var awardedBadges: [UserBadge] = []
+    public var notices: [String] = []
+
+    public init() {}
+}
+
+public enum SyncPhase: Sendable, Equatable {
+    case pushing(sent: Int, total: Int)
+    case pulling(changes: Int, pages: Int)
+    case done
+}
+
+/// Pushes the outbox, then pulls the changes feed.
+///
+/// - Push: pending mutations in order, in batches. Applied and duplicate ones leave the outbox;
+///   rejected ones stay, marked with the server's reason, and do not block the others.
+/// - Pull: page by page from the saved cursor; each page's files are written before its cursor,
+///   so a crash re-applies at most one page (idempotently). 410 starts a full re-pull that keeps
+///   the outbox.
+/// Files are locked only around each read-modify-write, never across network calls, so the UI
+/// can keep adding work while a sync runs.
+public actor SyncEngine {
+    public static let pushBatchSize = 200
+    public static let pageSize = 1000
+
+    private let api: APIClient
+    private let store: AccountStore
+    private let clientID: UUID
+    private let backoff: Backoff
+    private let now: @Sendable () -> Date
+
+    public init(api: APIClient, store: AccountStore, clientID: UUID, backoff: Backoff = Backoff(), now: @escaping @Sendable () -> Date = Date.init) {
+        self.api = api
+        self.store = store
+        self.clientID = clientID
+        self.backoff = backoff
+        self.now = now
+    }
+
+    public func run(dryRun: Bool = false, progress: @escaping @Sendable (SyncPhase) -> Void = { _ in }) async throws -> SyncReport {
+        var report = SyncReport()
+        var notices = AccountStore.Notices()
+        _ = try store.index(notices: &notices)
+        guard !notices.readOnly else { throw StorageError.locked(notices.messages.joined(separator: "; ")) }
+        if dryRun { return try await preview() }
+        try await push(&report, progress: progress)
+        try await pull(&report, progress: progress)
+        progress(.done)
+        return report
+    }
+
+    /// `lms sync --dry-run`: what would be sent, without sending or changing anything.
+    private func preview() async throws -> SyncReport {
+        var notices = AccountStore.Notices()
+        var report = SyncReport()
+        let pending = try store.outbox(notices: &notices).filter { $0.state == .pending }
+        report.pushed = pending.count
+        report.notices = notices.messages + pending.map { "would send \($0.mutation.typeName) \($0.mutation.id)" }
+        return report
+    }
+
+    private func push(_ report: inout SyncReport, progress: @Sendable (SyncPhase) -> Void) async throws {
+        var notices = AccountStore.Notices()
+        let pending = try store.outbox(notices: &notices).filter { $0.state == .pending }
+        report.notices += notices.messages
+        guard !pending.isEmpty else { return }
+        var sent = 0
+        progress(.pushing(sent: 0, total: pending.count))
+        for start in stride(from: 0, to: pending.count, by: Self.pushBatchSize) {
+            try Task.checkCancellation()
+            let batch = Array(pending[start..<min(start + Self.pushBatchSize, pending.count)])
+            let request = SyncPushRequest(clientID: clientID, mutations: batch.map(\.mutation))
+            let api = self.api
+            let response = try await backoff.run { () async throws(ClientError) -> SyncPushResponse in try await api.push(request) }
+            try settle(response.results, report: &report)
+            sent += batch.count
+            progress(.pushing(sent: sent, total: pending.count))
+        }
+    }
+
+    /// Records the server's answers: accepted work leaves the outbox and its result goes into
+    /// the learner's records; refused work stays, marked.
+    private func settle(_ results: [MutationResult], report: inout SyncReport) throws {
+        let lock = try store.lock()
+        defer { withExtendedLifetime(lock) {} }
+        var notices = AccountStore.Notices()
+        var outbox = try store.outbox(notices: &notices)
+        var learner = try store.learner(notices: &notices)
+        let byID = Dictionary(results.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        outbox = outbox.compactMap { entry in
+            guard let result = byID[entry.id] else { return entry }
+            switch result.status {
+            case .applied, .duplicate:
+                if result.status == .duplicate { report.duplicates += 1 } else { report.pushed += 1 }
+                if let row = result.progress {
+                    learner.progress.removeAll { $0.id == row.id || $0.lessonID == row.lessonID }
+                    learner.progress.append(row)
+                }
+                if let quiz = result.quizResult {
+                    learner.quizResults.removeAll { $0.id == quiz.id }
+                    learner.quizResults.append(quiz)
+                }
+                for award in result.awardedBadges where !learner.earned.contains(where: { $0.id == award.id }) {
+                    learner.earned.append(award)
+                    report.awardedBadges.append(award)
+                }
+                return nil
+            case .rejected:
+                var rejected = entry
+                rejected.state = .rejected
+                rejected.rejection = result.error
+                rejected.attempts += 1
+                report.newlyRejected.append(rejected)
+                return rejected
+            case .other:
+                var kept = entry
+                kept.attempts += 1
+                return kept
+            }
+        }
+        try store.save(learner: learner)
+        try store.save(outbox: outbox)
+    }
+
+    private func pull(_ report: inout SyncReport, progress: @Sendable (SyncPhase) -> Void) async throws {
+        var notices = AccountStore.Notices()
+        var cursor = try store.index(notices: &notices).cursor
+        report.notices += notices.messages
+        let api = self.api
+        let me = try await backoff.run { () async throws(ClientError) -> MeResponse in try await api.me() }
+        while true {
+            try Task.checkCancellation()
+            let page: SyncChangesPage
+            do {
+                let requested = cursor
+                page = try await backoff.run { () async throws(ClientError) -> SyncChangesPage in
+                    try await api.changes(cursor: requested, limit: Self.pageSize) { _, _ in !Task.isCancelled }
+                }
+            } catch ClientError.gone {
+                guard cursor != nil else { throw ClientError.gone }
+                try resetForFullPull()
+                report.fullResync = true
+                cursor = nil
+                continue
+            }
+            try apply(page, me: me)
+            cursor = page.cursor
+            report.pulledChanges += page.changes.count
+            report.pages += 1
+            progress(.pulling(changes: report.pulledChanges, pages: report.pages))
+            if !page.hasMore { break }
+        }
+    }
+
+    /// Writes the page's files, then the index with the new cursor, under the lock.
+    private func apply(_ page: SyncChangesPage, me: MeResponse) throws {
+        let lock = try store.lock()
+        defer { withExtendedLifetime(lock) {} }
+        var notices = AccountStore.Notices()
+        let store = self.store
+        var applier = ChangeApplier(
+            index: try store.index(notices: &notices), structure: try store.structure(notices: &notices),
+            learner: try store.learner(notices: &notices),
+            loadCourse: { id in
+                var ignored = AccountStore.Notices()
+                return try? store.course(id, notices: &ignored)
+            })
+        applier.apply(page.changes)
+        for course in applier.courses.values { try store.save(course: course) }
+        for id in applier.deletedCourses { store.deleteCourse(id) }
+        try store.save(structure: applier.structure)
+        try store.save(learner: applier.learner)
+        applier.index.me = me
+        applier.index.cursor = page.cursor
+        applier.index.lastSync = now()
+        try store.save(index: applier.index)
+    }
+
+    /// The server forgot our position: start from nothing, but never touch the outbox.
+    private func resetForFullPull() throws {
+        let lock = try store.lock()
+        defer { withExtendedLifetime(lock) {} }
+        var notices = AccountStore.Notices()
+        let old = try store.index(notices: &notices)
+        for course in old.courses { store.deleteCourse(course.id) }
+        try store.save(structure: StructureMap())
+        try store.save(learner: LearnerRecords())
+        try store.save(index: CacheIndex(me: old.me))
+    }
+}
+
+/// Adds offline work to the outbox (under the account lock), where the next sync picks it up.
+public struct OutboxWriter: Sendable {
+    public let store: AccountStore
+
+    public init(store: AccountStore) { self.store = store }
+
+    @discardableResult
+    public func enqueue(_ kind: SyncMutation.Kind, at now: Date = Date()) throws -> SyncMutation {
+        let lock = try store.lock()
+        defer { withExtendedLifetime(lock) {} }
+        var notices = AccountStore.Notices()
+        var outbox = try store.outbox(notices: &notices)
+        guard !notices.readOnly else { throw StorageError.locked(notices.messages.joined(separator: "; ")) }
+        let mutation = SyncMutation(id: UUID(), createdAt: now, kind: kind)
+        outbox.append(OutboxEntry(mutation: mutation))
+        try store.save(outbox: outbox)
+        return mutation
+    }
+
+    /// Drops refused entries the learner has seen and dismissed.
+    public func dismissRejected() throws -> Int {
+        let lock = try store.lock()
+        defer { withExtendedLifetime(lock) {} }
+        var notices = AccountStore.Notices()
+        let outbox = try store.outbox(notices: &notices)
+        let kept = outbox.filter { $0.state != .rejected }
+        try store.save(outbox: kept)
+        return outbox.count - kept.count
+    }
+}
