@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "LMSServer", targets: ["LMSServer"]),
         .library(name: "LMSClient", targets: ["LMSClient"]),
         .executable(name: "lms-server", targets: ["lms-server"]),
+        .executable(name: "lms", targets: ["lms"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
@@ -23,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     ],
     targets: [
         .target(name: "LMSKit"),
@@ -51,6 +53,13 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "lms-server", dependencies: ["LMSServer"]),
+        .executableTarget(
+            name: "lms",
+            dependencies: [
+                "LMSKit", "LMSClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .testTarget(
             name: "LMSKitTests",
             dependencies: [

@@ -49,6 +49,8 @@ public struct AccountStore: Sendable {
         public var messages: [String] = []
         /// A file from a newer lms was found: writes are refused.
         public var readOnly = false
+
+        public init() {}
     }
 
     func read<T>(_ file: VersionedFile<T>, default value: @autoclosure () -> T, notices: inout Notices) throws(StorageError) -> T {

@@ -78,7 +78,7 @@ struct AdminController {
             UPDATE users AS u SET role = COALESCE(\(bind: body.role?.rawValue), role), status = COALESCE(\(bind: body.status?.rawValue), status),
                    updated_at = \(bind: now)
             WHERE id = \(bind: id) AND tenant_id = \(bind: tenant) AND deleted_at IS NULL
-            RETURNING \(unsafeRaw: Columns.user)
+            RETURNING \(unsafeRaw: Columns.returning(Columns.user, alias: "u"))
             """).first()
         guard let row else { throw APIFailure.notFound("User") }
         return try json(try User(row: row))
@@ -178,7 +178,7 @@ struct AdminController {
         let row = try await req.sql.raw("""
             UPDATE tenants AS t SET seats_purchased = \(bind: body.seatsPurchased), updated_at = \(bind: Date())
             WHERE id = \(bind: tenant) AND seats_used <= \(bind: body.seatsPurchased)
-            RETURNING \(unsafeRaw: Columns.tenant)
+            RETURNING \(unsafeRaw: Columns.returning(Columns.tenant, alias: "t"))
             """).first()
         guard let row else {
             throw APIFailure.conflict("More seats are in use than \(body.seatsPurchased); remove users first", code: .seatsExhausted)

@@ -105,7 +105,7 @@ struct PurchaseStore {
             UPDATE purchases AS p SET status = 'completed', purchased_at = \(bind: now), updated_at = \(bind: now),
                    stripe_payment_intent_id = COALESCE(\(bind: paymentIntent), stripe_payment_intent_id)
             WHERE stripe_checkout_session_id = \(bind: sessionID) AND status <> 'completed'
-            RETURNING \(unsafeRaw: Columns.purchase)
+            RETURNING \(unsafeRaw: Columns.returning(Columns.purchase, alias: "p"))
             """).first().map(Purchase.init(row:))
     }
 

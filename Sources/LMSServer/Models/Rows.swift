@@ -18,6 +18,12 @@ enum Columns {
     static let quizResult = "qr.id, qr.user_id, qr.lesson_id, qr.score, qr.max_score, qr.passed, CAST(qr.answers AS TEXT) AS answers, qr.attempt_number, qr.client_attempt_id, qr.completed_at, qr.created_at"
     static let badge = "b.id, b.name, b.description, b.image_url, CAST(b.criteria AS TEXT) AS criteria, b.created_at, b.updated_at"
     static let userBadge = "ub.id, ub.user_id, ub.badge_id, ub.course_id, ub.earned_at"
+
+    /// A column list without its table alias, for `RETURNING`: SQLite rejects qualified names
+    /// there ("no such column: u.id"), PostgreSQL accepts both.
+    static func returning(_ columns: String, alias: String) -> String {
+        columns.replacingOccurrences(of: alias + ".", with: "")
+    }
 }
 
 extension User {

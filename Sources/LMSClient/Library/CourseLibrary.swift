@@ -1,0 +1,92 @@
+import Foundation
+import LMSKit
+
+/// Read-only questions about the cached courses, answered with LMSKit's rules over the learner's
+/// optimistic snapshot. Shared by the CLI and the TUI so both say the same thing.
+public struct CourseLibrary: Sendable {
+    public let index: CacheIndex
+    public let snapshot: LearnerSnapshot
+    public let store: AccountStore
+    public let userID: UUID
+
+    public init(index: CacheIndex, snapshot: LearnerSnapshot, store: AccountStore, userID: UUID) {
+        self.index = index
+        self.snapshot = snapshot
+        self.store = store
+        self.userID = userID
+    }
+
+    public static func load(_ session: ClientSession, notices: inout AccountStore.Notices) throws -> CourseLibrary {
+        let (index, snapshot) = try session.snapshot(notices: &notices)
+        return CourseLibrary(index: index, snapshot: snapshot, store: session.store, userID: session.credentials.userID)
+    }
+
+    public var me: User? { index.me?.user }
+
+    public func learner() -> LearnerContext {
+        LearnerContext(
+            userID: userID, role: me?.role ?? .learner, status: me?.status ?? .active, tenantID: me?.tenantID,
+            purchases: snapshot.purchases, completedLessonIDs: snapshot.completedLessonIDs)
+    }
+
+    public func ownership(of course: Course) -> AccessGrant? {
+        LessonAccess.ownershipGrant(course: course, learner: learner())
+    }
+
+    /// A course by slug, id, or a unique case-insensitive title fragment.
+    public func findCourse(_ query: String) -> Course? {
+        if let course = index.courses.first(where: { $0.slug == query || $0.id.uuidString.lowercased() == query.lowercased() }) {
+            return course
+        }
+        let matches = index.courses.filter { $0.title.localizedCaseInsensitiveContains(query) }
+        return matches.count == 1 ? matches[0] : nil
+    }
+
+    public func courseFile(_ id: UUID) -> CourseFile? {
+        var ignored = AccountStore.Notices()
+        return try? store.course(id, notices: &ignored)
+    }
+
+    public func progress(in file: CourseFile) -> CourseProgress {
+        let outline = file.outline
+        let learner = learner()
+        let decisions = Dictionary(LessonAccess.decideAll(in: outline, for: learner).map { ($0.0.id, $0.1) }, uniquingKeysWith: { a, _ in a })
+        return CourseProgress.compute(
+            outline: outline, progress: snapshot.progress(inCourse: file.course.id),
+            isUnlocked: { decisions[$0.id]?.isGranted ?? false })
+    }
+
+    /// Courses the learner is taking: owned ones, and free ones they have started.
+    public var myCourses: [Course] {
+        let started = Set(snapshot.progress.map(\.courseID))
+        return index.courses.filter { course in
+            guard course.deletedAt == nil else { return false }
+            let grant = ownership(of: course)
+            return grant == .purchased || grant == .tenantLicence || started.contains(course.id)
+        }
+    }
+
+    /// The lesson to study next: in the course touched last, else the first course taken.
+    public func nextLesson() -> (Course, Lesson)? {
+        let recent = snapshot.progress.max { $0.updatedAt < $1.updatedAt }?.courseID
+        let ordered = myCourses.sorted { ($0.id == recent ? 0 : 1) < ($1.id == recent ? 0 : 1) }
+        for course in ordered {
+            guard let file = courseFile(course.id), let lesson = progress(in: file).nextLesson else { continue }
+            return (course, lesson)
+        }
+        return nil
+    }
+
+    /// A lesson by id or unique title fragment, searched in the cached course files.
+    public func findLesson(_ query: String) -> (CourseFile, Lesson)? {
+        var matches: [(CourseFile, Lesson)] = []
+        for course in index.courses {
+            guard let file = courseFile(course.id) else { continue }
+            for lesson in file.lessons {
+                if lesson.id.uuidString.lowercased() == query.lowercased() { return (file, lesson) }
+                if lesson.title.localizedCaseInsensitiveContains(query) { matches.append((file, lesson)) }
+            }
+        }
+        return matches.count == 1 ? matches[0] : nil
+    }
+}

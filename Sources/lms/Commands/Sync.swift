@@ -1,0 +1,124 @@
+import ArgumentParser
+import Foundation
+import LMSClient
+import LMSKit
+
+struct Sync: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Send offline work, then download what changed.")
+
+    @Flag(help: "Show what would be sent without sending or changing anything.")
+    var dryRun = false
+
+    @Flag(help: "Print the report as JSON.")
+    var json = false
+
+    func run() async throws {
+        try await runReporting {
+            let session = try ClientSession.open()
+            let output = Output.current
+            let interactive = isatty(STDERR_FILENO) == 1 && !json
+            let report = try await session.syncEngine().run(dryRun: dryRun) { phase in
+                guard interactive else { return }
+                let line = switch phase {
+                case .pushing(let sent, let total): "Sending \(sent)/\(total) change(s)…"
+                case .pulling(let changes, let pages): "Downloading: \(changes) change(s), \(pages) page(s)…"
+                case .done: ""
+                }
+                FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
+            }
+            if json {
+                try Output.printJSON(SyncSummary(report))
+                return
+            }
+            for notice in report.notices { print(notice) }
+            if dryRun {
+                print("\(report.pushed) change(s) would be sent.")
+                return
+            }
+            print("Synced: \(report.pushed) sent, \(report.duplicates) already on the server, \(report.pulledChanges) change(s) downloaded"
+                + (report.fullResync ? " (full download: the server had forgotten our position)" : "") + ".")
+            for entry in report.newlyRejected {
+                print(output.red("Refused: \(entry.mutation.typeName) — \(entry.rejection?.message ?? "no reason given")"))
+            }
+            if !report.awardedBadges.isEmpty {
+                print(output.green("New badge(s) earned: \(report.awardedBadges.count). See 'lms badges'."))
+            }
+        }
+    }
+}
+
+/// `lms sync --json`.
+struct SyncSummary: Encodable {
+    let pushed: Int
+    let duplicates: Int
+    let rejected: [String]
+    let pulledChanges: Int
+    let fullResync: Bool
+    let awardedBadges: Int
+
+    init(_ report: SyncReport) {
+        pushed = report.pushed
+        duplicates = report.duplicates
+        rejected = report.newlyRejected.map { $0.rejection?.message ?? $0.mutation.typeName }
+        pulledChanges = report.pulledChanges
+        fullResync = report.fullResync
+        awardedBadges = report.awardedBadges.count
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case pushed, duplicates, rejected
+        case pulledChanges = "pulled_changes"
+        case fullResync = "full_resync"
+        case awardedBadges = "awarded_badges"
+    }
+}
+
+struct Status: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Who is signed in, when the last sync was, and what is waiting.")
+
+    @Flag(help: "Print as JSON.")
+    var json = false
+
+    func run() async throws {
+        try await runReporting {
+            let session = try ClientSession.open()
+            var notices = AccountStore.Notices()
+            let (index, snapshot) = try session.snapshot(notices: &notices)
+            let status = StatusReport(
+                server: session.credentials.server, email: session.credentials.email, userID: session.credentials.userID,
+                lastSync: index.lastSync, pending: snapshot.pendingCount,
+                rejected: snapshot.rejected.map { $0.rejection?.message ?? $0.mutation.typeName },
+                courses: index.courses.count, cacheBytes: session.store.diskUsage(), notices: notices.messages)
+            if json { return try Output.printJSON(status) }
+            print("Server:     \(status.server)")
+            print("Signed in:  \(status.email)")
+            print("Last sync:  \(status.lastSync.map(ISO8601.format) ?? "never")")
+            print("Pending:    \(status.pending) change(s) waiting to be sent")
+            print("Rejected:   \(status.rejected.count)")
+            for reason in status.rejected { print("  - \(reason)") }
+            print("Courses:    \(status.courses) cached, \(ByteCountFormatter.string(fromByteCount: status.cacheBytes, countStyle: .file)) on disk")
+            for notice in status.notices { print("Note: \(notice)") }
+        }
+    }
+}
+
+struct StatusReport: Encodable {
+    let server: String
+    let email: String
+    let userID: UUID
+    let lastSync: Date?
+    let pending: Int
+    let rejected: [String]
+    let courses: Int
+    let cacheBytes: Int64
+    let notices: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case server, email
+        case userID = "user_id"
+        case lastSync = "last_sync"
+        case pending, rejected, courses
+        case cacheBytes = "cache_bytes"
+        case notices
+    }
+}

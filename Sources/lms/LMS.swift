@@ -1,0 +1,20 @@
+import ArgumentParser
+import LMSClient
+
+@main
+struct LMS: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lms",
+        abstract: "Learn from the terminal: courses, lessons, quizzes, progress and badges, online or offline.",
+        discussion: """
+            Exit codes: 0 success · 1 unexpected error · 2 bad usage · 3 not signed in or session ended · \
+            4 server unreachable (work is kept and synced later) · 5 refused by the server (not found, locked, \
+            forbidden) · 6 local files unavailable (locked by another lms, or from a newer version).
+            """,
+        version: HTTPSession.version,
+        subcommands: [
+            Login.self, Logout.self, Sync.self, Status.self, Courses.self, CourseCommand.self, Next.self, Complete.self,
+            ProgressCommand.self, Badges.self, Preview.self,
+        ]
+    )
+}
