@@ -69,6 +69,10 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
+            name: "LMSClientTests",
+            dependencies: ["LMSClient", "LMSKit", "LMSServer", "lms"]
+        ),
+        .testTarget(
             name: "LMSServerTests",
             dependencies: [
                 "LMSServer",

@@ -21,8 +21,9 @@ work="${TMPDIR:-/tmp}/lms-bench-server"
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 
 echo "==> building lms-server (release)"
-swift build -c release --product lms-server 2>&1 | grep -E "error|warning: .*Sources|Compiling lms|Build complete" || true
-server="$(swift build -c release --show-bin-path)/lms-server"
+# A separate scratch path so a benchmark build never waits on (or invalidates) the debug build.
+swift build -c release --product lms-server --scratch-path .build-release 2>&1 | grep -E "error|warning: .*Sources|Build complete" || true
+server="$(swift build -c release --scratch-path .build-release --show-bin-path)/lms-server"
 
 cleanup() {
     [ -n "${server_pid:-}" ] && kill "$server_pid" 2>/dev/null || true
