@@ -1,0 +1,121 @@
+/// One terminal cell: a grapheme and its style. A wide character occupies its cell and marks the
+/// next one as its continuation, which backends skip.
+public struct Cell: Hashable, Sendable {
+    public var symbol: String
+    public var style: Style
+    public var isContinuation: Bool
+
+    public init(_ symbol: String = " ", style: Style = .plain, isContinuation: Bool = false) {
+        self.symbol = symbol
+        self.style = style
+        self.isContinuation = isContinuation
+    }
+
+    public static let blank = Cell()
+}
+
+/// A grid of cells the size of an area: every frame is drawn whole into a fresh buffer, then
+/// compared with the previous one so only changed cells reach the terminal (as in Ratatui).
+public struct Buffer: Sendable, Equatable {
+    public private(set) var area: Rect
+    public private(set) var cells: [Cell]
+
+    public init(area: Rect, filling cell: Cell = .blank) {
+        self.area = area
+        cells = Array(repeating: cell, count: area.width * area.height)
+    }
+
+    @inline(__always)
+    func index(_ x: Int, _ y: Int) -> Int? {
+        guard x >= area.x, y >= area.y, x < area.right, y < area.bottom else { return nil }
+        return (y - area.y) * area.width + (x - area.x)
+    }
+
+    public subscript(x: Int, y: Int) -> Cell {
+        get { index(x, y).map { cells[$0] } ?? .blank }
+        set { if let i = index(x, y) { cells[i] = newValue } }
+    }
+
+    /// Applies a style over every cell of `rect` (keeps the symbols).
+    public mutating func setStyle(_ style: Style, in rect: Rect) {
+        let clipped = rect.intersection(area)
+        guard !clipped.isEmpty else { return }
+        for y in clipped.y..<clipped.bottom {
+            for x in clipped.x..<clipped.right {
+                let i = index(x, y)!
+                cells[i].style = cells[i].style.patched(with: style)
+            }
+        }
+    }
+
+    public mutating func fill(_ rect: Rect, with cell: Cell) {
+        let clipped = rect.intersection(area)
+        guard !clipped.isEmpty else { return }
+        for y in clipped.y..<clipped.bottom {
+            for x in clipped.x..<clipped.right { cells[index(x, y)!] = cell }
+        }
+    }
+
+    /// Writes text from (x, y), at most `maxWidth` columns, never past the buffer's edge.
+    /// Returns the columns used. A wide character that would straddle the limit is left out.
+    @discardableResult
+    public mutating func write(_ text: String, x: Int, y: Int, maxWidth: Int = .max, style: Style = .plain) -> Int {
+        guard y >= area.y, y < area.bottom else { return 0 }
+        let limit = min(maxWidth, area.right - x)
+        var column = 0
+        for character in text {
+            let width = DisplayWidth.of(character)
+            if width == 0 {
+                // A control character: show nothing rather than corrupt the screen.
+                continue
+            }
+            if column + width > limit { break }
+            let cx = x + column
+            if cx >= area.x {
+                let base = cells[index(cx, y)!].style
+                cells[index(cx, y)!] = Cell(String(character), style: base.patched(with: style))
+                if width == 2, let next = index(cx + 1, y) {
+                    cells[next] = Cell("", style: base.patched(with: style), isContinuation: true)
+                }
+            }
+            column += width
+        }
+        return column
+    }
+
+    /// Writes spans one after another; returns the columns used.
+    @discardableResult
+    public mutating func write(_ spans: [Span], x: Int, y: Int, maxWidth: Int = .max) -> Int {
+        var used = 0
+        for span in spans {
+            guard used < maxWidth else { break }
+            used += write(span.text, x: x + used, y: y, maxWidth: maxWidth - used, style: span.style)
+        }
+        return used
+    }
+
+    /// The cells that differ from `previous`, row by row, as the backend should write them.
+    public func changes(since previous: Buffer?) -> [(x: Int, y: Int, cell: Cell)] {
+        var result: [(x: Int, y: Int, cell: Cell)] = []
+        let comparable = previous?.area == area
+        for i in cells.indices {
+            if comparable, previous!.cells[i] == cells[i] { continue }
+            let cell = cells[i]
+            if cell.isContinuation { continue }
+            result.append((area.x + i % area.width, area.y + i / area.width, cell))
+        }
+        return result
+    }
+
+    /// The text of each row, for tests and golden files (wide characters once, trailing spaces kept).
+    public var lines: [String] {
+        (0..<area.height).map { row in
+            var line = ""
+            for column in 0..<area.width {
+                let cell = cells[row * area.width + column]
+                if !cell.isContinuation { line += cell.symbol }
+            }
+            return line
+        }
+    }
+}

@@ -1,0 +1,58 @@
+/// How many terminal columns a character takes: 2 for East Asian wide characters and emoji, 0 for
+/// controls, 1 otherwise (the rules of wcwidth and Unicode's East Asian Width, narrowed to what
+/// terminals actually do).
+public enum DisplayWidth {
+    public static func of(_ character: Character) -> Int {
+        let scalars = character.unicodeScalars
+        guard let first = scalars.first else { return 0 }
+        if first.value < 0x20 || (0x7F..<0xA0).contains(first.value) { return 0 }
+        if first.value < 0x300 { return 1 }
+        // An emoji presentation selector widens text-style emoji such as "❤︎" → "❤️".
+        if scalars.contains(where: { $0.value == 0xFE0F }) { return 2 }
+        if first.properties.isEmojiPresentation { return 2 }
+        if isWide(first.value) { return 2 }
+        if first.properties.generalCategory == .nonspacingMark || first.properties.generalCategory == .enclosingMark { return 0 }
+        return 1
+    }
+
+    public static func of(_ text: some StringProtocol) -> Int {
+        var total = 0
+        for character in text { total += of(character) }
+        return total
+    }
+
+    static func isWide(_ v: UInt32) -> Bool {
+        switch v {
+        case 0x1100...0x115F, 0x231A...0x231B, 0x2329...0x232A, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF,
+             0x4E00...0x9FFF, 0xA000...0xA4CF, 0xA960...0xA97F, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE10...0xFE19,
+             0xFE30...0xFE6F, 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x1FA70...0x1FAFF,
+             0x20000...0x2FFFD, 0x30000...0x3FFFD:
+            true
+        default:
+            false
+        }
+    }
+
+    /// The longest prefix of `text` that fits in `columns`, and its width.
+    public static func prefix(_ text: some StringProtocol, fitting columns: Int) -> (Substring, Int) {
+        let string = Substring(text)
+        var used = 0
+        var end = string.startIndex
+        for index in string.indices {
+            let width = of(string[index])
+            if used + width > columns { break }
+            used += width
+            end = string.index(after: index)
+        }
+        return (string[string.startIndex..<end], used)
+    }
+
+    /// `text` cut to `columns`, ending in "…" when it had to be cut.
+    public static func truncate(_ text: String, to columns: Int, ellipsis: String = "…") -> String {
+        guard columns > 0 else { return "" }
+        if of(text) <= columns { return text }
+        let room = columns - of(ellipsis)
+        guard room > 0 else { return String(prefix(text, fitting: columns).0) }
+        return String(prefix(text, fitting: room).0) + ellipsis
+    }
+}

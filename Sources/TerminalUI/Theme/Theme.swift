@@ -1,0 +1,207 @@
+import Foundation
+import TOMLKit
+
+/// A colour theme in the style of helix: meaning-based keys (`ui.selection`, `quiz.correct`),
+/// colours named in a `[palette]`, and `inherits` to start from another theme.
+///
+/// Lookup falls back along the key's dots (`ui.statusbar.error` → `ui.statusbar` → `ui`), then
+/// to plain. Unknown keys and bad colours are reported as warnings, never fatal.
+public struct Theme: Sendable, Equatable {
+    public var name: String
+    public private(set) var styles: [String: Style]
+    public private(set) var warnings: [String]
+
+    public init(name: String, styles: [String: Style], warnings: [String] = []) {
+        self.name = name
+        self.styles = styles
+        self.warnings = warnings
+    }
+
+    public func style(_ key: String) -> Style {
+        var key = Substring(key)
+        while true {
+            if let style = styles[String(key)] { return style }
+            guard let dot = key.lastIndex(of: ".") else { return .plain }
+            key = key[..<dot]
+        }
+    }
+
+    /// The keys the app uses; others are reported as unknown (probably a typo).
+    public static let knownKeys: Set<String> = [
+        "ui.background", "ui.text", "ui.text.dim", "ui.title", "ui.border", "ui.selection", "ui.statusbar",
+        "ui.statusbar.error", "ui.statusbar.ok", "ui.help.key", "ui.input", "ui.dialog", "ui.tab", "ui.tab.active",
+        "progress.done", "progress.todo", "quiz.correct", "quiz.incorrect", "quiz.selected", "quiz.pending",
+        "badge.earned", "badge.locked", "lock", "free", "owned", "price", "lesson.done", "lesson.partial",
+        "sync.online", "sync.offline", "sync.pending", "error", "warning",
+    ]
+
+    // MARK: Parsing
+
+    public enum LoadError: Error, CustomStringConvertible, Equatable {
+        case notFound(String)
+        case invalid(String, reason: String)
+        case inheritanceCycle(String)
+
+        public var description: String {
+            switch self {
+            case .notFound(let name): "Theme '\(name)' was not found"
+            case .invalid(let name, let reason): "Theme '\(name)' is not valid TOML: \(reason)"
+            case .inheritanceCycle(let name): "Theme '\(name)' inherits from itself"
+            }
+        }
+    }
+
+    /// Parses a theme; `resolve` returns the TOML text of another theme for `inherits`.
+    public static func parse(name: String, toml: String, resolve: (String) -> String?) throws(LoadError) -> Theme {
+        try parse(name: name, toml: toml, resolve: resolve, seen: [])
+    }
+
+    private static func parse(name: String, toml: String, resolve: (String) -> String?, seen: Set<String>) throws(LoadError) -> Theme {
+        guard !seen.contains(name) else { throw .inheritanceCycle(name) }
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: toml)
+        } catch let error as TOMLParseError {
+            throw .invalid(name, reason: "\(error.description) at \(error.source.begin.debugDescription)")
+        } catch {
+            throw .invalid(name, reason: "\(error)")
+        }
+        var warnings: [String] = []
+        var base = Theme(name: name, styles: [:])
+        var palette: [String: Color] = [:]
+        if let parentName = table["inherits"]?.string {
+            guard let parentText = resolve(parentName) else { throw .notFound(parentName) }
+            base = try parse(name: parentName, toml: parentText, resolve: resolve, seen: seen.union([name]))
+            warnings += base.warnings
+            palette = base.palette
+        }
+        if let paletteTable = table["palette"]?.table {
+            for (key, value) in paletteTable {
+                guard let text = value.string, let color = parseColor(text, palette: [:]) else {
+                    warnings.append("\(name): palette colour '\(key)' is not a colour (use \"#rrggbb\", a name or 0-255)")
+                    continue
+                }
+                palette[key] = color
+            }
+        }
+        var styles = base.styles
+        for (key, value) in table where key != "inherits" && key != "palette" {
+            if !knownKeys.contains(key) { warnings.append("\(name): unknown key '\(key)' ignored") }
+            switch parseStyle(value, palette: palette) {
+            case .success(let style): styles[key] = style
+            case .failure(let message): warnings.append("\(name): '\(key)': \(message)")
+            }
+        }
+        var theme = Theme(name: name, styles: styles, warnings: warnings)
+        theme.palette = palette
+        return theme
+    }
+
+    /// Kept so that a child theme can use its parent's palette names.
+    private var palette: [String: Color] = [:]
+
+    struct StyleError: Error { let message: String }
+
+    static func parseStyle(_ value: any TOMLValueConvertible, palette: [String: Color]) -> Result<Style, StyleError> {
+        if let text = value.string {
+            guard let color = parseColor(text, palette: palette) else { return .failure(StyleError(message: "'\(text)' is not a colour")) }
+            return .success(Style(foreground: color))
+        }
+        guard let table = value.table else { return .failure(StyleError(message: "expected a colour or a table { fg, bg, modifiers }")) }
+        var style = Style()
+        for (key, entry) in table {
+            switch key {
+            case "fg", "bg":
+                guard let text = entry.string, let color = parseColor(text, palette: palette) else {
+                    return .failure(StyleError(message: "\(key) is not a colour"))
+                }
+                if key == "fg" { style.foreground = color } else { style.background = color }
+            case "modifiers":
+                guard let array = entry.array else { return .failure(StyleError(message: "modifiers must be a list")) }
+                for item in array {
+                    switch item.string {
+                    case "bold": style.modifiers.insert(.bold)
+                    case "dim": style.modifiers.insert(.dim)
+                    case "italic": style.modifiers.insert(.italic)
+                    case "underlined", "underline": style.modifiers.insert(.underline)
+                    case "reversed", "reverse": style.modifiers.insert(.reverse)
+                    default: return .failure(StyleError(message: "unknown modifier \(item.string ?? "?")"))
+                    }
+                }
+            default:
+                return .failure(StyleError(message: "unknown field '\(key)'"))
+            }
+        }
+        return .success(style)
+    }
+
+    static let namedColors: [String: Color] = [
+        "default": .reset, "reset": .reset,
+        "black": .black, "red": .red, "green": .green, "yellow": .yellow, "blue": .blue, "magenta": .magenta,
+        "cyan": .cyan, "white": .white, "gray": .gray, "grey": .gray,
+        "light-red": .brightRed, "light-green": .brightGreen, "light-yellow": .brightYellow, "light-blue": .brightBlue,
+        "light-magenta": .brightMagenta, "light-cyan": .brightCyan, "light-gray": .white, "bright-white": .brightWhite,
+    ]
+
+    static func parseColor(_ text: String, palette: [String: Color]) -> Color? {
+        if let color = palette[text] ?? namedColors[text.lowercased()] { return color }
+        if text.hasPrefix("#"), text.count == 7, let value = UInt32(text.dropFirst(), radix: 16) {
+            return .rgb(UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF))
+        }
+        if let index = UInt8(text) { return .indexed(index) }
+        return nil
+    }
+
+    // MARK: Finding themes
+
+    /// The theme every other falls back to when a file is missing or broken: 16 colours only.
+    public static let fallback = Theme(name: "default", styles: [
+        "ui.selection": Style(foreground: .black, background: .cyan, modifiers: .bold),
+        "ui.statusbar": Style(foreground: .black, background: .white),
+        "ui.statusbar.error": Style(foreground: .brightWhite, background: .red, modifiers: .bold),
+        "ui.title": Style(modifiers: .bold),
+        "ui.text.dim": Style(modifiers: .dim),
+        "ui.border": Style(foreground: .gray),
+        "ui.help.key": Style(foreground: .yellow, modifiers: .bold),
+        "progress.done": Style(foreground: .green),
+        "quiz.correct": Style(foreground: .green, modifiers: .bold),
+        "quiz.incorrect": Style(foreground: .red, modifiers: .bold),
+        "badge.earned": Style(foreground: .yellow, modifiers: .bold),
+        "lock": Style(foreground: .gray),
+        "error": Style(foreground: .red, modifiers: .bold),
+    ])
+
+    /// Loads `name` from the first directory that has `name.toml`; a missing or broken theme
+    /// gives the fallback theme with a warning saying why.
+    public static func load(_ name: String, directories: [URL]) -> Theme {
+        func text(_ name: String) -> String? {
+            if name.hasSuffix(".toml") || name.contains("/") { return try? String(contentsOfFile: name, encoding: .utf8) }
+            for directory in directories {
+                if let text = try? String(contentsOf: directory.appendingPathComponent("\(name).toml"), encoding: .utf8) { return text }
+            }
+            return nil
+        }
+        guard let toml = text(name) else {
+            var theme = fallback
+            theme.warnings = ["Theme '\(name)' was not found; using the built-in default"]
+            return theme
+        }
+        do {
+            return try parse(name: name, toml: toml, resolve: text)
+        } catch {
+            var theme = fallback
+            theme.warnings = ["\(error.description); using the built-in default"]
+            return theme
+        }
+    }
+
+    /// Names of the themes found in `directories`.
+    public static func available(in directories: [URL]) -> [String] {
+        var names = Set<String>()
+        for directory in directories {
+            let files = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+            for file in files where file.hasSuffix(".toml") { names.insert(String(file.dropLast(5))) }
+        }
+        return names.sorted()
+    }
+}
