@@ -58,10 +58,15 @@ let package = Package(
             name: "TerminalUI",
             dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]
         ),
+        // No pkgConfig: ncursesw.pc adds -D_XOPEN_SOURCE=600, which SwiftPM rejects with a
+        // warning; the shim defines what it needs itself.
+        .systemLibrary(name: "CNcurses", providers: [.apt(["libncursesw5-dev"])]),
+        .target(name: "CursesBackend", dependencies: ["CNcurses", "TerminalUI"]),
+        .target(name: "LearnerApp", dependencies: ["LMSKit", "LMSClient", "TerminalUI"]),
         .executableTarget(
             name: "lms",
             dependencies: [
-                "LMSKit", "LMSClient",
+                "LMSKit", "LMSClient", "TerminalUI", "CursesBackend", "LearnerApp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -13,8 +13,9 @@ struct LMS: AsyncParsableCommand {
             """,
         version: HTTPSession.version,
         subcommands: [
-            Login.self, Logout.self, Sync.self, Status.self, Courses.self, CourseCommand.self, Next.self, Complete.self,
+            Open.self, Demo.self, Login.self, Logout.self, Sync.self, Status.self, Courses.self, CourseCommand.self, Next.self, Complete.self,
             ProgressCommand.self, Badges.self, Preview.self,
-        ]
+        ],
+        defaultSubcommand: Open.self
     )
 }

@@ -181,12 +181,16 @@ public actor APIClient {
         let task = refreshing!
         do {
             let fresh = try await task.value
-            refreshing = nil
-            credentials = fresh
-            try persist(fresh)
+            // Only the first caller back installs the result: a later one must not clear a newer
+            // refresh (whose token would then be presented twice) or put back older credentials.
+            if refreshing == task {
+                refreshing = nil
+                credentials = fresh
+                try persist(fresh)
+            }
             return fresh.accessToken
         } catch {
-            refreshing = nil
+            if refreshing == task { refreshing = nil }
             switch error {
             case let clientError as ClientError: throw clientError
             case let decoding as LMSDecodingError: throw .invalidResponse(decoding.description)

@@ -110,11 +110,33 @@ public struct AccountStore: Sendable {
         case .corrupt(let movedTo, let reason):
             var restored: [OutboxEntry] = []
             if case .current(let backup) = try outboxBackupFile.load() { restored = backup }
+            // Put the last good copy back in place, or the next read would find no outbox at all
+            // and the restored work would be forgotten. Never over a newer outbox a writer has
+            // saved meanwhile (its content started from this same backup).
+            if !restored.isEmpty { _ = try outboxFile.saveIfAbsent(restored) }
             notices.messages.append(
                 "The outbox was damaged (\(reason)); restored \(restored.count) change(s) from its last good copy"
                     + (movedTo.map { ". The damaged file is kept as \($0)" } ?? ""))
             return restored
         }
+    }
+
+    /// Reads every file of the account (moving damaged ones aside, see `Notices`) and fails when
+    /// one was written by a newer lms: then nothing may be written, or its data would be lost.
+    public func requireWritable(notices: inout Notices) throws(StorageError) {
+        let index = try index(notices: &notices)
+        _ = try structure(notices: &notices)
+        _ = try learner(notices: &notices)
+        _ = try outbox(notices: &notices)
+        for course in index.courses { _ = try self.course(course.id, notices: &notices) }
+        if notices.readOnly { throw .locked(notices.messages.joined(separator: "; ")) }
+    }
+
+    /// Whether every file the sync cursor vouches for is there: when one was lost (or moved
+    /// aside as damaged), resuming from the cursor would never download it again.
+    public func hasCompleteCache(for index: CacheIndex) -> Bool {
+        let files = [structureFile.url, learnerFile.url] + index.courses.map { courseFile($0.id).url }
+        return files.allSatisfy { FileManager.default.fileExists(atPath: $0.path) }
     }
 
     // MARK: Writing (hold `lock()` around read-modify-write)

@@ -25,6 +25,15 @@ public enum StorageError: Error, Sendable, CustomStringConvertible, Equatable {
 /// mix: temp file in the same directory, fsync, rename over the old one, fsync the directory.
 public enum AtomicFile {
     public static func write(_ data: Data, to url: URL, permissions: mode_t = 0o644) throws(StorageError) {
+        _ = try write(data, to: url, permissions: permissions, replacing: true)
+    }
+
+    /// Like `write`, but only when no file is there: returns false (and changes nothing) when one is.
+    public static func create(_ data: Data, at url: URL, permissions: mode_t = 0o644) throws(StorageError) -> Bool {
+        try write(data, to: url, permissions: permissions, replacing: false)
+    }
+
+    private static func write(_ data: Data, to url: URL, permissions: mode_t, replacing: Bool) throws(StorageError) -> Bool {
         let directory = url.deletingLastPathComponent()
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -51,7 +60,18 @@ public enum AtomicFile {
         // open() applied the umask; set the exact mode (credentials must be 0600).
         if failure == nil, fchmod(fd, permissions) != 0 { failure = String(cString: strerror(errno)) }
         close(fd)
-        if failure == nil, rename(temp.path, url.path) != 0 { failure = String(cString: strerror(errno)) }
+        var created = true
+        if failure == nil {
+            if replacing {
+                if rename(temp.path, url.path) != 0 { failure = String(cString: strerror(errno)) }
+            } else {
+                // link() never replaces an existing file: the new content appears whole or not at all.
+                if link(temp.path, url.path) != 0 {
+                    if errno == EEXIST { created = false } else { failure = String(cString: strerror(errno)) }
+                }
+                unlink(temp.path)
+            }
+        }
         if let failure {
             unlink(temp.path)
             throw .io(path: url.path, reason: failure)
@@ -61,6 +81,7 @@ public enum AtomicFile {
             fsync(dirFD)
             close(dirFD)
         }
+        return created
     }
 
     /// The file's bytes, or nil when it does not exist.

@@ -48,13 +48,20 @@ public struct VersionedFile<Value: Codable & Sendable>: Sendable {
     }
 
     public func save(_ value: Value, permissions: mode_t = 0o644) throws(StorageError) {
-        let data: Data
+        try AtomicFile.write(try encoded(value), to: url, permissions: permissions)
+    }
+
+    /// Saves only when the file does not exist; false when it does (and was left alone).
+    public func saveIfAbsent(_ value: Value, permissions: mode_t = 0o644) throws(StorageError) -> Bool {
+        try AtomicFile.create(try encoded(value), at: url, permissions: permissions)
+    }
+
+    private func encoded(_ value: Value) throws(StorageError) -> Data {
         do {
-            data = try LMSJSON.makeEncoder().encode(Envelope(schema: schema, data: value))
+            return try LMSJSON.makeEncoder().encode(Envelope(schema: schema, data: value))
         } catch {
             throw .io(path: url.path, reason: "could not encode: \(error)")
         }
-        try AtomicFile.write(data, to: url, permissions: permissions)
     }
 
     /// Renames a damaged file out of the way (never deletes it) and returns the new path.

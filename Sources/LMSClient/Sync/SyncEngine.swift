@@ -15,7 +15,7 @@ public struct SyncReport: Sendable, Equatable {
     public init() {}
 }
 
-public enum SyncPhase: Sendable, Equatable {
+public enum SyncPhase: Sendable, Hashable {
     case pushing(sent: Int, total: Int)
     case pulling(changes: Int, pages: Int)
     case done
@@ -51,13 +51,18 @@ public actor SyncEngine {
     public func run(dryRun: Bool = false, progress: @escaping @Sendable (SyncPhase) -> Void = { _ in }) async throws -> SyncReport {
         var report = SyncReport()
         var notices = AccountStore.Notices()
-        _ = try store.index(notices: &notices)
-        guard !notices.readOnly else { throw StorageError.locked(notices.messages.joined(separator: "; ")) }
+        // Any file from a newer lms stops the sync before anything is sent or written.
+        try store.requireWritable(notices: &notices)
         if dryRun { return try await preview() }
+        report.notices += notices.messages
         try await push(&report, progress: progress)
         try await pull(&report, progress: progress)
         progress(.done)
         return report
+    }
+
+    private static func requireWritable(_ notices: AccountStore.Notices) throws {
+        guard !notices.readOnly else { throw StorageError.locked(notices.messages.joined(separator: "; ")) }
     }
 
     /// `lms sync --dry-run`: what would be sent, without sending or changing anything.
@@ -97,6 +102,7 @@ public actor SyncEngine {
         var notices = AccountStore.Notices()
         var outbox = try store.outbox(notices: &notices)
         var learner = try store.learner(notices: &notices)
+        try Self.requireWritable(notices)
         let byID = Dictionary(results.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         outbox = outbox.compactMap { entry in
             guard let result = byID[entry.id] else { return entry }
@@ -135,8 +141,15 @@ public actor SyncEngine {
 
     private func pull(_ report: inout SyncReport, progress: @Sendable (SyncPhase) -> Void) async throws {
         var notices = AccountStore.Notices()
-        var cursor = try store.index(notices: &notices).cursor
+        let index = try store.index(notices: &notices)
+        var cursor = index.cursor
         report.notices += notices.messages
+        if cursor != nil, !store.hasCompleteCache(for: index) {
+            // A cached file was lost or moved aside as damaged: the feed after our cursor would
+            // never bring it back, so start from the beginning (the outbox is not touched).
+            cursor = nil
+            report.notices.append("Some cached files were missing or damaged; downloading everything again")
+        }
         let api = self.api
         let me = try await backoff.run { () async throws(ClientError) -> MeResponse in try await api.me() }
         while true {
@@ -176,6 +189,7 @@ public actor SyncEngine {
                 var ignored = AccountStore.Notices()
                 return try? store.course(id, notices: &ignored)
             })
+        try Self.requireWritable(notices)
         applier.apply(page.changes)
         for course in applier.courses.values { try store.save(course: course) }
         for id in applier.deletedCourses { store.deleteCourse(id) }
@@ -193,6 +207,7 @@ public actor SyncEngine {
         defer { withExtendedLifetime(lock) {} }
         var notices = AccountStore.Notices()
         let old = try store.index(notices: &notices)
+        try Self.requireWritable(notices)
         for course in old.courses { store.deleteCourse(course.id) }
         try store.save(structure: StructureMap())
         try store.save(learner: LearnerRecords())

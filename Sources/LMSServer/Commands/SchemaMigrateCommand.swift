@@ -18,6 +18,9 @@ struct SchemaMigrateCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let migrator = context.application.migrator
+        // ConsoleKit takes `--yes`/`-y` for itself (its global "answer yes to every confirmation"
+        // flag) before the command parses its arguments, so it arrives as `confirmOverride`.
+        let yes = signature.yes || context.console.confirmOverride == true
         try await migrator.setupIfNeeded().get()
         if signature.revert {
             let pending = signature.all
@@ -25,7 +28,7 @@ struct SchemaMigrateCommand: AsyncCommand {
                 : try await migrator.previewRevertLastBatch().get()
             guard !pending.isEmpty else { return context.console.print("No migrations to revert.") }
             for (migration, _) in pending { context.console.print("- \(migration.name)") }
-            guard signature.yes else { return context.console.print("Dry run: pass --yes to revert these.") }
+            guard yes else { return context.console.print("Dry run: pass --yes to revert these.") }
             if signature.all {
                 try await migrator.revertAllBatches().get()
             } else {
@@ -36,7 +39,7 @@ struct SchemaMigrateCommand: AsyncCommand {
             let pending = try await migrator.previewPrepareBatch().get()
             guard !pending.isEmpty else { return context.console.print("No pending migrations.") }
             for (migration, _) in pending { context.console.print("+ \(migration.name)") }
-            guard signature.yes else { return context.console.print("Dry run: pass --yes to apply these.") }
+            guard yes else { return context.console.print("Dry run: pass --yes to apply these.") }
             try await migrator.prepareBatch().get()
             context.console.print("Applied \(pending.count) migration(s).")
         }

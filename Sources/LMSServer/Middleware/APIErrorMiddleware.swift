@@ -1,3 +1,4 @@
+import FluentPostgresDriver
 import LMSKit
 import Vapor
 
@@ -24,6 +25,10 @@ struct APIErrorMiddleware: AsyncMiddleware {
         switch error {
         case let failure as APIFailure:
             return (failure.status, APIErrorBody(code: failure.code, message: failure.message, details: failure.details), failure.headers)
+        // PostgreSQL cannot store a NUL character in text (SQLSTATE 22021); SQLite can. Input
+        // holding one is the client's mistake, not a server failure.
+        case let postgres as PSQLError where postgres.serverInfo?[.sqlState] == "22021":
+            return (.unprocessableEntity, APIErrorBody(code: .validationFailed, message: "Text must not contain NUL (\\u0000) characters"), [:])
         case let decoding as DecodingError:
             let readable = LMSDecodingError(type: "the request body", underlying: decoding)
             if case .dataCorrupted(let context) = decoding, context.codingPath.isEmpty {

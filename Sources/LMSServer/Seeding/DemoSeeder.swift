@@ -4,11 +4,11 @@ import SQLKit
 import Vapor
 
 /// The demo data behind `lms demo` and the documentation. Passwords are public on purpose.
-enum DemoAccounts {
-    static let password = "demo-password"
-    static let learner = "learner@demo.lms"
-    static let instructor = "instructor@demo.lms"
-    static let admin = "admin@demo.lms"
+public enum DemoAccounts {
+    public static let password = "demo-password"
+    public static let learner = "learner@demo.lms"
+    public static let instructor = "instructor@demo.lms"
+    public static let admin = "admin@demo.lms"
 }
 
 struct DemoSeeder {

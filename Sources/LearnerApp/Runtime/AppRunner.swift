@@ -1,0 +1,225 @@
+import Foundation
+import LMSClient
+import LMSKit
+import TerminalUI
+
+/// Messages from effects, handed to the UI thread. Effects run as tasks; the UI loop drains this
+/// between key presses, so background work never touches the screen itself.
+final class Mailbox: @unchecked Sendable {
+    // @unchecked: every access goes through `lock`.
+    private let lock = NSLock()
+    private var messages: [Msg] = []
+
+    func post(_ message: Msg) {
+        lock.lock()
+        messages.append(message)
+        lock.unlock()
+    }
+
+    func drain() -> [Msg] {
+        lock.lock()
+        defer { lock.unlock() }
+        let drained = messages
+        messages = []
+        return drained
+    }
+}
+
+/// Where things come from: the signed-in session, theme folders, the player command.
+public struct AppEnvironment: Sendable {
+    public var session: ClientSession
+    public var themeDirectories: [URL]
+    public var player: String?
+    public var syncOnStart: Bool
+
+    public init(session: ClientSession, themeDirectories: [URL], player: String?, syncOnStart: Bool = true) {
+        self.session = session
+        self.themeDirectories = themeDirectories
+        self.player = player
+        self.syncOnStart = syncOnStart
+    }
+}
+
+/// Runs the app: draw, wait for a key or a message, update, perform effects.
+public final class AppRunner {
+    private let terminal: Terminal
+    private let environment: AppEnvironment
+    private let mailbox = Mailbox()
+    public private(set) var state: AppState
+    private var syncTask: Task<Void, Never>?
+    /// Work was queued while a sync ran: sync again when it ends, so nothing waits for a key press.
+    private var syncAgain = false
+    /// Hooks the curses backend supplies: leave and re-enter the screen around a terminal player.
+    public var suspend: () -> Void = {}
+    public var resume: () -> Void = {}
+    /// Polled between frames; returns true when the process was asked to stop (SIGINT/SIGTERM).
+    public var shouldTerminate: () -> Bool = { false }
+
+    public init(terminal: Terminal, environment: AppEnvironment, theme: Theme) {
+        self.terminal = terminal
+        self.environment = environment
+        state = AppState(theme: theme)
+        state.unicode = terminal.backend.capabilities.unicode
+        state.themeNames = Theme.available(in: environment.themeDirectories)
+    }
+
+    /// Loads the index and draws the first frame; returns before any network call.
+    public func start() {
+        let size = terminal.backend.size
+        state.width = size.width
+        state.height = size.height
+        perform(.loadLibrary, synchronously: true)
+        for message in mailbox.drain() { dispatch(message) }
+        render()
+        if environment.syncOnStart { dispatch(.key(.character("s"))) }
+    }
+
+    public func run() {
+        start()
+        while !state.quitting {
+            if shouldTerminate() { break }
+            if let event = terminal.backend.nextEvent(timeoutMilliseconds: 50) {
+                handle(event)
+                // Take every key already typed before drawing, so fast typing never lags.
+                while let more = terminal.backend.nextEvent(timeoutMilliseconds: 0) { handle(more) }
+            }
+            for message in mailbox.drain() { dispatch(message) }
+            render()
+        }
+        syncTask?.cancel()
+    }
+
+    public func handle(_ event: Event) {
+        switch event {
+        case .key(let key): dispatch(.key(key))
+        case .resize(let width, let height):
+            terminal.invalidate()
+            dispatch(.resize(width: width, height: height))
+        }
+    }
+
+    public func dispatch(_ message: Msg) {
+        if case .syncFinished = message {
+            syncTask = nil
+            if syncAgain {
+                syncAgain = false
+                perform(.sync)
+            }
+        }
+        for effect in App.update(&state, message) { perform(effect) }
+    }
+
+    public func render() {
+        let snapshot = state
+        terminal.draw { buffer in Screen.render(snapshot, into: &buffer) }
+    }
+
+    /// Waits for background work to report (tests and the demo use it).
+    public func settle(timeout: TimeInterval = 10) {
+        let deadline = Date().addingTimeInterval(timeout)
+        repeat {
+            let messages = mailbox.drain()
+            for message in messages { dispatch(message) }
+            if messages.isEmpty, !state.sync.running, syncTask == nil { break }
+            Thread.sleep(forTimeInterval: 0.02)
+        } while Date() < deadline
+        render()
+    }
+
+    // MARK: Effects
+
+    private func perform(_ effect: Effect, synchronously: Bool = false) {
+        let session = environment.session
+        let mailbox = self.mailbox
+        switch effect {
+        case .quit:
+            state.quitting = true
+        case .loadLibrary:
+            let load = {
+                var notices = AccountStore.Notices()
+                do {
+                    let library = try CourseLibrary.load(session, notices: &notices)
+                    mailbox.post(.libraryLoaded(library, notices: notices.messages))
+                } catch {
+                    mailbox.post(.enqueueFailed("Could not read the local files: \(error)"))
+                }
+            }
+            if synchronously { load() } else { Task.detached { load() } }
+        case .loadCourse(let id):
+            Task.detached {
+                var notices = AccountStore.Notices()
+                if let file = try? session.store.course(id, notices: &notices) {
+                    mailbox.post(.courseLoaded(file))
+                } else {
+                    mailbox.post(.courseMissing(id))
+                }
+            }
+        case .sync:
+            guard syncTask == nil else {
+                syncAgain = true
+                return
+            }
+            syncTask = Task.detached {
+                let engine = session.syncEngine()
+                do {
+                    let report = try await engine.run { phase in mailbox.post(.syncProgress(phase)) }
+                    mailbox.post(.syncFinished(report, error: nil, offline: false))
+                } catch let error as ClientError {
+                    mailbox.post(.syncFinished(nil, error: error.description, offline: error.isTransient))
+                } catch {
+                    mailbox.post(.syncFinished(nil, error: "\(error)", offline: false))
+                }
+            }
+        case .enqueue(let kind, let label):
+            do {
+                try OutboxWriter(store: session.store).enqueue(kind)
+                mailbox.post(.enqueued(label))
+            } catch {
+                mailbox.post(.enqueueFailed("Not saved: \(error)"))
+            }
+        case .openPlayer(let url, let lesson, let duration):
+            playVideo(url: url, lesson: lesson, duration: duration)
+        case .loadTheme(let name):
+            let directories = environment.themeDirectories
+            mailbox.post(.themeLoaded(Theme.load(name, directories: directories)))
+        case .saveThemeChoice(let name):
+            let file = session.paths.configDirectory.appendingPathComponent("theme")
+            try? AtomicFile.write(Data((name + "\n").utf8), to: file)
+        case .loadPreview(let slug):
+            Task.detached {
+                do throws(ClientError) {
+                    mailbox.post(.previewLoaded(try await session.api.instructorOutline(slug: slug), error: nil))
+                } catch {
+                    mailbox.post(.previewLoaded(nil, error: error.description))
+                }
+            }
+        }
+    }
+
+    /// Runs the player with the terminal handed over, and counts the seconds it was open as
+    /// seconds watched (never more than the lesson lasts).
+    private func playVideo(url: String, lesson: UUID, duration: Int) {
+        let command = environment.player ?? "xdg-open"
+        var parts = command.split(separator: " ").map(String.init)
+        guard !parts.isEmpty else { return }
+        parts.append(url)
+        suspend()
+        let started = Date()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = parts
+        var failure: String?
+        do {
+            try process.run()
+            process.waitUntilExit()
+            if process.terminationStatus != 0 { failure = "\(parts[0]) exited with status \(process.terminationStatus)" }
+        } catch {
+            failure = "Could not start \(parts[0]): \(error.localizedDescription). Set LMS_PLAYER to your video player"
+        }
+        resume()
+        terminal.invalidate()
+        // xdg-open returns at once (the player runs on its own): nothing measurable was watched.
+        let seconds = environment.player == nil ? 0 : min(duration, Int(Date().timeIntervalSince(started)))
+        mailbox.post(.playerFinished(lesson: lesson, seconds: seconds, error: failure))
+    }
+}

@@ -1,0 +1,34 @@
+import LMSClient
+import LMSKit
+import TerminalUI
+
+/// All published courses, filtered as you type, with owned / free / price markers.
+enum CatalogScreen {
+    static func render(_ state: AppState, _ area: Rect, _ buffer: inout Buffer) {
+        let theme = state.theme
+        let courses = CatalogModel.courses(state)
+        let (top, body) = area.splitTop(2)
+        if let filter = state.filter {
+            buffer.write("Filter: ", x: top.x, y: top.y, style: theme.style("ui.title"))
+            filter.render(Rect(x: top.x + 8, y: top.y, width: max(0, min(40, top.width - 8)), height: 1), &buffer, style: theme.style("ui.input"), focused: true)
+        } else {
+            let filterNote = state.filterText.isEmpty ? "/ to filter" : "filter: \"\(state.filterText)\" (/ to change, Esc in filter clears)"
+            buffer.write("\(courses.count) course(s) · \(filterNote)", x: top.x, y: top.y, maxWidth: top.width, style: theme.style("ui.text.dim"))
+        }
+        var list = state.list(.catalog)
+        let titleWidth = max(10, body.width - 34)
+        ListView(count: courses.count, selectedStyle: theme.style("ui.selection"), marker: state.glyph("▶ ", "> ")) { index in
+            let course = courses[index]
+            let title = DisplayWidth.truncate(course.title, to: titleWidth)
+            let pad = String(repeating: " ", count: max(1, titleWidth - DisplayWidth.of(title) + 1))
+            var spans = [Span(title), Span(pad)]
+            spans.append(state.priceLabel(course))
+            spans.append(Span("  \(course.lessonsCount) lessons · \(DurationText.format(seconds: course.duration))", style: theme.style("ui.text.dim")))
+            if course.status != .published { spans.append(Span(" [\(course.status.rawValue)]", style: theme.style("warning"))) }
+            return spans
+        }.render(body, &buffer, state: &list)
+        if courses.isEmpty {
+            buffer.write(state.library == nil ? "Loading…" : "No course matches. Esc clears the filter; s syncs.", x: body.x + 2, y: body.y, style: theme.style("ui.text.dim"))
+        }
+    }
+}

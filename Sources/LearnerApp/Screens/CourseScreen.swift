@@ -1,0 +1,46 @@
+import Foundation
+import LMSClient
+import LMSKit
+import TerminalUI
+
+/// Chapters that fold, lessons with type, duration, done ✓, in progress ◐, locked 🔒 and why.
+enum CourseScreen {
+    static func render(_ state: AppState, _ courseID: UUID, _ area: Rect, _ buffer: inout Buffer) {
+        let theme = state.theme
+        guard let library = state.library, let file = state.courses[courseID] else {
+            buffer.write("Loading the outline…", x: area.x, y: area.y, style: theme.style("ui.text.dim"))
+            return
+        }
+        let progress = library.progress(in: file)
+        buffer.write(file.course.title, x: area.x, y: area.y, maxWidth: area.width, style: theme.style("ui.title"))
+        let label = "\(progress.percent)% · \(progress.completedLessons)/\(progress.totalLessons) lessons · \(DurationText.format(seconds: progress.secondsRemaining)) left"
+        ProgressBar(fraction: progress.fraction, label: label, filledStyle: theme.style("progress.done"), emptyStyle: theme.style("progress.todo"), unicode: state.unicode)
+            .render(Rect(x: area.x, y: area.y + 1, width: min(area.width, 70), height: 1), &buffer)
+        var header = [state.priceLabel(file.course)]
+        if let grant = library.ownership(of: file.course), grant == .freeCourse || grant == .purchased || grant == .tenantLicence {} else if !file.course.isFree {
+            header.append(Span("  · buy it on the web to unlock every lesson", style: theme.style("ui.text.dim")))
+        }
+        buffer.write(header, x: area.x, y: area.y + 2, maxWidth: area.width)
+        let rows = CourseModel.rows(state, courseID: courseID)
+        var list = state.list(.course(courseID))
+        ListView(count: rows.count, selectedStyle: theme.style("ui.selection"), marker: state.glyph("▶ ", "> ")) { index in
+            switch rows[index] {
+            case .chapter(let chapter, let done, let total, let collapsed):
+                return [Span(collapsed ? state.glyph("▸ ", "+ ") : state.glyph("▾ ", "- ")), Span(chapter.title, style: theme.style("ui.title")),
+                        Span("  \(done)/\(total)", style: theme.style("ui.text.dim"))]
+            case .lesson(let lesson, let lessonState):
+                let (mark, markStyle): (String, Style) = switch lessonState {
+                case .done: (state.glyph("✓", "[x]"), theme.style("lesson.done"))
+                case .inProgress: (state.glyph("◐", "[~]"), theme.style("lesson.partial"))
+                case .open: (state.glyph("○", "[ ]"), Style())
+                case .locked: (state.glyph("🔒", "[L]"), theme.style("lock"))
+                }
+                var spans = [Span("   "), Span(mark, style: markStyle), Span(" \(state.lessonGlyph(lesson.type)) "), Span(lesson.title),
+                             Span("  \(DurationText.format(seconds: lesson.duration))", style: theme.style("ui.text.dim"))]
+                if lesson.isFree { spans.append(Span("  free", style: theme.style("free"))) }
+                if case .locked(let reason) = lessonState { spans.append(Span("  \(reason)", style: theme.style("lock"))) }
+                return spans
+            }
+        }.render(Rect(x: area.x, y: area.y + 4, width: area.width, height: area.height - 4), &buffer, state: &list)
+    }
+}

@@ -1,0 +1,43 @@
+import LMSClient
+import LMSKit
+import TerminalUI
+
+/// Continue where you left off, my courses with progress bars, badges and sync at a glance.
+enum HomeScreen {
+    static func render(_ state: AppState, _ area: Rect, _ buffer: inout Buffer) {
+        let theme = state.theme
+        guard let library = state.library else {
+            buffer.write("Loading…", x: area.x, y: area.y, style: theme.style("ui.text.dim"))
+            return
+        }
+        let earned = library.snapshot.earned.count
+        let summary = "\(library.myCourses.count) course(s) · \(earned)/\(library.snapshot.badges.count) badges"
+        buffer.write("Welcome back, \(library.me?.firstName ?? "learner")", x: area.x, y: area.y, maxWidth: area.width, style: theme.style("ui.title"))
+        buffer.write(summary, x: area.x, y: area.y + 1, maxWidth: area.width, style: theme.style("ui.text.dim"))
+        let items = HomeModel.items(state)
+        var list = state.list(.home)
+        let barWidth = max(6, min(20, area.width / 5))
+        ListView(count: items.count, selectedStyle: theme.style("ui.selection"), marker: state.glyph("▶ ", "> ")) { index in
+            switch items[index] {
+            case .resume(let course, let lesson):
+                return [Span("Continue: ", style: theme.style("ui.title")), Span("\(lesson.title)"), Span("  \(course.title)", style: theme.style("ui.text.dim"))]
+            case .course(let course):
+                let progress = state.courses[course.id].map { library.progress(in: $0) }
+                let fraction = progress?.fraction ?? 0
+                let filled = Int(fraction * Double(barWidth))
+                let bar = state.unicode
+                    ? String(repeating: "█", count: filled) + String(repeating: "░", count: barWidth - filled)
+                    : "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: barWidth - filled) + "]"
+                return [Span(bar, style: theme.style("progress.done")), Span(" \(String(progress?.percent ?? 0).leftPadded(3))% "),
+                        Span(course.title), Span("  "), state.priceLabel(course)]
+            case .browse: return [Span("Browse the catalog (\(library.index.courses.count) courses)")]
+            case .progress: return [Span("Progress")]
+            case .badges: return [Span("Badges (\(earned) earned)")]
+            }
+        }.render(Rect(x: area.x, y: area.y + 3, width: area.width, height: area.height - 3), &buffer, state: &list)
+    }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import LMSClient
+import LMSKit
+import TerminalUI
+
+/// A lesson: video (duration, watched, play), text (wrapped, scrollable) or quiz (intro and attempts).
+enum LessonScreen {
+    static func render(_ state: AppState, _ courseID: UUID, _ lessonID: UUID, _ area: Rect, _ buffer: inout Buffer) {
+        let theme = state.theme
+        guard let library = state.library, let file = state.courses[courseID], let lesson = file.lessons.first(where: { $0.id == lessonID }) else {
+            buffer.write("Loading…", x: area.x, y: area.y, style: theme.style("ui.text.dim"))
+            return
+        }
+        let row = library.snapshot.progress.first { $0.lessonID == lessonID }
+        buffer.write("\(state.lessonGlyph(lesson.type)) \(lesson.title)", x: area.x, y: area.y, maxWidth: area.width, style: theme.style("ui.title"))
+        var facts = [Span("\(lesson.type.rawValue) · \(DurationText.format(seconds: lesson.duration))", style: theme.style("ui.text.dim"))]
+        if row?.completed == true { facts.append(Span(state.glyph("  ✓ completed", "  [x] completed"), style: theme.style("lesson.done"))) }
+        buffer.write(facts, x: area.x, y: area.y + 1, maxWidth: area.width)
+        let body = Rect(x: area.x, y: area.y + 3, width: area.width, height: area.height - 3)
+        let content = file.content(of: lessonID)
+        switch lesson.type {
+        case .video:
+            let watched = row?.progressSeconds ?? 0
+            ProgressBar(fraction: lesson.duration > 0 ? Double(watched) / Double(lesson.duration) : 0,
+                        label: "\(DurationText.format(seconds: watched)) of \(DurationText.format(seconds: lesson.duration)) watched",
+                        filledStyle: theme.style("progress.done"), emptyStyle: theme.style("progress.todo"), unicode: state.unicode)
+                .render(Rect(x: body.x, y: body.y, width: min(body.width, 60), height: 1), &buffer)
+            buffer.write("Enter/o: play in \(ProcessInfoPlayer.name) · m: mark complete", x: body.x, y: body.y + 2, maxWidth: body.width, style: theme.style("ui.help.key"))
+            if let url = lesson.videoURL { buffer.write(url, x: body.x, y: body.y + 3, maxWidth: body.width, style: theme.style("ui.text.dim")) }
+        case .text:
+            guard let text = content?.body else {
+                buffer.write("This lesson's text is not downloaded yet: press s to sync.", x: body.x, y: body.y, style: theme.style("ui.text.dim"))
+                return
+            }
+            let (hintRow, textArea) = body.splitBottom(1)
+            TextView(text).render(textArea, &buffer, offset: state.scroll)
+            buffer.write("j/k scroll · m: mark complete", x: hintRow.x, y: hintRow.y, maxWidth: hintRow.width, style: theme.style("ui.text.dim"))
+        case .quiz:
+            let questions = content?.questions?.count ?? 0
+            buffer.write(questions > 0 ? "\(questions) question(s) · Enter: start" : "The questions are not downloaded yet: press s to sync.",
+                         x: body.x, y: body.y, maxWidth: body.width, style: theme.style("ui.help.key"))
+            let passMark = QuizPassMark(course: file.course).percent
+            buffer.write("Pass mark: \(passMark)%", x: body.x, y: body.y + 1, style: theme.style("ui.text.dim"))
+            QuizScreen.renderHistory(state, lessonID: lessonID, Rect(x: body.x, y: body.y + 3, width: body.width, height: body.height - 3), &buffer)
+        case .other(let type):
+            buffer.write("Lessons of type '\(type)' need a newer lms.", x: body.x, y: body.y, style: theme.style("warning"))
+        }
+    }
+}
+
+/// The command that plays videos: `$LMS_PLAYER`, else `xdg-open`.
+enum ProcessInfoPlayer {
+    static var name: String {
+        let player = ProcessInfo.processInfo.environment["LMS_PLAYER"].flatMap { $0.isEmpty ? nil : $0 } ?? "xdg-open"
+        return player.split(separator: " ").first.map(String.init) ?? player
+    }
+}

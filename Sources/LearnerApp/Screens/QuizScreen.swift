@@ -1,0 +1,115 @@
+import Foundation
+import LMSClient
+import LMSKit
+import TerminalUI
+
+/// One question per page (radio, checkboxes or text), a review page, then the result — or
+/// "pending grading" while offline. State is never shown by colour alone: marks and words too.
+enum QuizScreen {
+    static func render(_ state: AppState, _ area: Rect, _ buffer: inout Buffer) {
+        let theme = state.theme
+        guard let quiz = state.quiz else { return }
+        switch quiz.phase {
+        case .answering:
+            guard let question = quiz.current else { return }
+            buffer.write("Question \(quiz.page + 1) of \(quiz.questions.count) · \(question.points) point(s) · \(kind(question.type))",
+                         x: area.x, y: area.y, maxWidth: area.width, style: theme.style("ui.text.dim"))
+            let lines = TextWrap.wrap(question.question, width: area.width)
+            for (index, line) in lines.prefix(4).enumerated() {
+                buffer.write(line, x: area.x, y: area.y + 2 + index, style: theme.style("ui.title"))
+            }
+            let top = area.y + 3 + min(4, lines.count)
+            if question.type == .shortAnswer {
+                buffer.write("Your answer:", x: area.x, y: top, style: theme.style("ui.text"))
+                quiz.text.render(Rect(x: area.x, y: top + 1, width: min(area.width, 50), height: 1), &buffer, style: theme.style("ui.input"), focused: true)
+                buffer.write("Enter: next · ←: previous · Esc: leave", x: area.x, y: area.bottom - 1, maxWidth: area.width, style: theme.style("ui.text.dim"))
+                return
+            }
+            let chosen = Set(quiz.answers[question.id]?.selectedOptionIDs ?? [])
+            for (index, option) in question.options.enumerated() where top + index < area.bottom - 1 {
+                let isChosen = chosen.contains(option.id)
+                let mark = question.type == .multipleChoice
+                    ? (isChosen ? "[x]" : "[ ]")
+                    : (isChosen ? state.glyph("(●)", "(*)") : "( )")
+                let style = index == quiz.cursor ? theme.style("ui.selection") : (isChosen ? theme.style("quiz.selected") : Style())
+                buffer.write("\(index == quiz.cursor ? state.glyph("▶", ">") : " ") \(mark) \(option.text)", x: area.x, y: top + index, maxWidth: area.width, style: style)
+            }
+            let hint = question.type == .multipleChoice ? "Space: tick · Enter/→: next · ←: previous · Esc: leave" : "Space: choose · Enter: choose and next · ←: previous · Esc: leave"
+            buffer.write(hint, x: area.x, y: area.bottom - 1, maxWidth: area.width, style: theme.style("ui.text.dim"))
+        case .review:
+            buffer.write("Review your answers", x: area.x, y: area.y, style: theme.style("ui.title"))
+            for (index, question) in quiz.questions.enumerated() where area.y + 2 + index < area.bottom - 1 {
+                let answer = quiz.answers[question.id]
+                let text: String
+                if let typed = answer?.text {
+                    text = "\"\(typed)\""
+                } else if let ids = answer?.selectedOptionIDs, !ids.isEmpty {
+                    text = question.options.filter { ids.contains($0.id) }.map(\.text).joined(separator: ", ")
+                } else {
+                    text = "(no answer)"
+                }
+                buffer.write([Span("\(index + 1). "), Span(DisplayWidth.truncate(question.question, to: max(10, area.width / 2))), Span(" → "),
+                              Span(text, style: answer == nil ? theme.style("warning") : theme.style("quiz.selected"))],
+                             x: area.x, y: area.y + 2 + index, maxWidth: area.width)
+            }
+            buffer.write("Enter: submit · ←: change answers · Esc: leave without submitting", x: area.x, y: area.bottom - 1, maxWidth: area.width, style: theme.style("ui.help.key"))
+        case .submitted(let attempt):
+            renderResult(state, quiz: quiz, attempt: attempt, area, &buffer)
+        }
+    }
+
+    static func kind(_ type: QuestionType) -> String {
+        switch type {
+        case .singleChoice: "choose one"
+        case .multipleChoice: "choose all that apply"
+        case .trueFalse: "true or false"
+        case .shortAnswer: "type the answer"
+        case .other(let name): name
+        }
+    }
+
+    static func renderResult(_ state: AppState, quiz: QuizSession, attempt: UUID, _ area: Rect, _ buffer: inout Buffer) {
+        let theme = state.theme
+        if let result = state.library?.snapshot.quizResults.first(where: { $0.clientAttemptID == attempt }) {
+            let verdict = result.passed ? state.glyph("✓ Passed", "PASSED") : state.glyph("✗ Not passed", "NOT PASSED")
+            buffer.write(verdict, x: area.x, y: area.y, style: theme.style(result.passed ? "quiz.correct" : "quiz.incorrect"))
+            buffer.write("Score: \(result.score)/\(result.maxScore) (\(result.percent)%) · attempt \(result.attemptNumber)", x: area.x, y: area.y + 1, style: theme.style("ui.title"))
+            for (index, graded) in result.answers.enumerated() where area.y + 3 + index < area.bottom - 1 {
+                let question = quiz.questions.first { $0.id == graded.questionID }?.question ?? "Question \(index + 1)"
+                let mark = graded.isCorrect ? state.glyph("✓", "[right]") : state.glyph("✗", "[wrong]")
+                buffer.write([Span(mark + " ", style: theme.style(graded.isCorrect ? "quiz.correct" : "quiz.incorrect")),
+                              Span(DisplayWidth.truncate(question, to: max(10, area.width - 16))),
+                              Span("  \(graded.pointsAwarded)/\(graded.pointsPossible)", style: theme.style("ui.text.dim"))],
+                             x: area.x, y: area.y + 3 + index, maxWidth: area.width)
+            }
+        } else {
+            buffer.write(state.glyph("◷ Pending grading", "Pending grading"), x: area.x, y: area.y, style: theme.style("quiz.pending"))
+            buffer.write(state.sync.online == false
+                         ? "You are offline: the attempt is saved and will be graded when lms reaches the server."
+                         : "Sending your answers to the server for grading…",
+                         x: area.x, y: area.y + 1, maxWidth: area.width, style: theme.style("ui.text"))
+        }
+        buffer.write("Enter/Esc: back to the lesson", x: area.x, y: area.bottom - 1, maxWidth: area.width, style: theme.style("ui.text.dim"))
+    }
+
+    /// Earlier attempts of a quiz, newest first; offline ones marked pending.
+    static func renderHistory(_ state: AppState, lessonID: UUID, _ area: Rect, _ buffer: inout Buffer) {
+        let theme = state.theme
+        guard let snapshot = state.library?.snapshot else { return }
+        let results = snapshot.quizResults.filter { $0.lessonID == lessonID }.sorted { $0.attemptNumber > $1.attemptNumber }
+        let pending = snapshot.pendingAttempts.filter { $0.lessonID == lessonID }
+        guard !results.isEmpty || !pending.isEmpty else { return }
+        buffer.write("Attempts", x: area.x, y: area.y, style: theme.style("ui.title"))
+        var y = area.y + 1
+        for attempt in pending where y < area.bottom {
+            buffer.write("• \(ISO8601.format(attempt.takenAt).prefix(16)) · pending grading", x: area.x, y: y, maxWidth: area.width, style: theme.style("quiz.pending"))
+            y += 1
+        }
+        for result in results where y < area.bottom {
+            let verdict = result.passed ? "passed" : "not passed"
+            buffer.write("• #\(result.attemptNumber) \(ISO8601.format(result.completedAt).prefix(16)) · \(result.score)/\(result.maxScore) · \(verdict)",
+                         x: area.x, y: y, maxWidth: area.width, style: theme.style(result.passed ? "quiz.correct" : "quiz.incorrect"))
+            y += 1
+        }
+    }
+}

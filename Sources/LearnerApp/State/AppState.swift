@@ -1,0 +1,94 @@
+import Foundation
+import LMSClient
+import LMSKit
+import TerminalUI
+
+/// Where the learner is. The app keeps a stack: Esc/q goes back one step.
+public enum Route: Hashable, Sendable {
+    case home
+    case catalog
+    case course(UUID)
+    case lesson(course: UUID, lesson: UUID)
+    case quiz(course: UUID, lesson: UUID)
+    case progress
+    case badges
+    case preview(String)
+    case help
+    case themes
+}
+
+/// A quiz being taken: one question per page, then a review page, then the result.
+public struct QuizSession: Hashable, Sendable {
+    public enum Phase: Hashable, Sendable {
+        case answering
+        case review
+        /// Submitted; waiting for (or showing) the server's grade.
+        case submitted(clientAttemptID: UUID)
+    }
+
+    public var lessonID: UUID
+    public var questions: [LearnerQuizQuestion]
+    public var page = 0
+    public var cursor = 0
+    public var answers: [UUID: QuizAnswer] = [:]
+    public var text = TextInput()
+    public var phase: Phase = .answering
+
+    public init(lessonID: UUID, questions: [LearnerQuizQuestion]) {
+        self.lessonID = lessonID
+        self.questions = questions.sorted { ($0.position, $0.id.uuidString) < ($1.position, $1.id.uuidString) }
+    }
+
+    public var current: LearnerQuizQuestion? { questions.indices.contains(page) ? questions[page] : nil }
+}
+
+/// Sync state for the status line.
+public struct SyncStatus: Hashable, Sendable {
+    public var running = false
+    public var phase: SyncPhase?
+    /// nil until the first attempt.
+    public var online: Bool?
+    public var lastError: String?
+}
+
+public struct StatusMessage: Hashable, Sendable {
+    public var text: String
+    public var isError: Bool
+}
+
+/// The whole state of the app. `update` changes it; screens only read it.
+public struct AppState: Sendable {
+    public var stack: [Route] = [.home]
+    public var library: CourseLibrary?
+    /// Course files opened so far (outlines load when a course is opened, not at start-up).
+    public var courses: [UUID: CourseFile] = [:]
+    public var lists: [Route: ListState] = [:]
+    /// Chapters the learner folded away, per course.
+    public var collapsed: Set<UUID> = []
+    public var filter: TextInput?
+    public var filterText = ""
+    public var scroll = 0
+    public var quiz: QuizSession?
+    public var sync = SyncStatus()
+    public var status: StatusMessage?
+    public var theme: Theme
+    public var themeNames: [String] = []
+    public var themeBeforePicker: String?
+    public var preview: InstructorOutline?
+    public var width = 80
+    public var height = 24
+    public var unicode = true
+    public var quitting = false
+    public var notices: [String] = []
+
+    public init(theme: Theme) {
+        self.theme = theme
+    }
+
+    public var route: Route { stack.last ?? .home }
+
+    public func list(_ route: Route) -> ListState { lists[route] ?? ListState() }
+
+    /// The learner's cached view, or an empty one before the first load.
+    public var user: User? { library?.me }
+}

@@ -1,0 +1,34 @@
+import Foundation
+import LMSClient
+import LMSKit
+import TerminalUI
+
+/// Everything that can happen to the app: keys, resizes, and results of effects.
+public enum Msg: Sendable {
+    case key(Key)
+    case resize(width: Int, height: Int)
+    case libraryLoaded(CourseLibrary, notices: [String])
+    case courseLoaded(CourseFile)
+    case courseMissing(UUID)
+    case syncProgress(SyncPhase)
+    case syncFinished(SyncReport?, error: String?, offline: Bool)
+    case enqueued(String)
+    case enqueueFailed(String)
+    case playerFinished(lesson: UUID, seconds: Int, error: String?)
+    case themeLoaded(Theme)
+    case previewLoaded(InstructorOutline?, error: String?)
+}
+
+/// Work `update` asks for; the runtime performs it off the input path and answers with messages.
+public enum Effect: Hashable, Sendable {
+    case loadLibrary
+    case loadCourse(UUID)
+    case sync
+    case enqueue(SyncMutation.Kind, label: String)
+    case openPlayer(url: String, lesson: UUID, duration: Int)
+    case loadTheme(String)
+    case saveThemeChoice(String)
+    case loadPreview(slug: String)
+    case quit
+}
+

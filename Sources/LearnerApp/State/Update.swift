@@ -1,0 +1,486 @@
+import Foundation
+import LMSClient
+import LMSKit
+import TerminalUI
+
+/// The app's only state transition: pure, no I/O, no clock reads except through `now`.
+public enum App {
+    public static func update(_ state: inout AppState, _ msg: Msg, now: Date = Date()) -> [Effect] {
+        switch msg {
+        case .resize(let width, let height):
+            state.width = width
+            state.height = height
+            return []
+        case .libraryLoaded(let library, let notices):
+            state.library = library
+            state.notices = notices
+            if let first = notices.first { state.status = StatusMessage(text: first, isError: true) }
+            // Outlines of the courses being taken load in the background (for "continue" on Home).
+            var effects = library.myCourses.filter { state.courses[$0.id] == nil }.map { Effect.loadCourse($0.id) }
+            for (id, _) in state.courses { effects.append(.loadCourse(id)) }
+            return effects
+        case .courseLoaded(let file):
+            state.courses[file.course.id] = file
+            return []
+        case .courseMissing(let id):
+            if case .course(id) = state.route {
+                state.status = StatusMessage(text: "This course's outline is not downloaded yet: press s to sync", isError: true)
+            }
+            return []
+        case .syncProgress(let phase):
+            state.sync.running = true
+            state.sync.phase = phase
+            return []
+        case .syncFinished(let report, let error, let offline):
+            state.sync.running = false
+            state.sync.phase = nil
+            state.sync.online = !offline
+            state.sync.lastError = error
+            if let error {
+                state.status = StatusMessage(text: error, isError: true)
+            } else if let report {
+                var text = "Synced: \(report.pushed) sent, \(report.pulledChanges) received"
+                if let rejected = report.newlyRejected.first {
+                    text = "Refused by the server: \(rejected.rejection?.message ?? rejected.mutation.typeName)"
+                }
+                if !report.awardedBadges.isEmpty {
+                    let names = report.awardedBadges.compactMap { award in state.library?.snapshot.badges.first { $0.id == award.badgeID }?.name }
+                    text = "New badge: \(names.isEmpty ? "earned" : names.joined(separator: ", "))! " + text
+                }
+                state.status = StatusMessage(text: text, isError: !report.newlyRejected.isEmpty)
+            }
+            return [.loadLibrary]
+        case .enqueued(let label):
+            state.status = StatusMessage(text: label, isError: false)
+            return [.loadLibrary, .sync]
+        case .enqueueFailed(let reason):
+            state.status = StatusMessage(text: reason, isError: true)
+            return []
+        case .playerFinished(let lessonID, let seconds, let error):
+            if let error {
+                state.status = StatusMessage(text: error, isError: true)
+                return []
+            }
+            guard seconds > 0 else { return [] }
+            let watched = max(seconds, state.library?.snapshot.progress.first { $0.lessonID == lessonID }?.progressSeconds ?? 0)
+            return [.enqueue(.progressUpsert(ProgressUpsert(lessonID: lessonID, progressSeconds: watched)), label: "Recorded \(DurationText.format(seconds: seconds)) watched")]
+        case .themeLoaded(let theme):
+            state.theme = theme
+            if let warning = theme.warnings.first { state.status = StatusMessage(text: warning, isError: true) }
+            return []
+        case .previewLoaded(let outline, let error):
+            state.preview = outline
+            if let error { state.status = StatusMessage(text: error, isError: true) }
+            return []
+        case .key(let key):
+            return handle(key, &state, now: now)
+        }
+    }
+
+    // MARK: Keys
+
+    static func handle(_ key: Key, _ state: inout AppState, now: Date) -> [Effect] {
+        if key == .ctrl("c") {
+            state.quitting = true
+            return [.quit]
+        }
+        // Below the minimum size only quitting works.
+        if state.width < Layout.minimumWidth || state.height < Layout.minimumHeight {
+            if key == .character("q") || key == .escape {
+                state.quitting = true
+                return [.quit]
+            }
+            return []
+        }
+        if state.filter != nil { return handleFilter(key, &state) }
+        if case .quiz = state.route, let effects = handleQuiz(key, &state, now: now) { return effects }
+        if case .themes = state.route, let effects = handleThemes(key, &state) { return effects }
+
+        switch key {
+        case .character("q"), .escape, .character("h"), .left:
+            if key == .escape || key == .character("q"), state.status != nil, state.route == .help {
+                state.status = nil
+            }
+            return back(&state)
+        case .character("?"): return push(.help, &state)
+        case .character("c"): return push(.catalog, &state)
+        case .character("p"): return push(.progress, &state)
+        case .character("b"): return push(.badges, &state)
+        case .character("t"):
+            state.themeBeforePicker = state.theme.name
+            return push(.themes, &state)
+        case .character("s"):
+            guard !state.sync.running else { return [] }
+            state.sync.running = true
+            state.status = StatusMessage(text: "Syncing…", isError: false)
+            return [.sync]
+        case .character("n"):
+            guard let (course, lesson) = HomeModel.nextLesson(state) else {
+                state.status = StatusMessage(text: "Nothing to study next: open a course first", isError: false)
+                return []
+            }
+            return open(lesson: lesson, course: course.id, &state)
+        case .character("/") where state.route == .catalog:
+            state.filter = TextInput(state.filterText)
+            return []
+        case .character(" ") where isCourse(state.route):
+            return toggleChapter(&state)
+        case .character("i"):
+            guard case .course(let id) = state.route, let course = state.courses[id]?.course,
+                  state.user?.role == .admin || course.instructorID == state.user?.id
+            else { return [] }
+            state.preview = nil
+            return push(.preview(course.slug), &state) + [.loadPreview(slug: course.slug)]
+        case .character("m"):
+            return markComplete(&state, now: now)
+        case .character("o"):
+            return play(&state)
+        case .enter, .character("l"), .right:
+            return activate(&state, now: now)
+        default:
+            return move(key, &state)
+        }
+    }
+
+    static func isCourse(_ route: Route) -> Bool { if case .course = route { true } else { false } }
+
+    static func push(_ route: Route, _ state: inout AppState) -> [Effect] {
+        if state.route != route { state.stack.append(route) }
+        state.scroll = 0
+        return []
+    }
+
+    static func back(_ state: inout AppState) -> [Effect] {
+        if state.stack.count <= 1 {
+            state.quitting = true
+            return [.quit]
+        }
+        if case .quiz = state.route { state.quiz = nil }
+        state.stack.removeLast()
+        state.scroll = 0
+        return []
+    }
+
+    /// Moves the selection (or scrolls text) of the current screen.
+    static func move(_ key: Key, _ state: inout AppState) -> [Effect] {
+        let count = rowCount(state)
+        let page = max(1, state.height - 4)
+        let delta: Int? = switch key {
+        case .up, .character("k"): -1
+        case .down, .character("j"): 1
+        case .pageUp: -page
+        case .pageDown: page
+        case .home, .character("g"): Int.min / 2
+        case .end, .character("G"): Int.max / 2
+        default: nil
+        }
+        guard let delta else { return [] }
+        if case .lesson = state.route {
+            state.scroll = max(0, min(state.scroll + max(-1000, min(1000, delta)), 10_000))
+            return []
+        }
+        var list = state.list(state.route)
+        list.move(delta, count: count)
+        state.lists[state.route] = list
+        return []
+    }
+
+    static func rowCount(_ state: AppState) -> Int {
+        switch state.route {
+        case .home: HomeModel.items(state).count
+        case .catalog: CatalogModel.courses(state).count
+        case .course(let id): CourseModel.rows(state, courseID: id).count
+        case .badges: state.library?.snapshot.badges.count ?? 0
+        case .progress: state.library?.myCourses.count ?? 0
+        case .themes: state.themeNames.count
+        default: 0
+        }
+    }
+
+    /// Enter on the selected row.
+    static func activate(_ state: inout AppState, now: Date) -> [Effect] {
+        let selected = state.list(state.route).selected
+        switch state.route {
+        case .home:
+            let items = HomeModel.items(state)
+            guard items.indices.contains(selected) else { return [] }
+            switch items[selected] {
+            case .resume(let course, let lesson): return open(lesson: lesson, course: course.id, &state)
+            case .course(let course): return openCourse(course.id, &state)
+            case .browse: return push(.catalog, &state)
+            case .progress: return push(.progress, &state)
+            case .badges: return push(.badges, &state)
+            }
+        case .catalog:
+            let courses = CatalogModel.courses(state)
+            guard courses.indices.contains(selected) else { return [] }
+            return openCourse(courses[selected].id, &state)
+        case .progress:
+            let courses = state.library?.myCourses ?? []
+            guard courses.indices.contains(selected) else { return [] }
+            return openCourse(courses[selected].id, &state)
+        case .course(let id):
+            let rows = CourseModel.rows(state, courseID: id)
+            guard rows.indices.contains(selected) else { return [] }
+            switch rows[selected] {
+            case .chapter: return toggleChapter(&state)
+            case .lesson(let lesson, let lessonState):
+                if case .locked(let reason) = lessonState {
+                    state.status = StatusMessage(text: "Locked: \(reason)", isError: true)
+                    return []
+                }
+                return open(lesson: lesson, course: id, &state)
+            }
+        case .lesson(let courseID, let lessonID):
+            guard let lesson = state.courses[courseID]?.lessons.first(where: { $0.id == lessonID }) else { return [] }
+            switch lesson.type {
+            case .video: return play(&state)
+            case .quiz: return startQuiz(course: courseID, lesson: lessonID, &state)
+            default: return []
+            }
+        default:
+            return []
+        }
+    }
+
+    static func openCourse(_ id: UUID, _ state: inout AppState) -> [Effect] {
+        state.status = nil
+        return push(.course(id), &state) + [.loadCourse(id)]
+    }
+
+    static func open(lesson: Lesson, course: UUID, _ state: inout AppState) -> [Effect] {
+        if let library = state.library, let file = state.courses[course],
+           let reason = LessonAccess.decide(lesson: lesson, in: file.outline, for: library.learner()).lockReason {
+            state.status = StatusMessage(text: "Locked: \(reason.description)", isError: true)
+            return []
+        }
+        state.status = nil
+        return push(.lesson(course: course, lesson: lesson.id), &state)
+    }
+
+    static func toggleChapter(_ state: inout AppState) -> [Effect] {
+        guard case .course(let id) = state.route else { return [] }
+        let rows = CourseModel.rows(state, courseID: id)
+        let selected = state.list(state.route).selected
+        guard rows.indices.contains(selected) else { return [] }
+        let chapterID: UUID? = switch rows[selected] {
+        case .chapter(let chapter, _, _, _): chapter.id
+        case .lesson(let lesson, _): lesson.chapterID
+        }
+        guard let chapterID else { return [] }
+        if state.collapsed.contains(chapterID) { state.collapsed.remove(chapterID) } else { state.collapsed.insert(chapterID) }
+        // Keep the selection on the chapter's header.
+        if let header = CourseModel.rows(state, courseID: id).firstIndex(where: { if case .chapter(let c, _, _, _) = $0 { c.id == chapterID } else { false } }) {
+            state.lists[state.route, default: ListState()].selected = header
+        }
+        return []
+    }
+
+    static func currentLesson(_ state: AppState) -> (UUID, Lesson)? {
+        guard case .lesson(let courseID, let lessonID) = state.route,
+              let lesson = state.courses[courseID]?.lessons.first(where: { $0.id == lessonID })
+        else { return nil }
+        return (courseID, lesson)
+    }
+
+    static func markComplete(_ state: inout AppState, now: Date) -> [Effect] {
+        guard let (_, lesson) = currentLesson(state) else { return [] }
+        guard lesson.type != .quiz else {
+            state.status = StatusMessage(text: "A quiz completes when you pass it", isError: false)
+            return []
+        }
+        if state.library?.snapshot.completedLessonIDs.contains(lesson.id) == true {
+            state.status = StatusMessage(text: "Already completed", isError: false)
+            return []
+        }
+        return [.enqueue(
+            .progressUpsert(ProgressUpsert(lessonID: lesson.id, progressSeconds: lesson.duration, completed: true, completedAt: now)),
+            label: "Completed '\(lesson.title)'")]
+    }
+
+    static func play(_ state: inout AppState) -> [Effect] {
+        guard let (_, lesson) = currentLesson(state), lesson.type == .video else { return [] }
+        guard let url = lesson.videoURL ?? lesson.videoID else {
+            state.status = StatusMessage(text: "This lesson has no video address", isError: true)
+            return []
+        }
+        state.status = StatusMessage(text: "Playing… (close the player to come back)", isError: false)
+        return [.openPlayer(url: url, lesson: lesson.id, duration: lesson.duration)]
+    }
+
+    // MARK: Quiz
+
+    static func startQuiz(course: UUID, lesson: UUID, _ state: inout AppState) -> [Effect] {
+        guard let content = state.courses[course]?.content(of: lesson), let questions = content.questions, !questions.isEmpty else {
+            state.status = StatusMessage(text: "The questions are not downloaded yet: press s to sync", isError: true)
+            return []
+        }
+        state.quiz = QuizSession(lessonID: lesson, questions: questions)
+        return push(.quiz(course: course, lesson: lesson), &state)
+    }
+
+    /// Quiz keys; nil when the key is not the quiz's (global keys then apply).
+    static func handleQuiz(_ key: Key, _ state: inout AppState, now: Date) -> [Effect]? {
+        guard var quiz = state.quiz, case .quiz(let courseID, _) = state.route else { return nil }
+        defer { state.quiz = quiz }
+        switch quiz.phase {
+        case .submitted:
+            switch key {
+            case .enter, .escape, .character("q"):
+                quiz = QuizSession(lessonID: quiz.lessonID, questions: quiz.questions)
+                state.quiz = nil
+                state.stack.removeLast()
+                return []
+            default: return nil
+            }
+        case .review:
+            switch key {
+            case .enter:
+                let attempt = UUID()
+                let submission = QuizSubmission(
+                    clientAttemptID: attempt, answers: quiz.questions.compactMap { quiz.answers[$0.id] }, completedAt: now)
+                quiz.phase = .submitted(clientAttemptID: attempt)
+                return [.enqueue(.quizSubmit(lessonID: quiz.lessonID, submission), label: "Quiz submitted")]
+            case .left, .backspace, .character("h"):
+                quiz.phase = .answering
+                quiz.page = max(0, quiz.questions.count - 1)
+                loadText(&quiz)
+                return []
+            case .escape, .character("q"):
+                state.quiz = nil
+                quiz = QuizSession(lessonID: quiz.lessonID, questions: [])
+                state.stack.removeLast()
+                return []
+            default: return []
+            }
+        case .answering:
+            guard let question = quiz.current else { return nil }
+            if question.type == .shortAnswer {
+                switch key {
+                case .enter, .right, .tab:
+                    saveText(&quiz, question)
+                    advance(&quiz)
+                    return []
+                case .left, .backTab:
+                    saveText(&quiz, question)
+                    retreat(&quiz)
+                    return []
+                case .escape:
+                    state.quiz = nil
+                    quiz = QuizSession(lessonID: quiz.lessonID, questions: [])
+                    state.stack.removeLast()
+                    return []
+                default:
+                    _ = quiz.text.handle(key)
+                    return []
+                }
+            }
+            switch key {
+            case .up, .character("k"): quiz.cursor = max(0, quiz.cursor - 1)
+            case .down, .character("j"): quiz.cursor = min(question.options.count - 1, quiz.cursor + 1)
+            case .character(" "):
+                choose(&quiz, question)
+            case .enter:
+                if quiz.answers[question.id] == nil { choose(&quiz, question) }
+                advance(&quiz)
+            case .right, .character("l"), .tab: advance(&quiz)
+            case .left, .character("h"), .backTab: retreat(&quiz)
+            case .escape, .character("q"):
+                state.quiz = nil
+                quiz = QuizSession(lessonID: quiz.lessonID, questions: [])
+                state.stack.removeLast()
+                _ = courseID
+            default: return nil
+            }
+            return []
+        }
+    }
+
+    static func choose(_ quiz: inout QuizSession, _ question: LearnerQuizQuestion) {
+        guard question.options.indices.contains(quiz.cursor) else { return }
+        let optionID = question.options[quiz.cursor].id
+        var answer = quiz.answers[question.id] ?? QuizAnswer(questionID: question.id)
+        if question.type == .multipleChoice {
+            if let index = answer.selectedOptionIDs.firstIndex(of: optionID) {
+                answer.selectedOptionIDs.remove(at: index)
+            } else {
+                answer.selectedOptionIDs.append(optionID)
+            }
+        } else {
+            answer.selectedOptionIDs = [optionID]
+        }
+        quiz.answers[question.id] = answer
+    }
+
+    static func saveText(_ quiz: inout QuizSession, _ question: LearnerQuizQuestion) {
+        let text = quiz.text.value
+        quiz.answers[question.id] = text.isEmpty ? nil : QuizAnswer(questionID: question.id, text: text)
+    }
+
+    static func loadText(_ quiz: inout QuizSession) {
+        guard let question = quiz.current else { return }
+        quiz.text = TextInput(quiz.answers[question.id]?.text ?? "")
+        quiz.cursor = 0
+    }
+
+    static func advance(_ quiz: inout QuizSession) {
+        if quiz.page + 1 >= quiz.questions.count {
+            quiz.phase = .review
+        } else {
+            quiz.page += 1
+            loadText(&quiz)
+        }
+    }
+
+    static func retreat(_ quiz: inout QuizSession) {
+        quiz.page = max(0, quiz.page - 1)
+        loadText(&quiz)
+    }
+
+    // MARK: Filter and themes
+
+    static func handleFilter(_ key: Key, _ state: inout AppState) -> [Effect] {
+        guard var filter = state.filter else { return [] }
+        switch key {
+        case .enter:
+            state.filterText = filter.value
+            state.filter = nil
+        case .escape:
+            state.filter = nil
+            state.filterText = ""
+        case .up, .down:
+            state.filterText = filter.value
+            state.filter = nil
+            return move(key, &state)
+        default:
+            _ = filter.handle(key)
+            state.filter = filter
+        }
+        state.lists[.catalog] = ListState()
+        return []
+    }
+
+    /// Moving in the theme list previews the theme at once; Enter keeps it, Esc restores.
+    static func handleThemes(_ key: Key, _ state: inout AppState) -> [Effect]? {
+        let names = state.themeNames
+        var list = state.list(.themes)
+        switch key {
+        case .up, .down, .character("k"), .character("j"), .home, .end, .character("g"), .character("G"):
+            _ = move(key, &state)
+            list = state.list(.themes)
+            return names.indices.contains(list.selected) ? [.loadTheme(names[list.selected])] : []
+        case .enter:
+            state.themeBeforePicker = nil
+            state.stack.removeLast()
+            guard names.indices.contains(list.selected) else { return [] }
+            state.status = StatusMessage(text: "Theme '\(names[list.selected])' saved", isError: false)
+            return [.saveThemeChoice(names[list.selected])]
+        case .escape, .character("q"):
+            state.stack.removeLast()
+            if let previous = state.themeBeforePicker, previous != state.theme.name { return [.loadTheme(previous)] }
+            return []
+        default:
+            return nil
+        }
+    }
+}
