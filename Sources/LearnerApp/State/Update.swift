@@ -255,6 +255,13 @@ public enum App {
             return []
         }
         state.status = nil
+        // Going from lesson to lesson (n) replaces the page instead of piling up a long way back.
+        switch state.route {
+        case .lesson, .quiz:
+            state.quiz = nil
+            state.stack.removeLast()
+        default: break
+        }
         return push(.lesson(course: course, lesson: lesson.id), &state)
     }
 

@@ -7,6 +7,11 @@ public enum TextWrap {
             var line = ""
             var lineWidth = 0
             for word in paragraph.split(separator: " ", omittingEmptySubsequences: false) {
+                // Runs of spaces (indented code, alignment) are kept, not collapsed.
+                if word.isEmpty {
+                    if lineWidth < width { line += " "; lineWidth += 1 }
+                    continue
+                }
                 let wordWidth = DisplayWidth.of(word)
                 if lineWidth > 0, lineWidth + 1 + wordWidth > width {
                     lines.append(line)
