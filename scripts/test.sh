@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
 
 need_apt=()
-for pkg in libncursesw5-dev libcurl4-openssl-dev; do
+for pkg in libncursesw5-dev libcurl4-openssl-dev tmux; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then
