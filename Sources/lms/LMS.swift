@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import LMSClient
 
 @main
@@ -18,4 +19,22 @@ struct LMS: AsyncParsableCommand {
         ],
         defaultSubcommand: Open.self
     )
+
+    /// ArgumentParser ends bad usage with 64 (EX_USAGE); lms documents 2, like most tools.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }

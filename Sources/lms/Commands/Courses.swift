@@ -14,9 +14,7 @@ struct Courses: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting {
-            let session = try ClientSession.open()
-            var notices = AccountStore.Notices()
-            let library = try CourseLibrary.load(session, notices: &notices)
+            let (_, library, notices) = try openLibrary()
             let courses = all ? library.index.courses : library.myCourses
             let rows = courses.map { course -> CourseRow in
                 let progress = library.courseFile(course.id).map { library.progress(in: $0) }
@@ -63,9 +61,7 @@ struct CourseCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting {
-            let session = try ClientSession.open()
-            var notices = AccountStore.Notices()
-            let library = try CourseLibrary.load(session, notices: &notices)
+            let (_, library, _) = try openLibrary()
             guard let course = library.findCourse(slug) else {
                 throw CommandFailure(message: "No cached course matches '\(slug)'; run 'lms sync' or see 'lms courses --all'", code: Exit.refused)
             }

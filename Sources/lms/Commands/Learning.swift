@@ -11,9 +11,7 @@ struct Next: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting {
-            let session = try ClientSession.open()
-            var notices = AccountStore.Notices()
-            let library = try CourseLibrary.load(session, notices: &notices)
+            let (_, library, _) = try openLibrary()
             guard let (course, lesson) = library.nextLesson() else {
                 if json { return try Output.printJSON([String: String]()) }
                 print("Nothing to study next: every course you take is complete, or none is cached ('lms sync').")
@@ -43,9 +41,7 @@ struct Complete: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting {
-            let session = try ClientSession.open()
-            var notices = AccountStore.Notices()
-            let library = try CourseLibrary.load(session, notices: &notices)
+            let (session, library, _) = try openLibrary()
             guard let (file, found) = library.findLesson(lesson) else {
                 throw CommandFailure(message: "No single cached lesson matches '\(lesson)'; use its id (see 'lms course SLUG --json')", code: Exit.refused)
             }
@@ -81,9 +77,7 @@ struct ProgressCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting {
-            let session = try ClientSession.open()
-            var notices = AccountStore.Notices()
-            let library = try CourseLibrary.load(session, notices: &notices)
+            let (_, library, _) = try openLibrary()
             var reports: [CourseProgressReport] = []
             for course in library.myCourses {
                 guard let file = library.courseFile(course.id) else { continue }
@@ -151,9 +145,7 @@ struct Badges: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting {
-            let session = try ClientSession.open()
-            var notices = AccountStore.Notices()
-            let library = try CourseLibrary.load(session, notices: &notices)
+            let (_, library, _) = try openLibrary()
             var lessonCounts: [UUID: Int] = [:]
             var titles: [UUID: String] = [:]
             for course in library.index.courses {

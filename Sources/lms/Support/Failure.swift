@@ -47,3 +47,11 @@ struct CommandFailure: Error {
 func printError(_ message: String) {
     FileHandle.standardError.write(Data("lms: \(message)\n".utf8))
 }
+
+/// The saved session and its cached courses, with any problems met while reading the files.
+func openLibrary() throws -> (ClientSession, CourseLibrary, AccountStore.Notices) {
+    let session = try ClientSession.open()
+    var notices = AccountStore.Notices()
+    let library = try CourseLibrary.load(session, notices: &notices)
+    return (session, library, notices)
+}
