@@ -88,9 +88,13 @@ let package = Package(
                 "LMSServer",
                 "LMSKit",
                 .product(name: "VaporTesting", package: "vapor"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "SQLKit", package: "sql-kit"),
             ],
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "LearnerAppTests", dependencies: ["LearnerApp", "TerminalUI", "LMSClient", "LMSKit", "LMSServer"], resources: [.copy("Golden")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -38,9 +38,14 @@ public func configure(_ app: Application, settings: ServerSettings) async throws
     app.routes.defaultMaxBodySize = ByteCount(value: settings.maxBodyBytes)
 
     app.passwords.use(.bcrypt(cost: settings.bcryptCost))
+    // HS256 with a short key is guessable, and JWTKit refuses keys under 32 bytes.
+    guard settings.jwtSecret.utf8.count >= 32 else {
+        throw ConfigurationError(message: "LMS_JWT_SECRET must be at least 32 bytes long")
+    }
     app.tokens = TokenService()
     await app.tokens.configure(secret: settings.jwtSecret)
     app.loginThrottle = LoginThrottle(limit: settings.loginAttempts, window: settings.loginWindow)
+    app.sqliteWriteTurn = WriteTurn()
     app.payments = settings.stripeSecretKey.map { StripeCheckoutProvider(secretKey: $0, client: app.client) as any PaymentProvider }
         ?? LocalTestPaymentProvider(baseURL: settings.publicBaseURL)
 
@@ -52,6 +57,12 @@ public func configure(_ app: Application, settings: ServerSettings) async throws
         try await app.autoMigrate()
     }
     try routes(app)
+}
+
+/// A setting the server cannot start with, said plainly.
+public struct ConfigurationError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
 }
 
 /// Everything the server reads from its environment, resolved once at start-up.
@@ -98,7 +109,7 @@ public struct ServerSettings: Sendable {
     }
 
     public static func randomSecret() -> String {
-        (0..<4).map { _ in String(UInt64.random(in: .min ... .max), radix: 16) }.joined()
+        (0..<4).map { _ in String(format: "%016llx", UInt64.random(in: .min ... .max)) }.joined()
     }
 
     /// `DATABASE_URL` selects PostgreSQL (e.g. `postgres://lms:lms@localhost:5432/lms`); without it

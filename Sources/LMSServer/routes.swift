@@ -45,7 +45,7 @@ struct TestCheckoutController {
         }
         app.post("checkout", "test", ":session", "complete") { req async throws -> Response in
             let session = req.parameters.get("session") ?? ""
-            let completed = try await req.db.transaction { db -> Purchase? in
+            let completed = try await req.writeTransaction { db -> Purchase? in
                 let sql = db as! any SQLDatabase
                 let now = Date()
                 guard let purchase = try await PurchaseStore(db: sql).complete(sessionID: session, paymentIntent: "pi_test_" + session, at: now) else {

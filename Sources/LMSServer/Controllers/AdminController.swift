@@ -51,7 +51,7 @@ struct AdminController {
         let user = User(
             id: UUID(), email: email, firstName: body.firstName, lastName: body.lastName, role: body.role, status: .active,
             tenantID: tenant, createdAt: now, updatedAt: now)
-        try await req.db.transaction { db in
+        try await req.writeTransaction { db in
             let sql = db as! any SQLDatabase
             if try await sql.raw("SELECT id FROM users WHERE LOWER(email) = LOWER(\(bind: email))").first() != nil {
                 throw APIFailure.conflict("A user with this email already exists")
@@ -89,7 +89,7 @@ struct AdminController {
         let tenant = try adminTenant(req)
         let id = try req.uuidParameter("user_id", what: "User")
         guard id != (try req.principal.userID) else { throw APIFailure.conflict("Administrators cannot delete themselves") }
-        try await req.db.transaction { db in
+        try await req.writeTransaction { db in
             let sql = db as! any SQLDatabase
             let now = Date()
             let deleted = try await sql.raw("""

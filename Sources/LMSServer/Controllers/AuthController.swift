@@ -15,7 +15,10 @@ struct AuthController {
         let body = try req.decodeBody(LoginRequest.self)
         let client = req.remoteAddress?.ipAddress ?? "unknown"
         let throttle = req.application.loginThrottle
-        if let wait = await throttle.retryAfter(client: client) {
+        // Two counters: failures for this email from this client (cleared by signing in), and all
+        // failures from this client (not cleared, so one's own account cannot reset a guessing run).
+        let accountKey = client + "|" + body.email.trimmingCharacters(in: .whitespaces).lowercased()
+        if let wait = await throttle.retryAfter(keys: [accountKey, client]) {
             throw APIFailure(
                 status: .tooManyRequests, code: .rateLimited,
                 message: "Too many failed sign-ins; try again in \(wait) seconds", headers: ["Retry-After": "\(wait)"])
@@ -26,7 +29,7 @@ struct AuthController {
         let hash = found?.passwordHash ?? unknownUserHash
         let matches = (try? await req.password.async.verify(body.password, created: hash)) ?? false
         guard let found, matches else {
-            await throttle.recordFailure(client: client)
+            await throttle.recordFailure(keys: [accountKey, client])
             throw APIFailure(status: .unauthorized, code: .invalidCredentials, message: "Wrong email or password")
         }
         guard found.user.status == .active, found.tenantUsable else {
@@ -35,7 +38,7 @@ struct AuthController {
                 message: found.user.status == .pending
                     ? "This account is not activated yet" : "This account is suspended; contact your administrator")
         }
-        await throttle.recordSuccess(client: client)
+        await throttle.recordSuccess(key: accountKey)
         let now = Date()
         try await store.recordLogin(userID: found.user.id, at: now)
         var user = found.user

@@ -39,7 +39,8 @@ struct CatalogController {
             throw APIFailure.notFound("Course")
         }
         let outline = try await courses.outline(of: course)
-        let owned = try await courses.isOwned(courseID: course.id, viewer: viewer)
+        // A free course is owned by everyone, like a purchased one (see `LessonAccess.ownershipGrant`).
+        let owned = course.isFree ? true : try await courses.isOwned(courseID: course.id, viewer: viewer)
         return try taggedJSON(CourseOutlineResponse(outline: outline, owned: owned), for: req)
     }
 

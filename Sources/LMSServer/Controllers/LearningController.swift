@@ -27,7 +27,7 @@ struct LearningController {
     func upsertProgress(_ req: Request) async throws -> Response {
         let viewer = try req.principal
         let update = try req.decodeBody(ProgressUpsert.self)
-        let response = try await req.db.transaction { db in
+        let response = try await req.writeTransaction { db in
             let service = LearningService(db: db as! any SQLDatabase, viewer: viewer)
             try await service.lockLearner()
             let now = Date()
@@ -41,7 +41,7 @@ struct LearningController {
         let viewer = try req.principal
         let lessonID = try req.uuidParameter("lesson_id", what: "Lesson")
         let submission = try req.decodeBody(QuizSubmission.self)
-        let response = try await req.db.transaction { db in
+        let response = try await req.writeTransaction { db in
             let service = LearningService(db: db as! any SQLDatabase, viewer: viewer)
             try await service.lockLearner()
             let now = Date()

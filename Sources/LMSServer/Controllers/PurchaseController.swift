@@ -40,7 +40,7 @@ struct PurchaseController {
             checkoutURL = session.url
         }
         let newPurchase = purchase
-        try await req.db.transaction { db in
+        try await req.writeTransaction { db in
             let sql = db as! any SQLDatabase
             let purchase = newPurchase
             try await PurchaseStore(db: sql).insert(purchase)
@@ -72,7 +72,7 @@ struct PurchaseController {
             throw APIFailure(status: .badRequest, code: .invalidJSON, message: "The event is not a Stripe event object")
         }
         if event.type == "checkout.session.completed" {
-            try await req.db.transaction { db in
+            try await req.writeTransaction { db in
                 let sql = db as! any SQLDatabase
                 let now = Date()
                 if let purchase = try await PurchaseStore(db: sql).complete(sessionID: event.data.object.id, paymentIntent: event.data.object.payment_intent, at: now) {

@@ -29,7 +29,7 @@ struct SyncController {
         guard body.mutations.count <= Self.maxMutationsPerPush else {
             throw APIFailure.validation("Send at most \(Self.maxMutationsPerPush) mutations per push")
         }
-        let results = try await req.db.transaction { db -> [MutationResult] in
+        let results = try await req.writeTransaction { db -> [MutationResult] in
             let sql = db as! any SQLDatabase
             let service = LearningService(db: sql, viewer: viewer)
             try await service.lockLearner()

@@ -44,7 +44,17 @@ struct AccessService {
     /// Throws the 403 a locked lesson answers with, naming the reason.
     static func requireGranted(_ decision: AccessDecision) throws {
         guard let reason = decision.lockReason else { return }
-        let code: APIErrorCode = if case .purchaseRequired = reason { .purchaseRequired } else { .lessonLocked }
-        throw APIFailure(status: .forbidden, code: code, message: reason.description)
+        switch reason {
+        case .purchaseRequired(let price, let currency):
+            throw APIFailure(
+                status: .forbidden, code: .purchaseRequired, message: reason.description,
+                details: .object(["price": .string(MoneyText.format(price)), "currency": .string(currency.rawValue)]))
+        case .requiresPrevious(let lessonID, _):
+            throw APIFailure(
+                status: .forbidden, code: .lessonLocked, message: reason.description,
+                details: .object(["requires_lesson_id": .string(lessonID.uuidString)]))
+        default:
+            throw APIFailure(status: .forbidden, code: .lessonLocked, message: reason.description)
+        }
     }
 }

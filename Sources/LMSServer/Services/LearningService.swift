@@ -23,6 +23,9 @@ struct LearningService {
         }
         let access = try await AccessService(db: db).lesson(update.lessonID, for: viewer)
         try AccessService.requireGranted(access.decision)
+        if access.lesson.type == .quiz, update.completed {
+            throw APIFailure.validation("A quiz lesson is completed by passing its quiz, not by marking it complete")
+        }
         return try await saveProgress(
             lessonID: update.lessonID, courseID: access.course.id, seconds: update.progressSeconds,
             completed: update.completed, completedAt: update.completed ? min(update.completedAt ?? now, now) : nil, now: now)

@@ -85,7 +85,8 @@ extension Application {
     }
 }
 
-/// Counts failed logins per client and refuses more than `limit` within `window`.
+/// Counts failed logins and refuses more than `limit` per account and client within `window`, and
+/// more than `4 × limit` per client whatever the account.
 actor LoginThrottle {
     private let limit: Int
     private let window: TimeInterval
@@ -96,20 +97,26 @@ actor LoginThrottle {
         self.window = window
     }
 
-    /// Seconds to wait before trying again, or nil when the client may try now.
-    func retryAfter(client: String, now: Date = Date()) -> Int? {
-        let recent = (failures[client] ?? []).filter { now.timeIntervalSince($0) < window }
-        failures[client] = recent
-        guard recent.count >= limit, let oldest = recent.first else { return nil }
-        return max(1, Int((window - now.timeIntervalSince(oldest)).rounded(.up)))
+    /// Seconds to wait before trying again, or nil when the client may try now. The first key is
+    /// the account's (limit), the others the client's (4 × limit).
+    func retryAfter(keys: [String], now: Date = Date()) -> Int? {
+        var wait: Int?
+        for (index, key) in keys.enumerated() {
+            let recent = (failures[key] ?? []).filter { now.timeIntervalSince($0) < window }
+            failures[key] = recent
+            let allowed = index == 0 ? limit : limit * 4
+            guard recent.count >= allowed, let oldest = recent.first else { continue }
+            wait = max(wait ?? 0, max(1, Int((window - now.timeIntervalSince(oldest)).rounded(.up))))
+        }
+        return wait
     }
 
-    func recordFailure(client: String, now: Date = Date()) {
-        failures[client, default: []].append(now)
+    func recordFailure(keys: [String], now: Date = Date()) {
+        for key in keys { failures[key, default: []].append(now) }
         if failures.count > 10_000 { failures = failures.filter { !$0.value.isEmpty } }
     }
 
-    func recordSuccess(client: String) {
-        failures[client] = nil
+    func recordSuccess(key: String) {
+        failures[key] = nil
     }
 }

@@ -42,7 +42,7 @@ struct CourseStore {
         }
         var query: SQLQueryString = """
             SELECT \(unsafeRaw: Columns.course), u.first_name AS instructor_first, u.last_name AS instructor_last,
-                   CASE WHEN \(Self.ownership(viewer)) THEN 1 ELSE 0 END AS owned
+                   CASE WHEN \(unsafeRaw: priceKey) <= 0 OR \(Self.ownership(viewer)) THEN 1 ELSE 0 END AS owned
             FROM courses c JOIN users u ON u.id = c.instructor_id
             WHERE \(Self.visibility(viewer))
             """
