@@ -110,6 +110,22 @@ struct AdminTests {
         }
     }
 
+    @Test("A suspension takes effect at once, even for a token issued before it", arguments: TestDatabase.all)
+    func suspensionIsImmediate(_ database: TestDatabase) async throws {
+        try await withTestServer(database) { server in
+            let learner = try await server.token(DemoAccounts.learner)
+            let firstLesson = try await server.lessonIDs(ofCourse: "swift-fundamentals")[0]
+            #expect(try await server.get("/api/v1/lessons/\(firstLesson)", token: learner).status == .ok)
+            let admin = try await server.token(DemoAccounts.admin)
+            let suspended = try await server.patch(
+                "/api/v1/admin/users/\(server.demo.learnerID)", token: admin, body: UpdateUserRequest(status: .suspended))
+            #expect(suspended.status == .ok)
+            let refused = try await server.get("/api/v1/lessons/\(firstLesson)", token: learner)
+            expectError(refused, .forbidden, "lesson_locked")
+            #expect(refused.text.contains("not active"))
+        }
+    }
+
     @Test("Learners and instructors cannot use the admin API", arguments: TestDatabase.all)
     func forbidden(_ database: TestDatabase) async throws {
         try await withTestServer(database) { server in

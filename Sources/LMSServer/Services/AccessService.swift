@@ -36,8 +36,13 @@ struct AccessService {
         let store = LearnerStore(db: db)
         let purchases = try await store.purchases(userID: viewer.userID, tenantID: viewer.tenantID, courseID: courseID)
         let progress = try await store.progress(userID: viewer.userID, courseID: courseID)
+        // The token was issued to an active user; read the status again so a suspension or
+        // deletion takes effect at once rather than when the token expires.
+        let row = try await db.raw("SELECT status, deleted_at FROM users WHERE id = \(bind: viewer.userID)").first()
+        let deleted = try row.map { try $0.optional("deleted_at", as: Date.self) != nil } ?? true
+        let status = deleted ? UserStatus.suspended : UserStatus(rawValue: try row?.value("status", as: String.self) ?? "suspended")
         return LearnerContext(
-            userID: viewer.userID, role: viewer.role, status: .active, tenantID: viewer.tenantID, purchases: purchases,
+            userID: viewer.userID, role: viewer.role, status: status, tenantID: viewer.tenantID, purchases: purchases,
             completedLessonIDs: Set(progress.lazy.filter(\.completed).map(\.lessonID)))
     }
 
