@@ -61,10 +61,9 @@ cat >"$work/catalog.sql" <<SQL
 SELECT $course_columns, u.first_name AS instructor_first, u.last_name AS instructor_last, CASE WHEN $owned THEN 1 ELSE 0 END AS owned FROM courses c JOIN users u ON u.id = c.instructor_id WHERE c.deleted_at IS NULL AND c.status = 'published' ORDER BY c.title ASC, c.id ASC LIMIT 21;
 SQL
 cat >"$work/outline.sql" <<SQL
-SELECT $course_columns FROM courses c WHERE c.slug = '$slug' AND c.deleted_at IS NULL AND c.status = 'published';
+SELECT $course_columns, CASE WHEN $owned THEN 1 ELSE 0 END AS owned FROM courses c WHERE c.slug = '$slug' AND ((c.deleted_at IS NULL AND c.status = 'published') OR (c.deleted_at IS NULL AND c.status = 'archived' AND $owned));
 SELECT ch.id, ch.course_id, ch.title, ch.description, ch.position, ch.created_at, ch.updated_at FROM chapters ch WHERE ch.course_id = '$course_id' ORDER BY ch.position, ch.id;
 SELECT l.id, l.chapter_id, l.title, l.type, l.video_url, l.video_id, l.duration, l.position, l.is_free, l.requires_previous, l.created_at, l.updated_at FROM lessons l JOIN chapters ch ON ch.id = l.chapter_id WHERE ch.course_id = '$course_id' ORDER BY l.position, l.id;
-SELECT 1 AS owned FROM courses c WHERE c.id = '$course_id' AND $owned;
 SQL
 
 api_rps() {

@@ -84,6 +84,27 @@ public enum AtomicFile {
         return created
     }
 
+    /// Removes the temporary files of writes whose process died before renaming them (killed,
+    /// power cut), in `directory` and its subdirectories one level down. A file whose writer may
+    /// still be running is left alone.
+    static func removeAbandonedTemporaryFiles(in directory: URL) {
+        let manager = FileManager.default
+        var directories = [directory]
+        for name in (try? manager.contentsOfDirectory(atPath: directory.path)) ?? [] where !name.hasPrefix(".") {
+            var isDirectory: ObjCBool = false
+            let url = directory.appendingPathComponent(name)
+            if manager.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue { directories.append(url) }
+        }
+        for folder in directories {
+            for name in (try? manager.contentsOfDirectory(atPath: folder.path)) ?? [] where name.hasPrefix(".") && name.hasSuffix(".tmp") {
+                // .<name>.<pid>.<random>.tmp
+                let parts = name.split(separator: ".")
+                guard parts.count >= 4, let pid = pid_t(parts[parts.count - 3]), pid != getpid() else { continue }
+                if kill(pid, 0) != 0, errno == ESRCH { unlink(folder.appendingPathComponent(name).path) }
+            }
+        }
+    }
+
     /// The file's bytes, or nil when it does not exist.
     public static func read(_ url: URL) throws(StorageError) -> Data? {
         do {
@@ -126,6 +147,7 @@ public final class DirectoryLock {
         let pid = "\(getpid())\n"
         ftruncate(fd, 0)
         _ = pid.withCString { pwrite(fd, $0, strlen($0), 0) }
+        AtomicFile.removeAbandonedTemporaryFiles(in: directory)
     }
 
     deinit {

@@ -51,6 +51,10 @@ public struct CourseFile: Codable, Sendable, Equatable {
 public struct StructureMap: Codable, Sendable, Equatable {
     public var chapterCourse: [String: UUID] = [:]
     public var lessonChapter: [String: UUID] = [:]
+    /// Chapters, lessons and lesson content that came before their course (the feed is ordered
+    /// by when each record last changed, so an edited course comes after its lessons), kept
+    /// until the course arrives, possibly on a later page.
+    public var waiting: [SyncChange] = []
 
     public init() {}
 
@@ -61,6 +65,14 @@ public struct StructureMap: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case chapterCourse = "chapter_course"
         case lessonChapter = "lesson_chapter"
+        case waiting
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        chapterCourse = try c.decodeIfPresent([String: UUID].self, forKey: .chapterCourse) ?? [:]
+        lessonChapter = try c.decodeIfPresent([String: UUID].self, forKey: .lessonChapter) ?? [:]
+        waiting = try c.decodeIfPresent([SyncChange].self, forKey: .waiting) ?? []
     }
 }
 

@@ -13,17 +13,43 @@ struct ChangeApplier {
     let loadCourse: (UUID) -> CourseFile?
 
     mutating func apply(_ changes: [SyncChange]) {
-        for change in changes {
-            switch change.op {
-            case .upsert: if let data = change.data { upsert(data) }
-            case .delete: delete(change.entity, id: change.id)
-            case .other: continue  // an operation from a newer server: leave the record as it is
-            }
-        }
+        // A record waiting for its course is superseded by any newer change to it.
+        let changed = Set(changes.map(Self.key))
+        structure.waiting.removeAll { changed.contains(Self.key($0)) }
+        // Parents before children within the page; each record appears once, so this changes
+        // no record's final state.
+        let ordered = changes.enumerated()
+            .sorted { (Self.rank($0.element.entity), $0.offset) < (Self.rank($1.element.entity), $1.offset) }
+            .map(\.element)
+        for change in ordered { apply(change) }
+        // Then whatever waited (on this page or an earlier one) and may now find its course.
+        let waiting = structure.waiting
+        structure.waiting = []
+        for change in waiting { apply(change) }
         index.courses.sort { ($0.title.lowercased(), $0.id.uuidString) < ($1.title.lowercased(), $1.id.uuidString) }
     }
 
-    private mutating func upsert(_ payload: SyncPayload) {
+    private mutating func apply(_ change: SyncChange) {
+        switch change.op {
+        case .upsert: if let data = change.data { upsert(data, change: change) }
+        case .delete: delete(change.entity, id: change.id)
+        case .other: return  // an operation from a newer server: leave the record as it is
+        }
+    }
+
+    private static func key(_ change: SyncChange) -> String { "\(change.entity.rawValue)/\(change.id)" }
+
+    private static func rank(_ entity: SyncEntity) -> Int {
+        switch entity {
+        case .course: 0
+        case .chapter: 1
+        case .lesson: 2
+        case .lessonContent: 3
+        default: 4
+        }
+    }
+
+    private mutating func upsert(_ payload: SyncPayload, change: SyncChange) {
         switch payload {
         case .course(let course):
             if let position = index.courses.firstIndex(where: { $0.id == course.id }) {
@@ -35,25 +61,29 @@ struct ChangeApplier {
             modifyCourse(course.id, creatingWith: course) { $0.course = course }
         case .chapter(let chapter):
             structure.chapterCourse[chapter.id.uuidString] = chapter.courseID
-            modifyCourse(chapter.courseID) { file in
+            let placed = modifyCourse(chapter.courseID) { file in
                 replace(&file.chapters, with: chapter)
                 file.chapters.sort { ($0.position, $0.id.uuidString) < ($1.position, $1.id.uuidString) }
             }
+            if !placed { structure.waiting.append(change) }
         case .lesson(let lesson):
             structure.lessonChapter[lesson.id.uuidString] = lesson.chapterID
-            guard let courseID = structure.chapterCourse[lesson.chapterID.uuidString] else { return }
-            modifyCourse(courseID) { file in
-                replace(&file.lessons, with: lesson)
-                file.lessons.sort { ($0.position, $0.id.uuidString) < ($1.position, $1.id.uuidString) }
-            }
+            let placed = structure.chapterCourse[lesson.chapterID.uuidString].map { courseID in
+                modifyCourse(courseID) { file in
+                    replace(&file.lessons, with: lesson)
+                    file.lessons.sort { ($0.position, $0.id.uuidString) < ($1.position, $1.id.uuidString) }
+                }
+            } ?? false
+            if !placed { structure.waiting.append(change) }
         case .lessonContent(let content):
-            modifyCourse(content.courseID) { file in
+            let placed = modifyCourse(content.courseID) { file in
                 if let position = file.contents.firstIndex(where: { $0.lesson.id == content.lesson.id }) {
                     file.contents[position] = content
                 } else {
                     file.contents.append(content)
                 }
             }
+            if !placed { structure.waiting.append(change) }
         case .progress(let row):
             learner.progress.removeAll { $0.id == row.id || $0.lessonID == row.lessonID }
             learner.progress.append(row)
@@ -71,6 +101,8 @@ struct ChangeApplier {
             index.courses.removeAll { $0.id == id }
             courses[id] = nil
             deletedCourses.insert(id)
+            let chapterCourse = structure.chapterCourse
+            structure.waiting.removeAll { Self.course(of: $0, chapterCourse: chapterCourse) == id }
         case .chapter:
             if let courseID = structure.chapterCourse[id.uuidString] {
                 modifyCourse(courseID) { file in
@@ -101,15 +133,27 @@ struct ChangeApplier {
     }
 
     /// Changes a course file, loading it first; a course never seen is created from the index.
-    private mutating func modifyCourse(_ id: UUID, creatingWith course: Course? = nil, _ change: (inout CourseFile) -> Void) {
-        guard !deletedCourses.contains(id) else { return }
+    /// False when the course is not known (yet): the caller keeps the change waiting.
+    @discardableResult
+    private mutating func modifyCourse(_ id: UUID, creatingWith course: Course? = nil, _ change: (inout CourseFile) -> Void) -> Bool {
+        guard !deletedCourses.contains(id) else { return true }
         var file = courses[id] ?? loadCourse(id)
         if file == nil, let known = course ?? index.courses.first(where: { $0.id == id }) {
             file = CourseFile(course: known)
         }
-        guard var loaded = file else { return }
+        guard var loaded = file else { return false }
         change(&loaded)
         courses[id] = loaded
+        return true
+    }
+
+    private static func course(of change: SyncChange, chapterCourse: [String: UUID]) -> UUID? {
+        switch change.data {
+        case .chapter(let chapter)?: chapter.courseID
+        case .lesson(let lesson)?: chapterCourse[lesson.chapterID.uuidString]
+        case .lessonContent(let content)?: content.courseID
+        default: nil
+        }
     }
 }
 

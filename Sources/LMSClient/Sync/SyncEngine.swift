@@ -39,8 +39,13 @@ public actor SyncEngine {
     private let clientID: UUID
     private let backoff: Backoff
     private let now: @Sendable () -> Date
+    private let pageLimit: Int
 
-    public init(api: APIClient, store: AccountStore, clientID: UUID, backoff: Backoff = Backoff(), now: @escaping @Sendable () -> Date = Date.init) {
+    public init(
+        api: APIClient, store: AccountStore, clientID: UUID, backoff: Backoff = Backoff(), pageSize: Int = SyncEngine.pageSize,
+        now: @escaping @Sendable () -> Date = Date.init
+    ) {
+        self.pageLimit = pageSize
         self.api = api
         self.store = store
         self.clientID = clientID
@@ -157,8 +162,9 @@ public actor SyncEngine {
             let page: SyncChangesPage
             do {
                 let requested = cursor
+                let limit = pageLimit
                 page = try await backoff.run { () async throws(ClientError) -> SyncChangesPage in
-                    try await api.changes(cursor: requested, limit: Self.pageSize) { _, _ in !Task.isCancelled }
+                    try await api.changes(cursor: requested, limit: limit) { _, _ in !Task.isCancelled }
                 }
             } catch ClientError.gone {
                 guard cursor != nil else { throw ClientError.gone }

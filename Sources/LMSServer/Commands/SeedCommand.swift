@@ -85,7 +85,16 @@ struct RestoreCommand: AsyncCommand {
                 try await takeSeat(tenant, sql: sql, now: now)
             }
             if signature.table == "courses" {
-                try await ChangeLog(db: sql).record(.course, id: id, userID: nil, at: now)
+                // Devices that dropped the course on its tombstone need its whole outline again.
+                let log = ChangeLog(db: sql)
+                try await log.record(.course, id: id, userID: nil, at: now)
+                let chapters = try await sql.raw("SELECT id FROM chapters WHERE course_id = \(bind: id)").all().map { try $0.decode(column: "id", as: UUID.self) }
+                try await log.record(.chapter, ids: chapters, userID: nil, at: now)
+                let lessons = try await sql.raw("""
+                    SELECT l.id FROM lessons l JOIN chapters ch ON ch.id = l.chapter_id WHERE ch.course_id = \(bind: id)
+                    """).all().map { try $0.decode(column: "id", as: UUID.self) }
+                try await log.record(.lesson, ids: lessons, userID: nil, at: now)
+                try await log.record(.lessonContent, ids: lessons, userID: nil, at: now)
             }
             return true
         }

@@ -28,20 +28,20 @@ struct CatalogController {
         }
         let page = try await CourseStore(db: req.sql).catalogPage(viewer: viewer, search: search, sort: sort, after: after, limit: limit)
         let next = page.hasMore ? page.entries.last.map { CatalogCursor.encode(id: $0.course.id, sort: sort) } : nil
-        return try taggedJSON(CatalogPage(items: page.entries, nextCursor: next), for: req)
+        return taggedJSON(body: JSONWriter.encode(CatalogPage(items: page.entries, nextCursor: next)), for: req)
     }
 
     func outline(_ req: Request) async throws -> Response {
         let viewer = try req.principal
         let slug = req.parameters.get("slug") ?? ""
         let courses = CourseStore(db: req.sql)
-        guard let course = try await courses.courseIncludingOwned(slug: slug, viewer: viewer) else {
+        guard let (course, purchased) = try await courses.courseWithOwnership(slug: slug, viewer: viewer) else {
             throw APIFailure.notFound("Course")
         }
         let outline = try await courses.outline(of: course)
         // A free course is owned by everyone, like a purchased one (see `LessonAccess.ownershipGrant`).
-        let owned = course.isFree ? true : try await courses.isOwned(courseID: course.id, viewer: viewer)
-        return try taggedJSON(CourseOutlineResponse(outline: outline, owned: owned), for: req)
+        let owned = course.isFree || purchased
+        return taggedJSON(body: JSONWriter.encode(CourseOutlineResponse(outline: outline, owned: owned)), for: req)
     }
 
     func lesson(_ req: Request) async throws -> Response {

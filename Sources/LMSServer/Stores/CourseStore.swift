@@ -82,6 +82,18 @@ struct CourseStore {
             """).first().map(Course.init(row:))
     }
 
+    /// A course the viewer may open by slug (published, their own draft, or an archived course they
+    /// bought), and whether they bought it — one query, for the outline's hot path.
+    func courseWithOwnership(slug: String, viewer: Principal) async throws -> (Course, Bool)? {
+        let row = try await db.raw("""
+            SELECT \(unsafeRaw: Columns.course), CASE WHEN \(Self.ownership(viewer)) THEN 1 ELSE 0 END AS owned
+            FROM courses c
+            WHERE c.slug = \(bind: slug) AND ((\(Self.visibility(viewer))) OR (c.deleted_at IS NULL AND c.status = 'archived' AND \(Self.ownership(viewer))))
+            """).first()
+        guard let row else { return nil }
+        return (try Course(row: row), try row.value("owned", as: Int.self) == 1)
+    }
+
     func isOwned(courseID: UUID, viewer: Principal) async throws -> Bool {
         try await db.raw("SELECT 1 AS owned FROM courses c WHERE c.id = \(bind: courseID) AND \(Self.ownership(viewer))").first() != nil
     }

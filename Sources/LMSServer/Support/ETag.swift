@@ -6,7 +6,11 @@ import Vapor
 /// Encodes a response body once, tags it with a strong ETag of its bytes, and answers
 /// `If-None-Match` with 304 so clients revalidate catalogs and outlines for free.
 func taggedJSON<T: Encodable>(_ value: T, for req: Request) throws -> Response {
-    let body = try LMSJSON.encode(value)
+    taggedJSON(body: try LMSJSON.encode(value), for: req)
+}
+
+/// The same, for a body already encoded (by `JSONWriter` on the hot paths).
+func taggedJSON(body: Data, for req: Request) -> Response {
     let digest = SHA256.hash(data: body).prefix(12).map { String(format: "%02x", $0) }.joined()
     let etag = "\"\(digest)\""
     var headers = HTTPHeaders()

@@ -1,0 +1,227 @@
+import Foundation
+
+/// A small, fast JSON writer for the hottest responses (catalog pages, course outlines).
+///
+/// Foundation's `JSONEncoder` goes through `Encodable`'s containers and costs several times more
+/// than the database query behind a catalog page. These writers produce exactly what the
+/// `Codable` conformances produce (same keys, money as text, ISO-8601 dates, nil optionals
+/// omitted); a test decodes their output with `Codable` and compares.
+public struct JSONWriter {
+    public private(set) var bytes: [UInt8] = []
+    private var needsComma = false
+
+    public init(capacity: Int = 4096) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    public var data: Data { Data(bytes) }
+
+    public mutating func beginObject() {
+        comma()
+        bytes.append(UInt8(ascii: "{"))
+        needsComma = false
+    }
+
+    public mutating func endObject() {
+        bytes.append(UInt8(ascii: "}"))
+        needsComma = true
+    }
+
+    public mutating func beginArray(_ key: String) {
+        self.key(key)
+        bytes.append(UInt8(ascii: "["))
+        needsComma = false
+    }
+
+    public mutating func endArray() {
+        bytes.append(UInt8(ascii: "]"))
+        needsComma = true
+    }
+
+    /// Starts a nested object under `key`.
+    public mutating func beginObject(_ key: String) {
+        self.key(key)
+        bytes.append(UInt8(ascii: "{"))
+        needsComma = false
+    }
+
+    private mutating func comma() {
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
+    }
+
+    private mutating func key(_ key: String) {
+        comma()
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(contentsOf: key.utf8)
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
+        needsComma = false
+    }
+
+    public mutating func field(_ key: String, _ value: String) {
+        self.key(key)
+        string(value)
+        needsComma = true
+    }
+
+    public mutating func field(_ key: String, _ value: String?) {
+        if let value { field(key, value) }
+    }
+
+    public mutating func field(_ key: String, _ value: Int) {
+        self.key(key)
+        bytes.append(contentsOf: String(value).utf8)
+        needsComma = true
+    }
+
+    public mutating func field(_ key: String, _ value: Int?) {
+        if let value { field(key, value) }
+    }
+
+    public mutating func field(_ key: String, _ value: Bool) {
+        self.key(key)
+        bytes.append(contentsOf: value ? Array("true".utf8) : Array("false".utf8))
+        needsComma = true
+    }
+
+    public mutating func field(_ key: String, _ value: UUID) {
+        self.key(key)
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(contentsOf: value.uuidString.utf8)
+        bytes.append(UInt8(ascii: "\""))
+        needsComma = true
+    }
+
+    public mutating func field(_ key: String, _ value: UUID?) {
+        if let value { field(key, value) }
+    }
+
+    public mutating func field(_ key: String, _ value: Date) {
+        self.key(key)
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(contentsOf: ISO8601.format(value).utf8)
+        bytes.append(UInt8(ascii: "\""))
+        needsComma = true
+    }
+
+    public mutating func field(_ key: String, _ value: Date?) {
+        if let value { field(key, value) }
+    }
+
+    public mutating func money(_ key: String, _ value: Decimal) {
+        field(key, MoneyText.format(value))
+    }
+
+    /// A JSON string with the escapes JSON requires (quotes, backslash, control characters).
+    private mutating func string(_ value: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\\")); bytes.append(byte)
+            case UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\")); bytes.append(byte)
+            case 0x0A: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "n"))
+            case 0x0D: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "r"))
+            case 0x09: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "t"))
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+}
+
+extension JSONWriter {
+    public mutating func write(_ course: Course) {
+        field("chapters_count", course.chaptersCount)
+        field("created_at", course.createdAt)
+        field("deleted_at", course.deletedAt)
+        field("description", course.description)
+        field("duration", course.duration)
+        field("id", course.id)
+        field("instructor_id", course.instructorID)
+        field("lessons_count", course.lessonsCount)
+        money("price", course.price)
+        field("quiz_pass_percent", course.quizPassPercent)
+        field("slug", course.slug)
+        field("status", course.status.rawValue)
+        field("thumbnail_url", course.thumbnailURL)
+        field("title", course.title)
+        field("updated_at", course.updatedAt)
+    }
+
+    public mutating func write(_ chapter: Chapter) {
+        field("course_id", chapter.courseID)
+        field("created_at", chapter.createdAt)
+        field("description", chapter.description)
+        field("id", chapter.id)
+        field("position", chapter.position)
+        field("title", chapter.title)
+        field("updated_at", chapter.updatedAt)
+    }
+
+    public mutating func write(_ lesson: Lesson) {
+        field("chapter_id", lesson.chapterID)
+        field("created_at", lesson.createdAt)
+        field("duration", lesson.duration)
+        field("id", lesson.id)
+        field("is_free", lesson.isFree)
+        field("position", lesson.position)
+        field("requires_previous", lesson.requiresPrevious)
+        field("title", lesson.title)
+        field("type", lesson.type.rawValue)
+        field("updated_at", lesson.updatedAt)
+        field("video_id", lesson.videoID)
+        field("video_url", lesson.videoURL)
+    }
+
+    /// `CatalogPage` as `JSONEncoder` would write it.
+    public static func encode(_ page: CatalogPage) -> Data {
+        var writer = JSONWriter(capacity: 512 * max(1, page.items.count))
+        writer.beginObject()
+        writer.beginArray("items")
+        for entry in page.items {
+            writer.beginObject()
+            writer.beginObject("course")
+            writer.write(entry.course)
+            writer.endObject()
+            writer.field("instructor_name", entry.instructorName)
+            writer.field("owned", entry.owned)
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.field("next_cursor", page.nextCursor)
+        writer.endObject()
+        return writer.data
+    }
+
+    /// `CourseOutlineResponse` as `JSONEncoder` would write it.
+    public static func encode(_ response: CourseOutlineResponse) -> Data {
+        let outline = response.outline
+        var writer = JSONWriter(capacity: 1024 + 400 * outline.chapters.reduce(0) { $0 + $1.lessons.count })
+        writer.beginObject()
+        writer.beginObject("outline")
+        writer.beginArray("chapters")
+        for chapter in outline.chapters {
+            writer.beginObject()
+            writer.write(chapter.chapter)
+            writer.beginArray("lessons")
+            for lesson in chapter.lessons {
+                writer.beginObject()
+                writer.write(lesson)
+                writer.endObject()
+            }
+            writer.endArray()
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.beginObject("course")
+        writer.write(outline.course)
+        writer.endObject()
+        writer.endObject()
+        writer.field("owned", response.owned)
+        writer.endObject()
+        return writer.data
+    }
+}

@@ -1,0 +1,204 @@
+import Foundation
+import LMSClient
+import LMSKit
+import Testing
+
+@testable import LMSServer
+
+/// The `lms` executable end to end, as a person (or a script) runs it.
+@Suite("lms command line")
+struct CLITests {
+    /// Every output of a run, checked for escape codes at the end (NO_COLOR and not a terminal).
+    final class Transcript: @unchecked Sendable {
+        private(set) var results: [(String, CLI.Result)] = []
+        let home: ClientHome
+
+        init(home: ClientHome) { self.home = home }
+
+        func run(_ arguments: [String], stdin: String? = nil) async throws -> CLI.Result {
+            let result = try await CLI.run(arguments, home: home, stdin: stdin)
+            results.append((arguments.joined(separator: " "), result))
+            return result
+        }
+
+        func json(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) async throws -> Any {
+            let result = try await run(arguments)
+            try #require(result.status == 0, "lms \(arguments.joined(separator: " ")): \(result.all)", sourceLocation: sourceLocation)
+            return try JSONSerialization.jsonObject(with: result.stdoutData)
+        }
+    }
+
+    @Test("a whole session: login, sync, browse, complete, progress, badges, status, preview, logout")
+    func wholeSession() async throws {
+        try await withLiveServer { server in
+            let home = try ClientHome()
+            let lms = Transcript(home: home)
+            let install = try await server.lessonID("Installing the toolchain")
+            let hello = try await server.lessonID("Hello, world")
+
+            // Not signed in: exit 3, whatever the command.
+            for command in [["status"], ["sync"], ["courses"], ["complete", "x"], ["preview", "swift-fundamentals"]] {
+                let result = try await lms.run(command)
+                #expect(result.status == 3, "lms \(command): \(result.all)")
+                #expect(result.stderr.contains("Not signed in: run 'lms login SERVER_URL' first"), "\(result.stderr)")
+            }
+            let wrong = try await lms.run(["login", server.baseURL, "--email", DemoAccounts.learner, "--password-stdin"], stdin: "nope\n")
+            #expect(wrong.status == 3, "\(wrong.all)")
+            #expect(wrong.stderr.contains("Wrong email or password"))
+
+            let login = try await lms.run(["login", server.baseURL, "--email", DemoAccounts.learner, "--password-stdin"], stdin: "\(DemoAccounts.password)\n")
+            #expect(login.status == 0, "\(login.all)")
+            #expect(login.stdout.contains("Signed in to \(server.baseURL) as Ada Learner <\(DemoAccounts.learner)> (learner)."), "\(login.stdout)")
+            var info = stat()
+            #expect(stat(home.paths.credentialsFile.path, &info) == 0 && info.st_mode & 0o777 == 0o600)
+
+            let sync = try await lms.run(["sync"])
+            #expect(sync.status == 0, "\(sync.all)")
+            #expect(sync.stdout.hasPrefix("Synced: 0 sent, 0 already on the server, "), "\(sync.stdout)")
+
+            // courses --json: valid, stable, the learner's two courses.
+            let courses = try await lms.run(["courses", "--json"])
+            let coursesAgain = try await lms.run(["courses", "--json"])
+            #expect(courses.status == 0 && courses.stdoutData == coursesAgain.stdoutData)
+            let rows = try #require(try JSONSerialization.jsonObject(with: courses.stdoutData) as? [[String: Any]])
+            #expect(rows.compactMap { ($0["course"] as? [String: Any])?["slug"] as? String } == ["swift-fundamentals", "terminal-mastery"])
+            #expect(rows.map { $0["owned"] as? Bool } == [false, true])
+            #expect(rows.first?["completed_lessons"] as? Int == 1 && rows.first?["total_lessons"] as? Int == 6)
+            let all = try #require(try await lms.json(["courses", "--all", "--json"]) as? [[String: Any]])
+            #expect(all.count == 4)
+
+            let course = try await lms.run(["course", "swift-fundamentals"])
+            #expect(course.status == 0, "\(course.all)")
+            for text in ["Swift Fundamentals", "Getting started", "Values and types", "Welcome to Swift", "Check your understanding",
+                         "Complete 'Installing the toolchain' first"] {
+                #expect(course.stdout.contains(text), "lms course: no '\(text)' in\n\(course.stdout)")
+            }
+            let unknown = try await lms.run(["course", "no-such-course"])
+            #expect(unknown.status == 5, "\(unknown.all)")
+
+            // Complete online: sent at once.
+            let complete = try await lms.run(["complete", install.uuidString.lowercased()])
+            #expect(complete.status == 0, "\(complete.all)")
+            #expect(complete.stdout.contains("Completed 'Installing the toolchain'."))
+            #expect(try await server.progressRows(lesson: install) == 1)
+            let next = try #require(try await lms.json(["next", "--json"]) as? [String: Any])
+            #expect((next["lesson"] as? [String: Any])?["title"] as? String == "Hello, world")
+            let locked = try await lms.run(["complete", try await server.lessonID("Constants and variables").uuidString])
+            #expect(locked.status == 5 && locked.stderr.contains("is locked"), "\(locked.all)")
+
+            let progress = try #require(try await lms.json(["progress", "--json"]) as? [[String: Any]])
+            let swift = try #require(progress.first { $0["slug"] as? String == "swift-fundamentals" })
+            #expect(swift["completed_lessons"] as? Int == 2 && swift["total_lessons"] as? Int == 6)
+            #expect((swift["chapters"] as? [[String: Any]])?.count == 2)
+
+            let badges = try #require(try await lms.json(["badges", "--json"]) as? [[String: Any]])
+            #expect(badges.count == 6)
+            let earned = badges.filter { $0["earned_at"] != nil && !($0["earned_at"] is NSNull) }
+            #expect(earned.compactMap { ($0["badge"] as? [String: Any])?["name"] as? String } == ["First Steps"])
+
+            let status = try #require(try await lms.json(["status", "--json"]) as? [String: Any])
+            #expect(status["server"] as? String == server.baseURL)
+            #expect(status["email"] as? String == DemoAccounts.learner)
+            #expect(status["pending"] as? Int == 0 && status["courses"] as? Int == 4)
+            #expect((status["rejected"] as? [Any])?.isEmpty == true)
+
+            // Previews are for instructors.
+            let refused = try await lms.run(["preview", "swift-fundamentals", "--format", "markdown"])
+            #expect(refused.status == 5, "\(refused.all)")
+
+            // Work left unsynced survives logout, with a warning.
+            let offline = try await lms.run(["complete", hello.uuidString, "--offline"])
+            #expect(offline.status == 0 && offline.stdout.contains("Saved; it will be sent on the next 'lms sync'."), "\(offline.all)")
+            let logout = try await lms.run(["logout"])
+            #expect(logout.status == 0, "\(logout.all)")
+            #expect(logout.stdout.contains("Signed out of \(server.baseURL)."))
+            #expect(logout.stdout.contains("Warning: 1 change(s) are not synced yet."), "\(logout.stdout)")
+            #expect(!FileManager.default.fileExists(atPath: home.paths.credentialsFile.path))
+            #expect(try await liveRefreshTokens(server) == 0)
+            let store = AccountStore(paths: home.paths, server: server.baseURL, userID: server.learnerID)
+            var notices = AccountStore.Notices()
+            #expect(try store.outbox(notices: &notices).count == 1)
+            #expect(try await lms.run(["sync"]).status == 3)
+
+            // The instructor's preview.
+            let instructor = try await lms.run(["login", server.baseURL, "--email", DemoAccounts.instructor, "--password-stdin"], stdin: DemoAccounts.password)
+            #expect(instructor.status == 0, "\(instructor.all)")
+            let preview = try await lms.run(["preview", "swift-fundamentals", "--format", "markdown"])
+            #expect(preview.status == 0, "\(preview.all)")
+            #expect(preview.stdout.hasPrefix("# Swift Fundamentals\n\nStatus: **published** · 2 chapters · 6 lessons"), "\(preview.stdout)")
+            for line in ["## Getting started", "## Values and types", "- Welcome to Swift (video, 5m) — free preview",
+                         "- Check your understanding (quiz, 5m) — 4 questions", "Counters match the outline."] {
+                #expect(preview.stdout.contains(line), "no '\(line)' in\n\(preview.stdout)")
+            }
+            let tree = try await lms.run(["preview", "swift-fundamentals"])
+            #expect(tree.status == 0 && tree.stdout.contains("└─"), "\(tree.all)")
+            let json = try #require(try await lms.json(["preview", "swift-fundamentals", "--format", "json"]) as? [String: Any])
+            #expect((json["chapters"] as? [Any])?.count == 2)
+            #expect(try await lms.run(["preview", "no-such-course"]).status == 5)
+            #expect(try await lms.run(["logout"]).status == 0)
+
+            // Back as the learner, the kept work is sent.
+            #expect(try await lms.run(["login", server.baseURL, "--email", DemoAccounts.learner, "--password-stdin"], stdin: DemoAccounts.password).status == 0)
+            let resumed = try await lms.run(["sync"])
+            #expect(resumed.status == 0 && resumed.stdout.hasPrefix("Synced: 1 sent"), "\(resumed.all)")
+            #expect(try await server.progressRows(lesson: hello) == 1)
+            #expect(try await server.count("applied_mutations", where: "user_id = \(bind: server.learnerID)") == 2)
+            try await expectConsistent(try home.session(), server)
+
+            // Bad usage is exit 2.
+            #expect(try await lms.run(["courses", "--no-such-flag"]).status == 2)
+
+            // NO_COLOR (and output to a file): not a single escape code anywhere.
+            for (command, result) in lms.results {
+                #expect(!result.stdoutData.contains(0x1B), "escape code in the output of lms \(command)")
+                #expect(!result.stderr.contains("\u{1B}"), "escape code in the errors of lms \(command)")
+            }
+        }
+    }
+
+    @Test("on a terminal lms uses colour, unless NO_COLOR is set")
+    func noColorOnATerminal() async throws {
+        try await withLiveServer { server in
+            let home = try ClientHome()
+            let session = try await home.login(server)
+            _ = try await session.engine().run()
+            let (plainStatus, plain) = try await CLI.runInTerminal(
+                ["course", "swift-fundamentals"], home: home, environment: ["NO_COLOR": "1", "TERM": "xterm-256color"])
+            #expect(plainStatus == 0)
+            #expect(String(decoding: plain, as: UTF8.self).contains("Swift Fundamentals"))
+            #expect(!plain.contains(0x1B), "escape codes despite NO_COLOR")
+            let (colourStatus, coloured) = try await CLI.runInTerminal(["course", "swift-fundamentals"], home: home, environment: ["TERM": "xterm-256color"])
+            #expect(colourStatus == 0)
+            #expect(coloured.contains(0x1B), "no colour on a terminal without NO_COLOR")
+        }
+    }
+
+    @Test("lms sync with the server down: exit code 4, offline work kept")
+    func serverDown() async throws {
+        try await withLiveServer { server in
+            let home = try ClientHome()
+            let session = try await home.login(server)
+            _ = try await session.engine().run()
+            let install = try await server.lessonID("Installing the toolchain")
+            await server.stop()
+
+            let complete = try await CLI.run(["complete", install.uuidString, "--offline"], home: home)
+            #expect(complete.status == 0, "\(complete.all)")
+            let before = snapshotFiles(session.store.directory)
+            let sync = try await CLI.run(["sync"], home: home)
+            #expect(sync.status == 4, "\(sync.all)")
+            #expect(sync.stderr.hasPrefix("lms: Cannot reach the server"), "\(sync.stderr)")
+            #expect(!sync.all.contains("\u{1B}"))
+            #expect(snapshotFiles(session.store.directory) == before)
+            let status = try await CLI.run(["status", "--json"], home: home)
+            let parsed = try #require(try JSONSerialization.jsonObject(with: status.stdoutData) as? [String: Any])
+            #expect(parsed["pending"] as? Int == 1)
+
+            try await server.restart()
+            let back = try await CLI.run(["sync"], home: home)
+            #expect(back.status == 0 && back.stdout.hasPrefix("Synced: 1 sent"), "\(back.all)")
+            #expect(try await server.progressRows(lesson: install) == 1)
+            try await expectConsistent(session, server)
+        }
+    }
+}
