@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+@testable import LMSKit
+
+/// The fast writers must say exactly what the Codable conformances say.
+@Suite struct JSONWriterTests {
+    typealias T = TestData
+
+    @Test func outlineDecodesToTheSameValue() throws {
+        var course = T.course()
+        course.description = "Quotes \" backslash \\ newline \n tab \t bell \u{07} and 日本語 🎌"
+        course.thumbnailURL = "https://example.com/a.png"
+        course.quizPassPercent = 80
+        course.deletedAt = Date(timeIntervalSince1970: 1_700_000_000.25)
+        let response = CourseOutlineResponse(outline: T.outline(course), owned: true)
+        let decoded = try LMSJSON.decode(CourseOutlineResponse.self, from: JSONWriter.encode(response))
+        #expect(decoded == response)
+    }
+
+    @Test func catalogPageDecodesToTheSameValue() throws {
+        var free = T.course(price: 0)
+        free.description = nil
+        let page = CatalogPage(
+            items: [CatalogEntry(course: T.course(), owned: false, instructorName: "Grace \"Amazing\" Hopper"),
+                    CatalogEntry(course: free, owned: true, instructorName: "Ada")],
+            nextCursor: "abc=")
+        #expect(try LMSJSON.decode(CatalogPage.self, from: JSONWriter.encode(page)) == page)
+        let last = CatalogPage(items: [], nextCursor: nil)
+        let data = JSONWriter.encode(last)
+        #expect(String(decoding: data, as: UTF8.self) == #"{"items":[]}"#)
+        #expect(try LMSJSON.decode(CatalogPage.self, from: data) == last)
+    }
+
+    @Test func writesTheSameKeysAsJSONEncoder() throws {
+        let response = CourseOutlineResponse(outline: T.outline(), owned: false)
+        func keys(_ data: Data) throws -> Set<String> {
+            var found = Set<String>()
+            func walk(_ value: Any) {
+                if let object = value as? [String: Any] {
+                    for (key, inner) in object { found.insert(key); walk(inner) }
+                } else if let array = value as? [Any] {
+                    array.forEach(walk)
+                }
+            }
+            walk(try JSONSerialization.jsonObject(with: data))
+            return found
+        }
+        #expect(try keys(JSONWriter.encode(response)) == keys(LMSJSON.encode(response)))
+    }
+}
