@@ -60,6 +60,8 @@ public final class AppRunner {
         self.environment = environment
         state = AppState(theme: theme)
         state.unicode = terminal.backend.capabilities.unicode
+        state.monochrome = terminal.backend.capabilities.colors == .monochrome
+        if let player = environment.player?.split(separator: " ").first { state.player = String(player) }
         state.themeNames = Theme.available(in: environment.themeDirectories)
     }
 
@@ -71,7 +73,11 @@ public final class AppRunner {
         perform(.loadLibrary, synchronously: true)
         for message in mailbox.drain() { dispatch(message) }
         render()
-        if environment.syncOnStart { dispatch(.key(.character("s"))) }
+        // Not as a key press: below the minimum size keys are ignored, and this sync must run.
+        if environment.syncOnStart {
+            state.sync.running = true
+            perform(.sync)
+        }
     }
 
     public func run() {

@@ -35,7 +35,9 @@ enum CourseScreen {
                 case .open: (state.glyph("○", "[ ]"), Style())
                 case .locked: (state.glyph("🔒", "[L]"), theme.style("lock"))
                 }
-                var spans = [Span("   "), Span(mark, style: markStyle), Span(" \(state.lessonGlyph(lesson.type)) "), Span(lesson.title),
+                // Marks are one column (✓ ◐ ○) or two (🔒): pad them so every title starts in the same column.
+                let padded = mark + String(repeating: " ", count: max(0, (state.unicode ? 2 : 3) - DisplayWidth.of(mark)))
+                var spans = [Span("   "), Span(padded, style: markStyle), Span(" \(state.lessonGlyph(lesson.type)) "), Span(lesson.title),
                              Span("  \(DurationText.format(seconds: lesson.duration))", style: theme.style("ui.text.dim"))]
                 if lesson.isFree { spans.append(Span("  free", style: theme.style("free"))) }
                 if case .locked(let reason) = lessonState { spans.append(Span("  \(reason)", style: theme.style("lock"))) }

@@ -13,7 +13,7 @@ public enum Screen {
     public static func render(_ state: AppState, into buffer: inout Buffer) {
         let area = buffer.area
         let theme = state.theme
-        buffer.fill(area, with: Cell(" ", style: theme.style("ui.background")))
+        buffer.fill(area, with: Cell(" ", style: Self.screenBackground(theme, monochrome: state.monochrome)))
         guard area.width >= Layout.minimumWidth, area.height >= Layout.minimumHeight else {
             let lines = ["Terminal too small", "(\(area.width)×\(area.height), needs \(Layout.minimumWidth)×\(Layout.minimumHeight))", "q: quit"]
             for (index, line) in lines.enumerated() where index < area.height {
@@ -39,6 +39,35 @@ public enum Screen {
         case .themes: ThemeScreen.render(state, content, &buffer)
         }
         renderStatus(state, footer, &buffer)
+    }
+
+    /// `ui.background`, without its background colour on a terminal without colour: there a
+    /// background becomes reverse video, which must mark highlights, not the whole screen.
+    public static func screenBackground(_ theme: Theme, monochrome: Bool) -> Style {
+        var style = theme.style("ui.background")
+        if monochrome { style.background = nil }
+        return style
+    }
+
+    /// How far the page of the current screen scrolls (lesson text, help, instructor preview), so
+    /// that j/PgDn stop at the last line instead of scrolling into emptiness.
+    static func scrollLimit(_ state: AppState) -> Int {
+        // The page area: the screen less header, status line and side margins.
+        let width = max(1, state.width - 2), height = max(0, state.height - 2)
+        switch state.route {
+        case .lesson(let course, let lesson):
+            guard let text = state.courses[course]?.content(of: lesson)?.body,
+                  state.courses[course]?.lessons.first(where: { $0.id == lesson })?.type == .text else { return 0 }
+            // Title, facts and a blank line above; the hint below.
+            return max(0, TextWrap.wrap(text, width: width).count - (height - 4))
+        case .help:
+            return max(0, Keymap.bindings.count - (height - 2))
+        case .preview(let slug):
+            guard let outline = state.preview, outline.course.slug == slug else { return 0 }
+            return max(0, PreviewScreen.lines(state, outline).count - (height - 4))
+        default:
+            return 0
+        }
     }
 
     static func title(of route: Route, _ state: AppState) -> String {

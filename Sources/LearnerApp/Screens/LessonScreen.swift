@@ -25,7 +25,7 @@ enum LessonScreen {
                         label: "\(DurationText.format(seconds: watched)) of \(DurationText.format(seconds: lesson.duration)) watched",
                         filledStyle: theme.style("progress.done"), emptyStyle: theme.style("progress.todo"), unicode: state.unicode)
                 .render(Rect(x: body.x, y: body.y, width: min(body.width, 60), height: 1), &buffer)
-            buffer.write("Enter/o: play in \(ProcessInfoPlayer.name) · m: mark complete", x: body.x, y: body.y + 2, maxWidth: body.width, style: theme.style("ui.help.key"))
+            buffer.write("Enter/o: play in \(state.player) · m: mark complete", x: body.x, y: body.y + 2, maxWidth: body.width, style: theme.style("ui.help.key"))
             if let url = lesson.videoURL { buffer.write(url, x: body.x, y: body.y + 3, maxWidth: body.width, style: theme.style("ui.text.dim")) }
         case .text:
             guard let text = content?.body else {
@@ -45,13 +45,5 @@ enum LessonScreen {
         case .other(let type):
             buffer.write("Lessons of type '\(type)' need a newer lms.", x: body.x, y: body.y, style: theme.style("warning"))
         }
-    }
-}
-
-/// The command that plays videos: `$LMS_PLAYER`, else `xdg-open`.
-enum ProcessInfoPlayer {
-    static var name: String {
-        let player = ProcessInfo.processInfo.environment["LMS_PLAYER"].flatMap { $0.isEmpty ? nil : $0 } ?? "xdg-open"
-        return player.split(separator: " ").first.map(String.init) ?? player
     }
 }

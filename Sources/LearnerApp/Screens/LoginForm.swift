@@ -44,9 +44,9 @@ public struct LoginForm: Sendable {
         return .none
     }
 
-    public func render(into buffer: inout Buffer, theme: Theme, unicode: Bool) {
+    public func render(into buffer: inout Buffer, theme: Theme, unicode: Bool, monochrome: Bool = false) {
         let area = buffer.area
-        buffer.fill(area, with: Cell(" ", style: theme.style("ui.background")))
+        buffer.fill(area, with: Cell(" ", style: Screen.screenBackground(theme, monochrome: monochrome)))
         let box = area.centered(width: 60, height: 11)
         let inner = Block(title: "Sign in to your LMS", style: theme.style("ui.border"), titleStyle: theme.style("ui.title"), unicode: unicode).render(box, &buffer)
         for (index, label) in Self.labels.enumerated() {

@@ -107,6 +107,16 @@ enum PreviewScreen {
                      x: area.x, y: area.y + 1, maxWidth: area.width, style: theme.style("ui.text.dim"))
         let driftText = s.drift.isEmpty ? "Counters match the outline" : "Drift: " + s.drift.map(\.description).joined(separator: "; ")
         buffer.write(driftText, x: area.x, y: area.y + 2, maxWidth: area.width, style: s.drift.isEmpty ? theme.style("progress.done") : theme.style("warning"))
+        let rows = lines(state, outline)
+        for (index, line) in rows.dropFirst(state.scroll).prefix(max(0, area.height - 4)).enumerated() {
+            buffer.write(line, x: area.x, y: area.y + 4 + index, maxWidth: area.width)
+        }
+    }
+
+    /// One line per chapter and per lesson.
+    static func lines(_ state: AppState, _ outline: InstructorOutline) -> [[Span]] {
+        let theme = state.theme
+        let s = outline.structure
         var lines: [[Span]] = []
         for chapter in outline.chapters {
             let summary = s.chapters.first { $0.chapterID == chapter.chapter.id }
@@ -119,9 +129,7 @@ enum PreviewScreen {
                 lines.append(spans)
             }
         }
-        for (index, line) in lines.dropFirst(state.scroll).prefix(max(0, area.height - 4)).enumerated() {
-            buffer.write(line, x: area.x, y: area.y + 4 + index, maxWidth: area.width)
-        }
+        return lines
     }
 }
 
@@ -129,9 +137,10 @@ enum PreviewScreen {
 enum HelpScreen {
     static func render(_ state: AppState, _ area: Rect, _ buffer: inout Buffer) {
         let theme = state.theme
-        buffer.write("Keys", x: area.x, y: area.y, style: theme.style("ui.title"))
+        let scrolls = Screen.scrollLimit(state) > 0
+        buffer.write(scrolls ? "Keys · j/k: scroll" : "Keys", x: area.x, y: area.y, style: theme.style("ui.title"))
         let keyWidth = min(18, area.width / 3)
-        for (index, binding) in Keymap.bindings.enumerated() where area.y + 2 + index < area.bottom {
+        for (index, binding) in Keymap.bindings.dropFirst(state.scroll).enumerated() where area.y + 2 + index < area.bottom {
             buffer.write(binding.keys, x: area.x, y: area.y + 2 + index, maxWidth: keyWidth, style: theme.style("ui.help.key"))
             buffer.write([Span(binding.action), Span("  (\(binding.context))", style: theme.style("ui.text.dim"))],
                          x: area.x + keyWidth + 1, y: area.y + 2 + index, maxWidth: area.width - keyWidth - 1)

@@ -84,10 +84,12 @@ enum QuizScreen {
             }
         } else {
             buffer.write(state.glyph("◷ Pending grading", "Pending grading"), x: area.x, y: area.y, style: theme.style("quiz.pending"))
-            buffer.write(state.sync.online == false
-                         ? "You are offline: the attempt is saved and will be graded when lms reaches the server."
-                         : "Sending your answers to the server for grading…",
-                         x: area.x, y: area.y + 1, maxWidth: area.width, style: theme.style("ui.text"))
+            let message = state.sync.online == false
+                ? "You are offline: the attempt is saved and will be graded when lms reaches the server."
+                : "Sending your answers to the server for grading…"
+            for (row, line) in TextWrap.wrap(message, width: area.width).prefix(max(0, area.height - 3)).enumerated() {
+                buffer.write(line, x: area.x, y: area.y + 1 + row, maxWidth: area.width, style: theme.style("ui.text"))
+            }
         }
         buffer.write("Enter/Esc: back to the lesson", x: area.x, y: area.bottom - 1, maxWidth: area.width, style: theme.style("ui.text.dim"))
     }

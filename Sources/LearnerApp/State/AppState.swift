@@ -78,6 +78,12 @@ public struct AppState: Sendable {
     public var width = 80
     public var height = 24
     public var unicode = true
+    /// The terminal shows no colour (NO_COLOR, TERM=dumb): the theme's screen background is left
+    /// out, or downsampling would turn the whole screen into reverse video and hide the selection.
+    public var monochrome = false
+    /// The command that plays videos, for the lesson page (set from the environment by the runner,
+    /// so rendering reads no environment variable).
+    public var player = "xdg-open"
     public var quitting = false
     public var notices: [String] = []
 

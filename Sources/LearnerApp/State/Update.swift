@@ -108,6 +108,8 @@ public enum App {
         case .character("b"): return push(.badges, &state)
         case .character("t"):
             state.themeBeforePicker = state.theme.name
+            // The picker opens on the theme in use, so Enter without moving keeps it.
+            state.lists[.themes] = ListState(selected: state.themeNames.firstIndex(of: state.theme.name) ?? 0)
             return push(.themes, &state)
         case .character("s"):
             guard !state.sync.running else { return [] }
@@ -175,9 +177,11 @@ public enum App {
         default: nil
         }
         guard let delta else { return [] }
-        if case .lesson = state.route {
-            state.scroll = max(0, min(state.scroll + max(-1000, min(1000, delta)), 10_000))
+        switch state.route {
+        case .lesson, .help, .preview:
+            state.scroll = max(0, min(state.scroll + max(-100_000, min(100_000, delta)), Screen.scrollLimit(state)))
             return []
+        default: break
         }
         var list = state.list(state.route)
         list.move(delta, count: count)
@@ -328,14 +332,15 @@ public enum App {
 
     /// Quiz keys; nil when the key is not the quiz's (global keys then apply).
     static func handleQuiz(_ key: Key, _ state: inout AppState, now: Date) -> [Effect]? {
-        guard var quiz = state.quiz, case .quiz(let courseID, _) = state.route else { return nil }
-        defer { state.quiz = quiz }
+        guard var quiz = state.quiz, case .quiz = state.route else { return nil }
+        // Leaving the quiz drops the session; otherwise the edited copy is stored back.
+        var leaving = false
+        defer { state.quiz = leaving ? nil : quiz }
         switch quiz.phase {
         case .submitted:
             switch key {
             case .enter, .escape, .character("q"):
-                quiz = QuizSession(lessonID: quiz.lessonID, questions: quiz.questions)
-                state.quiz = nil
+                leaving = true
                 state.stack.removeLast()
                 return []
             default: return nil
@@ -354,8 +359,7 @@ public enum App {
                 loadText(&quiz)
                 return []
             case .escape, .character("q"):
-                state.quiz = nil
-                quiz = QuizSession(lessonID: quiz.lessonID, questions: [])
+                leaving = true
                 state.stack.removeLast()
                 return []
             default: return []
@@ -373,8 +377,7 @@ public enum App {
                     retreat(&quiz)
                     return []
                 case .escape:
-                    state.quiz = nil
-                    quiz = QuizSession(lessonID: quiz.lessonID, questions: [])
+                    leaving = true
                     state.stack.removeLast()
                     return []
                 default:
@@ -393,10 +396,8 @@ public enum App {
             case .right, .character("l"), .tab: advance(&quiz)
             case .left, .character("h"), .backTab: retreat(&quiz)
             case .escape, .character("q"):
-                state.quiz = nil
-                quiz = QuizSession(lessonID: quiz.lessonID, questions: [])
+                leaving = true
                 state.stack.removeLast()
-                _ = courseID
             default: return nil
             }
             return []
@@ -480,12 +481,17 @@ public enum App {
             state.themeBeforePicker = nil
             state.stack.removeLast()
             guard names.indices.contains(list.selected) else { return [] }
-            state.status = StatusMessage(text: "Theme '\(names[list.selected])' saved", isError: false)
-            return [.saveThemeChoice(names[list.selected])]
+            let name = names[list.selected]
+            state.status = StatusMessage(text: "Theme '\(name)' saved", isError: false)
+            // What is saved is what is shown, even if the selection was never previewed.
+            return [.saveThemeChoice(name)] + (name == state.theme.name ? [] : [.loadTheme(name)])
         case .escape, .character("q"):
             state.stack.removeLast()
-            if let previous = state.themeBeforePicker, previous != state.theme.name { return [.loadTheme(previous)] }
-            return []
+            // Always restore: a preview asked for by a key typed just before may not have
+            // arrived yet, so the theme shown now says nothing about the one still to come.
+            guard let previous = state.themeBeforePicker else { return [] }
+            state.themeBeforePicker = nil
+            return [.loadTheme(previous)]
         default:
             return nil
         }

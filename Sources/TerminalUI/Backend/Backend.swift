@@ -66,12 +66,8 @@ public final class TestBackend: Backend {
 
     public func draw(_ changes: [(x: Int, y: Int, cell: Cell)]) {
         cellsWritten += changes.count
-        for change in changes {
-            screen[change.x, change.y] = change.cell
-            if DisplayWidth.of(change.cell.symbol) == 2 {
-                screen[change.x + 1, change.y] = Cell("", style: change.cell.style, isContinuation: true)
-            }
-        }
+        // Like a terminal: a wide character takes two cells, and one partly overwritten goes whole.
+        for change in changes { screen.put(change.cell, x: change.x, y: change.y) }
     }
 
     public func flush() {}

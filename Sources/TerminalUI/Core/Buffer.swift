@@ -52,8 +52,34 @@ public struct Buffer: Sendable, Equatable {
         let clipped = rect.intersection(area)
         guard !clipped.isEmpty else { return }
         for y in clipped.y..<clipped.bottom {
+            // A wide character cut by either edge of the rectangle goes whole: no half cells.
+            if cells[index(clipped.x, y)!].isContinuation { blank(clipped.x - 1, y) }
             for x in clipped.x..<clipped.right { cells[index(x, y)!] = cell }
+            if let next = index(clipped.right, y), cells[next].isContinuation { blank(clipped.right, y) }
         }
+    }
+
+    /// Replaces a cell by a space in the same style.
+    private mutating func blank(_ x: Int, _ y: Int) {
+        guard let i = index(x, y) else { return }
+        cells[i] = Cell(" ", style: cells[i].style)
+    }
+
+    /// Puts one character's cell at (x, y) the way a terminal would: a wide character also takes
+    /// the next cell as its continuation, and a wide character partly overwritten disappears
+    /// whole, so no half of one is ever left behind.
+    mutating func put(_ cell: Cell, x: Int, y: Int) {
+        guard let i = index(x, y) else { return }
+        let width = cell.isContinuation ? 0 : max(1, min(2, DisplayWidth.of(cell.symbol)))
+        // Over the right half of a wide character: its left half goes too.
+        if cells[i].isContinuation, !cell.isContinuation { blank(x - 1, y) }
+        cells[i] = cell
+        if width == 2, let next = index(x + 1, y) {
+            cells[next] = Cell("", style: cell.style, isContinuation: true)
+        }
+        // Over the left half of a wide character: its right half, now orphaned, goes.
+        let after = x + max(1, width)
+        if let next = index(after, y), cells[next].isContinuation { blank(after, y) }
     }
 
     /// Writes text from (x, y), at most `maxWidth` columns, never past the buffer's edge.
@@ -73,10 +99,7 @@ public struct Buffer: Sendable, Equatable {
             let cx = x + column
             if cx >= area.x {
                 let base = cells[index(cx, y)!].style
-                cells[index(cx, y)!] = Cell(String(character), style: base.patched(with: style))
-                if width == 2, let next = index(cx + 1, y) {
-                    cells[next] = Cell("", style: base.patched(with: style), isContinuation: true)
-                }
+                put(Cell(String(character), style: base.patched(with: style)), x: cx, y: y)
             }
             column += width
         }

@@ -7,11 +7,17 @@ public enum DisplayWidth {
         guard let first = scalars.first else { return 0 }
         if first.value < 0x20 || (0x7F..<0xA0).contains(first.value) { return 0 }
         if first.value < 0x300 { return 1 }
+        switch first.properties.generalCategory {
+        // A combining mark or a variation selector on its own takes no column.
+        case .nonspacingMark, .enclosingMark: return 0
+        // Nor does a lone zero-width space, joiner or byte order mark.
+        case .format where scalars.count == 1: return 0
+        default: break
+        }
         // An emoji presentation selector widens text-style emoji such as "❤︎" → "❤️".
-        if scalars.contains(where: { $0.value == 0xFE0F }) { return 2 }
+        if scalars.dropFirst().contains(where: { $0.value == 0xFE0F }) { return 2 }
         if first.properties.isEmojiPresentation { return 2 }
         if isWide(first.value) { return 2 }
-        if first.properties.generalCategory == .nonspacingMark || first.properties.generalCategory == .enclosingMark { return 0 }
         return 1
     }
 

@@ -52,53 +52,63 @@ public struct Theme: Sendable, Equatable {
     }
 
     /// Parses a theme; `resolve` returns the TOML text of another theme for `inherits`.
+    ///
+    /// Inheritance works as in helix: the palettes merge (the child's names win), the styles merge
+    /// (the child's keys win), and only then is every style resolved against the merged palette.
+    /// So a child that only redefines palette colours (`light` over `dark`) recolours every style
+    /// of its parent.
     public static func parse(name: String, toml: String, resolve: (String) -> String?) throws(LoadError) -> Theme {
-        try parse(name: name, toml: toml, resolve: resolve, seen: [])
+        // The theme, then its parent, and so on up. The tables stay alive while their values are
+        // read: TOMLKit's values point into them.
+        var chain: [(name: String, table: TOMLTable)] = []
+        var seen: Set<String> = []
+        var current = (name: name, toml: toml)
+        while true {
+            guard seen.insert(current.name).inserted else { throw .inheritanceCycle(current.name) }
+            let table = try parseTable(name: current.name, toml: current.toml)
+            chain.append((current.name, table))
+            guard let parentName = table["inherits"]?.string else { break }
+            guard let parentText = resolve(parentName) else { throw .notFound(parentName) }
+            current = (parentName, parentText)
+        }
+        var warnings: [String] = []
+        var palette: [String: Color] = [:]
+        var declared: [String: (theme: String, value: any TOMLValueConvertible)] = [:]
+        for (layer, table) in chain.reversed() {
+            if let paletteTable = table["palette"]?.table {
+                for (key, value) in paletteTable {
+                    guard let text = value.string, let color = parseColor(text, palette: [:]) else {
+                        warnings.append("\(layer): palette colour '\(key)' is not a colour (use \"#rrggbb\", a name or 0-255)")
+                        continue
+                    }
+                    palette[key] = color
+                }
+            }
+            for (key, value) in table where key != "inherits" && key != "palette" {
+                if !knownKeys.contains(key) { warnings.append("\(layer): unknown key '\(key)' ignored") }
+                declared[key] = (layer, value)
+            }
+        }
+        var styles: [String: Style] = [:]
+        for key in declared.keys.sorted() {
+            let (layer, value) = declared[key]!
+            switch parseStyle(value, palette: palette) {
+            case .success(let style): styles[key] = style
+            case .failure(let failure): warnings.append("\(layer): '\(key)': \(failure.message)")
+            }
+        }
+        return withExtendedLifetime(chain) { Theme(name: name, styles: styles, warnings: warnings) }
     }
 
-    private static func parse(name: String, toml: String, resolve: (String) -> String?, seen: Set<String>) throws(LoadError) -> Theme {
-        guard !seen.contains(name) else { throw .inheritanceCycle(name) }
-        let table: TOMLTable
+    private static func parseTable(name: String, toml: String) throws(LoadError) -> TOMLTable {
         do {
-            table = try TOMLTable(string: toml)
+            return try TOMLTable(string: toml)
         } catch let error as TOMLParseError {
             throw .invalid(name, reason: "\(error.description) at \(error.source.begin.debugDescription)")
         } catch {
             throw .invalid(name, reason: "\(error)")
         }
-        var warnings: [String] = []
-        var base = Theme(name: name, styles: [:])
-        var palette: [String: Color] = [:]
-        if let parentName = table["inherits"]?.string {
-            guard let parentText = resolve(parentName) else { throw .notFound(parentName) }
-            base = try parse(name: parentName, toml: parentText, resolve: resolve, seen: seen.union([name]))
-            warnings += base.warnings
-            palette = base.palette
-        }
-        if let paletteTable = table["palette"]?.table {
-            for (key, value) in paletteTable {
-                guard let text = value.string, let color = parseColor(text, palette: [:]) else {
-                    warnings.append("\(name): palette colour '\(key)' is not a colour (use \"#rrggbb\", a name or 0-255)")
-                    continue
-                }
-                palette[key] = color
-            }
-        }
-        var styles = base.styles
-        for (key, value) in table where key != "inherits" && key != "palette" {
-            if !knownKeys.contains(key) { warnings.append("\(name): unknown key '\(key)' ignored") }
-            switch parseStyle(value, palette: palette) {
-            case .success(let style): styles[key] = style
-            case .failure(let message): warnings.append("\(name): '\(key)': \(message)")
-            }
-        }
-        var theme = Theme(name: name, styles: styles, warnings: warnings)
-        theme.palette = palette
-        return theme
     }
-
-    /// Kept so that a child theme can use its parent's palette names.
-    private var palette: [String: Color] = [:]
 
     struct StyleError: Error { let message: String }
 

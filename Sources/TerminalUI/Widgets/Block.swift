@@ -59,7 +59,9 @@ public struct ProgressBar: Sendable {
         var x = area.x
         if barWidth > 0 {
             if !unicode { buffer.write("[", x: x, y: area.y); x += 1 }
-            let filled = Int((fraction * Double(barWidth)).rounded(.down))
+            // `fraction` is a public var: clamp here too, as NaN or infinity would trap.
+            let clamped = fraction.isFinite ? max(0, min(1, fraction)) : 0
+            let filled = Int((clamped * Double(barWidth)).rounded(.down))
             for i in 0..<barWidth {
                 let done = i < filled
                 buffer.write(unicode ? (done ? "█" : "░") : (done ? "#" : "-"), x: x + i, y: area.y, style: done ? filledStyle : emptyStyle)

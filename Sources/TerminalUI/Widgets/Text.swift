@@ -6,29 +6,55 @@ public enum TextWrap {
         for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
             var line = ""
             var lineWidth = 0
-            for word in paragraph.split(separator: " ", omittingEmptySubsequences: false) {
-                // Runs of spaces (indented code, alignment) are kept, not collapsed.
+            // Whether the line holds a word yet (not only indentation).
+            var hasWords = false
+            for (position, word) in paragraph.split(separator: " ", omittingEmptySubsequences: false).enumerated() {
+                // Every piece but the first was preceded by one space in the text.
+                let spaced = position > 0
                 if word.isEmpty {
-                    if lineWidth < width { line += " "; lineWidth += 1 }
+                    // Runs of spaces (indented code, alignment) are kept, not collapsed.
+                    if spaced, lineWidth < width { line += " "; lineWidth += 1 }
                     continue
                 }
                 let wordWidth = DisplayWidth.of(word)
-                if lineWidth > 0, lineWidth + 1 + wordWidth > width {
+                if hasWords {
+                    if lineWidth + 1 + wordWidth <= width {
+                        line += " " + word
+                        lineWidth += 1 + wordWidth
+                        continue
+                    }
                     lines.append(line)
                     line = ""
                     lineWidth = 0
+                    hasWords = false
+                } else if spaced, lineWidth < width {
+                    line += " "
+                    lineWidth += 1
                 }
                 var rest = Substring(word)
                 // A word longer than the line is cut where it must be.
-                while DisplayWidth.of(rest) > width - lineWidth - (lineWidth > 0 ? 1 : 0), lineWidth == 0, !rest.isEmpty {
-                    let (head, _) = DisplayWidth.prefix(rest, fitting: width)
-                    guard !head.isEmpty else { break }
-                    lines.append(String(head))
+                while lineWidth + DisplayWidth.of(rest) > width {
+                    var (head, _) = DisplayWidth.prefix(rest, fitting: width - lineWidth)
+                    if head.isEmpty {
+                        if lineWidth > 0 {
+                            // Not even one character fits after the indentation: drop it.
+                            line = ""
+                            lineWidth = 0
+                            continue
+                        }
+                        // A character wider than the whole line: alone on its line.
+                        head = rest.prefix(1)
+                    }
+                    lines.append(line + head)
+                    line = ""
+                    lineWidth = 0
                     rest = rest[head.endIndex...]
                 }
-                if lineWidth > 0 { line += " "; lineWidth += 1 }
-                line += rest
-                lineWidth += DisplayWidth.of(rest)
+                if !rest.isEmpty {
+                    line += rest
+                    lineWidth += DisplayWidth.of(rest)
+                    hasWords = true
+                }
             }
             lines.append(line)
         }

@@ -15,7 +15,7 @@ enum TerminalLogin {
         while true {
             if backend.takeSignal() != nil { return false }
             let snapshot = form
-            terminal.draw { buffer in snapshot.render(into: &buffer, theme: theme, unicode: backend.capabilities.unicode) }
+            terminal.draw { buffer in snapshot.render(into: &buffer, theme: theme, unicode: backend.capabilities.unicode, monochrome: backend.capabilities.colors == .monochrome) }
             guard let event = backend.nextEvent(timeoutMilliseconds: 100) else { continue }
             guard case .key(let key) = event else {
                 terminal.invalidate()
@@ -28,7 +28,7 @@ enum TerminalLogin {
                 form.busy = true
                 form.error = nil
                 let busy = form
-                terminal.draw { buffer in busy.render(into: &buffer, theme: theme, unicode: backend.capabilities.unicode) }
+                terminal.draw { buffer in busy.render(into: &buffer, theme: theme, unicode: backend.capabilities.unicode, monochrome: backend.capabilities.colors == .monochrome) }
                 let api = APIClient(server: form.server, credentials: nil, credentialStore: CredentialStore(paths: paths))
                 do {
                     _ = try await api.login(email: form.email, password: form.password)

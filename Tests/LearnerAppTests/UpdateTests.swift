@@ -1,0 +1,618 @@
+import Foundation
+import LMSClient
+import LMSKit
+import TerminalUI
+import Testing
+
+@testable import LearnerApp
+
+@Suite("App.update: navigation")
+struct NavigationTests {
+    @Test func enterOpensAndEscGoesBack() {
+        var state = DemoFixture.state()
+        #expect(state.stack == [.home])
+        // The first row continues the course touched last.
+        let items = HomeModel.items(state)
+        #expect(items.first == .resume(DemoFixture.swift.course, DemoFixture.lesson("Installing the toolchain")))
+        #expect(press(&state, .enter).isEmpty)
+        #expect(state.route == .lesson(course: DemoFixture.swift.course.id, lesson: DemoFixture.lesson("Installing the toolchain").id))
+        #expect(press(&state, .escape).isEmpty)
+        #expect(state.stack == [.home])
+        #expect(!state.quitting)
+    }
+
+    @Test func aStackOfScreensUnwindsOneStepAtATime() {
+        var state = DemoFixture.state()
+        press(&state, .character("c"))
+        #expect(state.route == .catalog)
+        // Catalog order is by title: Databases, Swift, Terminal, 日本語.
+        #expect(CatalogModel.courses(state).map(\.slug) == ["databases-in-depth", "swift-fundamentals", "terminal-mastery", "japanese-for-beginners"])
+        press(&state, .down)
+        let effects = press(&state, .enter)
+        #expect(state.stack == [.home, .catalog, .course(DemoFixture.swift.course.id)])
+        #expect(effects == [.loadCourse(DemoFixture.swift.course.id)])
+        press(&state, .character("?"))
+        #expect(state.route == .help)
+        // Esc, q, h and ← all go back.
+        press(&state, .character("q"))
+        #expect(state.route == .course(DemoFixture.swift.course.id))
+        press(&state, .character("h"))
+        #expect(state.route == .catalog)
+        press(&state, .left)
+        #expect(state.stack == [.home])
+        #expect(!state.quitting)
+    }
+
+    @Test("q on Home quits")
+    func qOnHomeQuits() {
+        var state = DemoFixture.state()
+        #expect(press(&state, .character("q")) == [.quit])
+        #expect(state.quitting)
+        var escape = DemoFixture.state()
+        #expect(press(&escape, .escape) == [.quit])
+    }
+
+    @Test("Ctrl-C quits from anywhere, even while typing")
+    func ctrlCQuits() {
+        var inFilter = DemoFixture.state()
+        press(&inFilter, .character("c"), .character("/"))
+        type(&inFilter, "sw")
+        #expect(press(&inFilter, .ctrl("c")) == [.quit])
+        #expect(inFilter.quitting)
+
+        var inQuiz = DemoFixture.stateAtSwiftQuiz()
+        press(&inQuiz, .enter)
+        #expect(press(&inQuiz, .ctrl("c")) == [.quit])
+
+        var tiny = DemoFixture.state(width: 10, height: 3)
+        #expect(press(&tiny, .ctrl("c")) == [.quit])
+    }
+
+    @Test("Below 40x10 only q (and Esc, Ctrl-C) work", arguments: [(39, 24), (80, 9), (1, 1), (39, 9)])
+    func tooSmall(width: Int, height: Int) {
+        var state = DemoFixture.state()
+        _ = App.update(&state, .resize(width: width, height: height))
+        let before = (state.stack, state.lists, state.status, state.filter)
+        for key in [Key.character("c"), .enter, .down, .character("j"), .character("s"), .character("/"), .character("t"), .character("n"), .character("?")] {
+            #expect(press(&state, key).isEmpty, "\(key)")
+        }
+        #expect(state.stack == before.0 && state.lists == before.1 && state.status == before.2 && state.filter == before.3)
+        #expect(!state.sync.running)
+        #expect(press(&state, .character("q")) == [.quit])
+        #expect(state.quitting)
+    }
+
+    @Test func growingBackMakesKeysWorkAgain() {
+        var state = DemoFixture.state()
+        _ = App.update(&state, .resize(width: 30, height: 5))
+        press(&state, .character("c"))
+        #expect(state.route == .home)
+        _ = App.update(&state, .resize(width: 40, height: 10))
+        press(&state, .character("c"))
+        #expect(state.route == .catalog)
+    }
+
+    @Test func globalScreens() {
+        var state = DemoFixture.state()
+        press(&state, .character("p"))
+        #expect(state.route == .progress)
+        press(&state, .character("b"))
+        #expect(state.route == .badges)
+        press(&state, .character("b"))  // already there: not pushed twice
+        #expect(state.stack == [.home, .progress, .badges])
+        press(&state, .character("?"))
+        #expect(state.route == .help)
+    }
+
+    @Test func homeRowsOpenWhatTheySay() {
+        var state = DemoFixture.state()
+        let items = HomeModel.items(state)
+        #expect(items.count == 6)  // continue, 2 courses, browse, progress, badges
+        #expect(items[1] == .course(DemoFixture.swift.course) && items[2] == .course(DemoFixture.terminal.course))
+        press(&state, .down, .down, .enter)
+        #expect(state.route == .course(DemoFixture.terminal.course.id))
+        press(&state, .escape, .character("G"), .enter)
+        #expect(state.route == .badges)
+        press(&state, .escape, .up, .enter)
+        #expect(state.route == .progress)
+        press(&state, .escape, .up, .enter)
+        #expect(state.route == .catalog)
+    }
+
+    @Test func nextLessonFromAnywhere() {
+        var state = DemoFixture.state()
+        press(&state, .character("c"), .character("b"))
+        press(&state, .character("n"))
+        #expect(state.route == .lesson(course: DemoFixture.swift.course.id, lesson: DemoFixture.lesson("Installing the toolchain").id))
+        // From a lesson, n replaces the page rather than piling up.
+        var done = DemoFixture.state(library: DemoFixture.library(records: DemoFixture.records(completing: ["Installing the toolchain"])))
+        press(&done, .character("n"))
+        #expect(done.route == .lesson(course: DemoFixture.swift.course.id, lesson: DemoFixture.lesson("Hello, world").id))
+        #expect(done.stack.count == 2)
+    }
+
+    @Test func nothingToStudyBeforeTheOutlinesLoad() {
+        var state = AppState(theme: DemoFixture.defaultTheme)
+        _ = App.update(&state, .libraryLoaded(DemoFixture.library(), notices: []))
+        press(&state, .character("n"))
+        #expect(state.route == .home)
+        #expect(state.status?.text == "Nothing to study next: open a course first")
+    }
+
+    @Test func libraryNoticesShowAsErrors() {
+        var state = AppState(theme: DemoFixture.defaultTheme)
+        let effects = App.update(&state, .libraryLoaded(DemoFixture.library(), notices: ["learner.json was damaged"]))
+        #expect(state.status == StatusMessage(text: "learner.json was damaged", isError: true))
+        #expect(Set(effects) == [.loadCourse(DemoFixture.swift.course.id), .loadCourse(DemoFixture.terminal.course.id)])
+    }
+}
+
+@Suite("App.update: catalog filter")
+struct CatalogFilterTests {
+    private func catalog() -> AppState {
+        var state = DemoFixture.state()
+        press(&state, .character("c"))
+        return state
+    }
+
+    @Test func typingFiltersAsYouType() {
+        var state = catalog()
+        press(&state, .down, .down)
+        press(&state, .character("/"))
+        #expect(state.filter != nil)
+        type(&state, "SWI")
+        #expect(state.filter?.value == "SWI")
+        #expect(CatalogModel.courses(state).map(\.slug) == ["swift-fundamentals"])
+        #expect(state.list(.catalog).selected == 0)
+        // Keys that mean something elsewhere are text here.
+        type(&state, "q")
+        #expect(state.route == .catalog && !state.quitting)
+        #expect(CatalogModel.courses(state).isEmpty)
+        press(&state, .backspace)
+        press(&state, .enter)
+        #expect(state.filter == nil && state.filterText == "SWI")
+        #expect(CatalogModel.courses(state).count == 1)
+        #expect(press(&state, .enter) == [.loadCourse(DemoFixture.swift.course.id)])
+    }
+
+    @Test func escInTheFilterClearsIt() {
+        var state = catalog()
+        press(&state, .character("/"))
+        type(&state, "日本")
+        #expect(CatalogModel.courses(state).map(\.slug) == ["japanese-for-beginners"])
+        press(&state, .escape)
+        #expect(state.filter == nil && state.filterText.isEmpty)
+        #expect(CatalogModel.courses(state).count == 4)
+        #expect(state.route == .catalog)
+    }
+
+    @Test func reopeningTheFilterKeepsItsText() {
+        var state = catalog()
+        press(&state, .character("/"))
+        type(&state, "ter")
+        press(&state, .enter, .character("/"))
+        #expect(state.filter?.value == "ter")
+        press(&state, .down)  // leaves the filter and moves
+        #expect(state.filter == nil && state.filterText == "ter")
+        #expect(CatalogModel.courses(state).map(\.slug) == ["terminal-mastery"])
+    }
+
+    @Test func slashOnlyFiltersTheCatalog() {
+        var state = DemoFixture.state()
+        press(&state, .character("/"))
+        #expect(state.filter == nil)
+    }
+}
+
+@Suite("App.update: course outline")
+struct CourseOutlineTests {
+    private func swiftCourse(records: LearnerRecords = DemoFixture.records) -> AppState {
+        var state = DemoFixture.state(library: DemoFixture.library(records: records))
+        press(&state, .down, .enter)
+        #expect(state.route == .course(DemoFixture.swift.course.id))
+        return state
+    }
+
+    @Test func chaptersFoldAndUnfold() {
+        var state = swiftCourse()
+        let id = DemoFixture.swift.course.id
+        #expect(CourseModel.rows(state, courseID: id).count == 8)
+        press(&state, .character(" "))
+        #expect(CourseModel.rows(state, courseID: id).count == 5)
+        #expect(state.collapsed == [DemoFixture.swift.chapters[0].id])
+        press(&state, .character(" "))
+        #expect(CourseModel.rows(state, courseID: id).count == 8)
+        // Folding from a lesson folds its chapter and moves the selection to the chapter's header.
+        press(&state, .down, .down, .down, .down, .down, .down)
+        #expect(state.list(state.route).selected == 6)
+        press(&state, .character(" "))
+        #expect(CourseModel.rows(state, courseID: id).count == 5)
+        #expect(state.list(state.route).selected == 4)
+        // Enter on a chapter header folds too.
+        press(&state, .enter)
+        #expect(CourseModel.rows(state, courseID: id).count == 8)
+    }
+
+    @Test func lessonStates() {
+        let state = swiftCourse()
+        let rows = CourseModel.rows(state, courseID: DemoFixture.swift.course.id)
+        let states = rows.compactMap { row -> LessonState? in if case .lesson(_, let s) = row { s } else { nil } }
+        #expect(states == [
+            .done, .inProgress(seconds: 140), .locked("Complete 'Installing the toolchain' first"),
+            .locked("Complete 'Hello, world' first"), .locked("Complete 'Constants and variables' first"),
+            .locked("Complete 'Optionals explained' first"),
+        ])
+    }
+
+    @Test("A locked lesson says why in the status line, and stays closed")
+    func lockedLesson() {
+        var state = swiftCourse()
+        press(&state, .down, .down, .down)  // "Hello, world"
+        #expect(press(&state, .enter).isEmpty)
+        #expect(state.route == .course(DemoFixture.swift.course.id))
+        #expect(state.status == StatusMessage(text: "Locked: Complete 'Installing the toolchain' first", isError: true))
+
+        // A course not bought: the free preview opens, the rest asks for a purchase.
+        var databases = DemoFixture.state()
+        press(&databases, .character("c"), .enter)
+        #expect(databases.route == .course(DemoFixture.databases.course.id))
+        press(&databases, .down, .down)
+        press(&databases, .enter)
+        #expect(databases.status == StatusMessage(text: "Locked: Buy the course to unlock (€49.00)", isError: true))
+        press(&databases, .up, .enter)
+        #expect(databases.route == .lesson(course: DemoFixture.databases.course.id, lesson: DemoFixture.lesson("Why relational?").id))
+        #expect(databases.status == nil)
+    }
+
+    @Test func instructorPreviewIsForTheCoursesInstructor() {
+        var learner = swiftCourse()
+        #expect(press(&learner, .character("i")).isEmpty)
+        var instructor = DemoFixture.state(library: DemoFixture.library(role: .instructor))
+        // The instructor also sees the draft: Advanced Concurrency, Databases, Swift, …
+        press(&instructor, .character("c"), .down, .down, .enter)
+        #expect(instructor.route == .course(DemoFixture.swift.course.id))
+        #expect(press(&instructor, .character("i")) == [.loadPreview(slug: "swift-fundamentals")])
+        #expect(instructor.route == .preview("swift-fundamentals"))
+        _ = App.update(&instructor, .previewLoaded(DemoFixture.instructorOutline(DemoFixture.swift), error: nil))
+        #expect(instructor.preview?.course.slug == "swift-fundamentals")
+    }
+}
+
+@Suite("App.update: lessons")
+struct LessonTests {
+    private func lesson(_ title: String, records: LearnerRecords = DemoFixture.records) -> AppState {
+        var state = DemoFixture.state(library: DemoFixture.library(records: records))
+        let lesson = DemoFixture.lesson(title)
+        let course = DemoFixture.courses.first { $0.lessons.contains(lesson) }!.course
+        _ = App.open(lesson: lesson, course: course.id, &state)
+        #expect(state.route == .lesson(course: course.id, lesson: lesson.id))
+        return state
+    }
+
+    @Test("m enqueues a progress upsert that completes the lesson")
+    func markComplete() {
+        var state = lesson("Installing the toolchain")
+        let lessonID = DemoFixture.lesson("Installing the toolchain").id
+        let effects = press(&state, .character("m"))
+        #expect(effects == [.enqueue(
+            .progressUpsert(ProgressUpsert(lessonID: lessonID, progressSeconds: 420, completed: true, completedAt: DemoFixture.now)),
+            label: "Completed 'Installing the toolchain'")])
+        // The runtime saves it, then reloads and syncs.
+        #expect(App.update(&state, .enqueued("Completed 'Installing the toolchain'")) == [.loadLibrary, .sync])
+        #expect(state.status == StatusMessage(text: "Completed 'Installing the toolchain'", isError: false))
+    }
+
+    @Test func markCompleteTwiceOrOnAQuiz() {
+        var done = lesson("Welcome to Swift")
+        #expect(press(&done, .character("m")).isEmpty)
+        #expect(done.status?.text == "Already completed")
+        var quiz = DemoFixture.stateAtSwiftQuiz()
+        #expect(press(&quiz, .character("m")).isEmpty)
+        #expect(quiz.status?.text == "A quiz completes when you pass it")
+        var home = DemoFixture.state()
+        #expect(press(&home, .character("m")).isEmpty)
+    }
+
+    @Test func playingAVideo() {
+        var state = lesson("Installing the toolchain")
+        let lessonID = DemoFixture.lesson("Installing the toolchain").id
+        #expect(press(&state, .character("o")) == [.openPlayer(url: "https://videos.demo.lms/swift/install.mp4", lesson: lessonID, duration: 420)])
+        #expect(press(&state, .enter) == [.openPlayer(url: "https://videos.demo.lms/swift/install.mp4", lesson: lessonID, duration: 420)])
+        // Watching 100 s of a lesson already watched 140 s keeps the 140.
+        #expect(App.update(&state, .playerFinished(lesson: lessonID, seconds: 100, error: nil))
+                == [.enqueue(.progressUpsert(ProgressUpsert(lessonID: lessonID, progressSeconds: 140)), label: "Recorded 2m watched")])
+        #expect(App.update(&state, .playerFinished(lesson: lessonID, seconds: 0, error: nil)).isEmpty)
+        #expect(App.update(&state, .playerFinished(lesson: lessonID, seconds: 0, error: "mpv exited with status 2")).isEmpty)
+        #expect(state.status == StatusMessage(text: "mpv exited with status 2", isError: true))
+        var text = lesson("Hello, world", records: DemoFixture.records(completing: ["Installing the toolchain"]))
+        #expect(press(&text, .character("o")).isEmpty)
+        #expect(press(&text, .enter).isEmpty)
+    }
+
+    @Test("Text scrolls, and stops at its last line")
+    func textLessonsScroll() {
+        var state = lesson("Hello, world", records: DemoFixture.records(completing: ["Installing the toolchain"]))
+        // At 80x24 the whole lesson fits: nothing to scroll.
+        press(&state, .down, .pageDown)
+        #expect(state.scroll == 0)
+        _ = App.update(&state, .resize(width: 50, height: 12))
+        let limit = Screen.scrollLimit(state)
+        #expect(limit == 3)  // 9 wrapped lines, 6 on screen
+        press(&state, .down, .down)
+        #expect(state.scroll == 2)
+        press(&state, .up, .up, .up)
+        #expect(state.scroll == 0)
+        press(&state, .pageDown, .pageDown, .down)
+        #expect(state.scroll == limit)
+        // The last line of the text is on screen, above the hint.
+        let lines = state.screen
+        #expect(lines[9].hasPrefix(" program."))
+        #expect(lines[10].contains("j/k scroll"))
+        press(&state, .character("g"))
+        #expect(state.scroll == 0)
+        press(&state, .character("G"), .escape)
+        #expect(state.scroll == 0)
+    }
+
+    @Test("Help scrolls to its last binding on a small screen")
+    func helpScrolls() {
+        var state = DemoFixture.state()
+        press(&state, .character("?"))
+        #expect(!state.screenText.contains("Ctrl-C"))
+        #expect(state.screen[1].contains("Keys · j/k: scroll"))
+        press(&state, .character("G"))
+        #expect(state.scroll == 2)
+        #expect(state.screen[22].contains("Ctrl-C             quit  (everywhere)"))
+        var tall = DemoFixture.state(width: 120, height: 40)
+        press(&tall, .character("?"), .down)
+        #expect(tall.scroll == 0 && tall.screenText.contains("Ctrl-C"))
+    }
+
+    @Test func instructorPreviewScrolls() {
+        var state = DemoFixture.state(width: 80, height: 12, library: DemoFixture.library(role: .instructor))
+        press(&state, .character("c"), .down, .down, .enter, .character("i"))
+        _ = App.update(&state, .previewLoaded(DemoFixture.instructorOutline(DemoFixture.swift), error: nil))
+        #expect(!state.screenText.contains("Check your understanding"))
+        press(&state, .character("G"))
+        #expect(state.scroll == 2)  // 8 lines, 6 on screen
+        #expect(state.screen[10].contains("? Check your understanding  5m  4 questions"))
+    }
+}
+
+@Suite("App.update: quiz")
+struct QuizTests {
+    private let quizLesson = DemoFixture.lesson("Check your understanding")
+    private var questions: [QuizQuestion] { DemoFixture.swift.questions[quizLesson.id]! }
+
+    private func started() -> AppState {
+        var state = DemoFixture.stateAtSwiftQuiz()
+        #expect(state.route == .lesson(course: DemoFixture.swift.course.id, lesson: quizLesson.id))
+        press(&state, .enter)
+        #expect(state.route == .quiz(course: DemoFixture.swift.course.id, lesson: quizLesson.id))
+        #expect(state.quiz?.questions.map(\.question) == questions.map(\.question))
+        return state
+    }
+
+    @Test("Single, multiple, true/false and short answer, review, then submit")
+    func wholeQuiz() throws {
+        var state = started()
+        // Single choice: moving and choosing replaces the answer.
+        #expect(state.quiz?.current?.type == .singleChoice)
+        press(&state, .down, .character(" "))
+        #expect(state.quiz?.answers[questions[0].id]?.selectedOptionIDs == ["b"])
+        press(&state, .character("j"), .character(" "), .character("k"), .character(" "))
+        #expect(state.quiz?.answers[questions[0].id]?.selectedOptionIDs == ["b"])
+        press(&state, .up, .up, .up)
+        #expect(state.quiz?.cursor == 0)
+        press(&state, .enter)  // already answered: Enter only moves on
+        #expect(state.quiz?.page == 1)
+        #expect(state.quiz?.answers[questions[0].id]?.selectedOptionIDs == ["b"])
+
+        // Multiple choice: Space ticks and unticks.
+        #expect(state.quiz?.cursor == 0)
+        press(&state, .character(" "), .down, .character(" "), .down, .character(" "))
+        #expect(state.quiz?.answers[questions[1].id]?.selectedOptionIDs == ["a", "b", "c"])
+        press(&state, .character(" "))
+        #expect(state.quiz?.answers[questions[1].id]?.selectedOptionIDs == ["a", "b"])
+        press(&state, .down, .down, .down)
+        #expect(state.quiz?.cursor == 3)
+        press(&state, .right)
+        #expect(state.quiz?.page == 2)
+
+        // True/false: Enter on an unanswered question chooses the highlighted option.
+        press(&state, .enter)
+        #expect(state.quiz?.answers[questions[2].id]?.selectedOptionIDs == ["true"])
+        #expect(state.quiz?.page == 3)
+
+        // Short answer: every printable key is text, even q and j.
+        #expect(state.quiz?.current?.type == .shortAnswer)
+        type(&state, "nqj")
+        press(&state, .backspace, .backspace)
+        type(&state, "il")
+        #expect(state.quiz?.text.value == "nil")
+        #expect(state.route == .quiz(course: DemoFixture.swift.course.id, lesson: quizLesson.id))
+        press(&state, .enter)
+        #expect(state.quiz?.phase == .review)
+        #expect(state.quiz?.answers[questions[3].id] == QuizAnswer(questionID: questions[3].id, text: "nil"))
+
+        // ← from the review goes back to the last question with its text.
+        press(&state, .left)
+        #expect(state.quiz?.phase == .answering && state.quiz?.page == 3 && state.quiz?.text.value == "nil")
+        press(&state, .enter)
+        #expect(state.quiz?.phase == .review)
+
+        let effects = press(&state, .enter)
+        guard case .submitted(let attempt)? = state.quiz?.phase else {
+            Issue.record("not submitted: \(String(describing: state.quiz?.phase))")
+            return
+        }
+        let expected = QuizSubmission(clientAttemptID: attempt, answers: [
+            QuizAnswer(questionID: questions[0].id, selectedOptionIDs: ["b"]),
+            QuizAnswer(questionID: questions[1].id, selectedOptionIDs: ["a", "b"]),
+            QuizAnswer(questionID: questions[2].id, selectedOptionIDs: ["true"]),
+            QuizAnswer(questionID: questions[3].id, text: "nil"),
+        ], completedAt: DemoFixture.now)
+        #expect(effects == [.enqueue(.quizSubmit(lessonID: quizLesson.id, expected), label: "Quiz submitted")])
+        #expect(App.update(&state, .enqueued("Quiz submitted")) == [.loadLibrary, .sync])
+
+        // Graded on the next sync: the result appears, then Enter goes back to the lesson.
+        var records = DemoFixture.records(completing: DemoFixture.swiftBeforeQuiz)
+        records.quizResults = [QuizResult(
+            id: DemoFixture.id(11, 1), userID: DemoFixture.learnerID, lessonID: quizLesson.id, score: 5, maxScore: 5, passed: true,
+            answers: [], attemptNumber: 1, clientAttemptID: attempt, completedAt: DemoFixture.now, createdAt: DemoFixture.now)]
+        _ = App.update(&state, .libraryLoaded(DemoFixture.library(records: records), notices: []))
+        #expect(state.screenText.contains("✓ Passed"))
+        #expect(state.screenText.contains("Score: 5/5 (100%) · attempt 1"))
+        press(&state, .enter)
+        #expect(state.route == .lesson(course: DemoFixture.swift.course.id, lesson: quizLesson.id))
+        #expect(state.quiz == nil)
+    }
+
+    @Test func everyAttemptHasItsOwnClientID() {
+        var first = started(), second = started()
+        press(&first, .enter, .enter, .enter, .enter, .enter)
+        press(&second, .enter, .enter, .enter, .enter, .enter)
+        guard case .submitted(let a)? = first.quiz?.phase, case .submitted(let b)? = second.quiz?.phase else {
+            Issue.record("not submitted")
+            return
+        }
+        #expect(a != b)
+    }
+
+    @Test func unansweredQuestionsAreLeftOutAndShownInTheReview() {
+        var state = started()
+        press(&state, .right, .right, .right, .right)
+        #expect(state.quiz?.phase == .review)
+        #expect(state.screenText.contains("(no answer)"))
+        let effects = press(&state, .enter)
+        guard case .enqueue(.quizSubmit(_, let submission), _)? = effects.first else {
+            Issue.record("\(effects)")
+            return
+        }
+        #expect(submission.answers.isEmpty)
+    }
+
+    @Test func movingBetweenQuestions() {
+        var state = started()
+        press(&state, .right, .right)
+        #expect(state.quiz?.page == 2)
+        press(&state, .left, .character("h"), .left)
+        #expect(state.quiz?.page == 0)
+        press(&state, .tab)
+        #expect(state.quiz?.page == 1)
+        press(&state, .backTab)
+        #expect(state.quiz?.page == 0)
+    }
+
+    @Test("Leaving a quiz drops the session", arguments: [Key.escape, .character("q")])
+    func leaving(_ key: Key) {
+        var answering = started()
+        press(&answering, .character(" "), key)
+        #expect(answering.route == .lesson(course: DemoFixture.swift.course.id, lesson: quizLesson.id))
+        #expect(answering.quiz == nil)
+
+        var review = started()
+        press(&review, .right, .right, .right, .right)
+        #expect(press(&review, key).isEmpty)
+        #expect(review.route == .lesson(course: DemoFixture.swift.course.id, lesson: quizLesson.id))
+        #expect(review.quiz == nil)
+
+        var short = started()
+        press(&short, .right, .right, .right)
+        press(&short, .escape)
+        #expect(short.quiz == nil && short.stack.count == 2)
+    }
+
+    @Test func quizWithoutDownloadedQuestions() {
+        var state = DemoFixture.stateAtSwiftQuiz()
+        let id = DemoFixture.swift.course.id
+        state.courses[id]?.contents.removeAll { $0.lesson.type == .quiz }
+        #expect(press(&state, .enter).isEmpty)
+        #expect(state.status == StatusMessage(text: "The questions are not downloaded yet: press s to sync", isError: true))
+    }
+
+    @Test func aQuizLockedBehindItsLessonsDoesNotOpen() {
+        var state = DemoFixture.state()
+        _ = App.open(lesson: quizLesson, course: DemoFixture.swift.course.id, &state)
+        #expect(state.route == .home)
+        #expect(state.status?.text == "Locked: Complete 'Optionals explained' first")
+    }
+}
+
+@Suite("App.update: themes and sync")
+struct ThemeAndSyncTests {
+    @Test("The theme picker previews on move and restores on Esc")
+    func themePicker() {
+        var state = DemoFixture.state()
+        #expect(state.themeNames == ["dark", "default", "high-contrast", "light", "mono"])
+        press(&state, .character("t"))
+        #expect(state.route == .themes && state.themeBeforePicker == "default")
+        #expect(state.list(.themes).selected == 1)  // opens on the theme in use
+        #expect(press(&state, .down) == [.loadTheme("high-contrast")])
+        _ = App.update(&state, .themeLoaded(Theme.load("high-contrast", directories: [DemoFixture.themesDirectory])))
+        #expect(state.theme.name == "high-contrast")
+        #expect(press(&state, .character("k"), .character("k")) == [.loadTheme("default"), .loadTheme("dark")])
+        _ = App.update(&state, .themeLoaded(Theme.load("dark", directories: [DemoFixture.themesDirectory])))
+        #expect(press(&state, .escape) == [.loadTheme("default")])
+        #expect(state.route == .home)
+        // Esc restores even when the preview has not arrived yet (keys typed faster than files load).
+        var fast = DemoFixture.state()
+        #expect(press(&fast, .character("t"), .down, .escape) == [.loadTheme("high-contrast"), .loadTheme("default")])
+    }
+
+    @Test func enterKeepsAndSavesTheTheme() {
+        var state = DemoFixture.state()
+        press(&state, .character("t"), .character("G"))
+        _ = App.update(&state, .themeLoaded(Theme.load("mono", directories: [DemoFixture.themesDirectory])))
+        #expect(press(&state, .enter) == [.saveThemeChoice("mono")])
+        #expect(state.route == .home && state.theme.name == "mono")
+        #expect(state.status?.text == "Theme 'mono' saved")
+
+        // Enter without moving keeps the theme in use.
+        var unchanged = DemoFixture.state()
+        #expect(press(&unchanged, .character("t"), .enter) == [.saveThemeChoice("default")])
+        // Enter on a theme not previewed yet (its load still on the way) loads it too.
+        var quick = DemoFixture.state()
+        #expect(press(&quick, .character("t"), .down, .enter) == [.loadTheme("high-contrast"), .saveThemeChoice("high-contrast"), .loadTheme("high-contrast")])
+    }
+
+    @Test func aThemeWithProblemsSaysSo() {
+        var state = DemoFixture.state()
+        _ = App.update(&state, .themeLoaded(Theme.load("no-such-theme", directories: [DemoFixture.themesDirectory])))
+        #expect(state.status == StatusMessage(text: "Theme 'no-such-theme' was not found; using the built-in default", isError: true))
+    }
+
+    @Test("s while a sync runs does not start another")
+    func syncOnce() {
+        var state = DemoFixture.state()
+        #expect(press(&state, .character("s")) == [.sync])
+        #expect(state.sync.running)
+        #expect(state.status?.text == "Syncing…")
+        #expect(press(&state, .character("s")).isEmpty)
+        _ = App.update(&state, .syncProgress(.pulling(changes: 10, pages: 1)))
+        #expect(press(&state, .character("s")).isEmpty)
+        var report = SyncReport()
+        report.pushed = 2
+        report.pulledChanges = 7
+        #expect(App.update(&state, .syncFinished(report, error: nil, offline: false)) == [.loadLibrary])
+        #expect(!state.sync.running && state.sync.online == true)
+        #expect(state.status == StatusMessage(text: "Synced: 2 sent, 7 received", isError: false))
+        #expect(press(&state, .character("s")) == [.sync])
+    }
+
+    @Test func syncOutcomes() {
+        var state = DemoFixture.state()
+        _ = App.update(&state, .syncFinished(nil, error: "The server could not be reached", offline: true))
+        #expect(state.sync.online == false)
+        #expect(state.status == StatusMessage(text: "The server could not be reached", isError: true))
+        var report = SyncReport()
+        report.awardedBadges = [UserBadge(id: DemoFixture.id(8, 2), userID: DemoFixture.learnerID, badgeID: DemoFixture.badges[1].id, earnedAt: DemoFixture.now)]
+        _ = App.update(&state, .syncFinished(report, error: nil, offline: false))
+        #expect(state.status?.text == "New badge: Quiz Whiz! Synced: 0 sent, 0 received")
+        var refused = SyncReport()
+        let mutation = SyncMutation(id: DemoFixture.id(12, 1), createdAt: DemoFixture.now, kind: .progressUpsert(ProgressUpsert(lessonID: DemoFixture.id(4, 99))))
+        refused.newlyRejected = [OutboxEntry(mutation: mutation, state: .rejected, rejection: APIErrorBody(code: .notFound, message: "No such lesson"))]
+        _ = App.update(&state, .syncFinished(refused, error: nil, offline: false))
+        #expect(state.status == StatusMessage(text: "Refused by the server: No such lesson", isError: true))
+    }
+}

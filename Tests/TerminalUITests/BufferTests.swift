@@ -1,0 +1,183 @@
+import Testing
+import TerminalUI
+
+@Suite("Buffer: cells, wide characters, diffing")
+struct BufferTests {
+    private func buffer(_ width: Int, _ height: Int = 1) -> Buffer {
+        Buffer(area: Rect(x: 0, y: 0, width: width, height: height))
+    }
+
+    @Test func writesAsciiAndReportsColumns() {
+        var b = buffer(10, 2)
+        #expect(b.write("hello", x: 1, y: 0) == 5)
+        #expect(b.lines == [" hello    ", "          "])
+        #expect(b.write("abc", x: 0, y: 5) == 0)  // below the buffer
+        #expect(b.write("abcdefghijkl", x: 8, y: 1) == 2)  // cut at the edge
+        #expect(b.lines[1] == "        ab")
+        #expect(b.write("abcdef", x: 0, y: 1, maxWidth: 3) == 3)
+        #expect(b.lines[1] == "abc     ab")
+    }
+
+    @Test func wideCharactersTakeTwoCells() {
+        var b = buffer(8)
+        #expect(b.write("日本a", x: 0, y: 0) == 5)
+        #expect(b[0, 0].symbol == "日" && !b[0, 0].isContinuation)
+        #expect(b[1, 0].isContinuation && b[1, 0].symbol.isEmpty)
+        #expect(b[2, 0].symbol == "本" && b[3, 0].isContinuation)
+        #expect(b[4, 0].symbol == "a" && !b[4, 0].isContinuation)
+        // `lines` shows each wide character once, so a line is as wide as the buffer on screen.
+        #expect(b.lines == ["日本a   "])
+        b.checkInvariants()
+    }
+
+    @Test("A wide character that does not fit at the right edge is left out, never halved")
+    func wideAtTheRightEdge() {
+        var b = buffer(5)
+        #expect(b.write("abcd日", x: 0, y: 0) == 4)
+        #expect(b.lines == ["abcd "])
+        #expect(!b[4, 0].isContinuation && b[4, 0].symbol == " ")
+        b.checkInvariants()
+
+        var exact = buffer(5)
+        #expect(exact.write("abc日", x: 0, y: 0) == 5)
+        #expect(exact.lines == ["abc日"])
+        #expect(exact[4, 0].isContinuation)
+
+        // The same at a maxWidth limit inside the buffer.
+        var limited = buffer(10)
+        #expect(limited.write("🔒🔒", x: 0, y: 0, maxWidth: 3) == 2)
+        #expect(limited.lines == ["🔒        "])
+        limited.checkInvariants()
+    }
+
+    @Test func writingFromTheLeftOfTheAreaClips() {
+        var b = Buffer(area: Rect(x: 2, y: 0, width: 4, height: 1))
+        b.write("abcdef", x: 0, y: 0)
+        #expect(b.lines == ["cdef"])
+        var wide = Buffer(area: Rect(x: 2, y: 0, width: 4, height: 1))
+        wide.write("a日本", x: 0, y: 0)  // 日 straddles the left edge: left out
+        #expect(wide.lines == [" 本 "])
+        wide.checkInvariants()
+    }
+
+    @Test("Overwriting half of a wide character removes all of it")
+    func overwritingHalfOfAWideCharacter() {
+        var right = buffer(6)
+        right.write("日本語", x: 0, y: 0)
+        right.write("x", x: 1, y: 0)  // over the right half of 日
+        #expect(right.lines == [" x本語"])
+        right.checkInvariants()
+
+        var left = buffer(6)
+        left.write("日本語", x: 0, y: 0)
+        left.write("x", x: 2, y: 0)  // over the left half of 本
+        #expect(left.lines == ["日x 語"])
+        left.checkInvariants()
+
+        var shifted = buffer(6)
+        shifted.write("日本語", x: 0, y: 0)
+        shifted.write("🔒", x: 1, y: 0)  // straddles 日 and 本
+        #expect(shifted.lines == [" 🔒 語"])
+        shifted.checkInvariants()
+
+        var filled = buffer(6)
+        filled.write("日本語", x: 0, y: 0)
+        filled.fill(Rect(x: 1, y: 0, width: 2, height: 1), with: Cell("-"))
+        #expect(filled.lines == [" -- 語"])
+        filled.checkInvariants()
+    }
+
+    @Test("Random writes of mixed-width text keep every row exactly as wide as the buffer")
+    func randomWritesKeepInvariants() {
+        var random = SeededRandom(seed: 42)
+        let pieces = ["a", "bc", "日", "本語", "🔒", "🎌 x", "e\u{301}", "—", "ひらがな", " ", "✓", "\u{200B}"]
+        for _ in 0..<200 {
+            var b = buffer(Int.random(in: 1...12, using: &random), Int.random(in: 1...3, using: &random))
+            for _ in 0..<10 {
+                let text = (0..<Int.random(in: 1...4, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
+                let x = Int.random(in: -3...12, using: &random), y = Int.random(in: -1...3, using: &random)
+                if Bool.random(using: &random) {
+                    b.write(text, x: x, y: y, maxWidth: Int.random(in: 0...12, using: &random))
+                } else {
+                    b.fill(Rect(x: x, y: y, width: Int.random(in: 0...5, using: &random), height: 1), with: Cell("#"))
+                }
+            }
+            b.checkInvariants()
+        }
+    }
+
+    @Test func spansKeepTheirStyles() {
+        var b = buffer(12)
+        let bold = Style(modifiers: .bold), red = Style(foreground: .red)
+        #expect(b.write([Span("ab", style: bold), Span("日", style: red), Span("cd")], x: 0, y: 0, maxWidth: 5) == 5)
+        #expect(b.lines == ["ab日c       "])
+        #expect(b[0, 0].style == bold && b[2, 0].style == red && b[3, 0].style == red && b[4, 0].style == .plain)
+    }
+
+    @Test func stylesPatchWhatIsUnderneath() {
+        var b = buffer(4)
+        b.fill(b.area, with: Cell(" ", style: Style(foreground: .white, background: .blue)))
+        b.write("ab", x: 0, y: 0, style: Style(foreground: .yellow, modifiers: .bold))
+        #expect(b[0, 0].style == Style(foreground: .yellow, background: .blue, modifiers: .bold))
+        b.setStyle(Style(modifiers: .reverse), in: Rect(x: 1, y: 0, width: 10, height: 10))
+        #expect(b[1, 0].style.modifiers == [.bold, .reverse] && b[1, 0].symbol == "b")
+        #expect(b[3, 0].style.modifiers == .reverse)
+        #expect(b[9, 9] == .blank)  // outside: reads blank, writes ignored
+        b[9, 9] = Cell("x")
+        #expect(b.lines == ["ab  "])
+    }
+
+    @Test func controlCharactersAreNotWritten() {
+        var b = buffer(6)
+        #expect(b.write("a\u{1B}[2Jb\n", x: 0, y: 0) == 5)
+        #expect(b.lines == ["a[2Jb "])
+    }
+
+    // MARK: Diffing
+
+    @Test func changesSinceNothingIsEverything() {
+        var b = buffer(4, 2)
+        b.write("日ab", x: 0, y: 0)
+        let changes = b.changes(since: nil)
+        // Continuation cells are never sent: the terminal fills them with the wide character.
+        #expect(changes.count == 7)
+        #expect(changes.first.map { "\($0.x),\($0.y)=\($0.cell.symbol)" } == "0,0=日")
+        #expect(!changes.contains { $0.cell.isContinuation })
+    }
+
+    @Test func changesAreOnlyTheChangedCells() {
+        var before = buffer(10, 3)
+        before.write("unchanged", x: 0, y: 0)
+        before.write("old", x: 0, y: 1)
+        var after = before
+        #expect(after.changes(since: before).isEmpty)
+        after.write("new", x: 0, y: 1)
+        after.write("!", x: 9, y: 2, style: Style(modifiers: .bold))
+        let changes = after.changes(since: before)
+        #expect(changes.map { "\($0.x),\($0.y)=\($0.cell.symbol)" } == ["0,1=n", "1,1=e", "2,1=w", "9,2=!"])
+        // A change of style alone is a change.
+        var restyled = after
+        restyled.setStyle(Style(modifiers: .underline), in: Rect(x: 0, y: 0, width: 1, height: 1))
+        #expect(restyled.changes(since: after).map { "\($0.x),\($0.y)" } == ["0,0"])
+    }
+
+    @Test func everythingAfterTheAreaChanges() {
+        var small = buffer(4, 2)
+        small.write("ab", x: 0, y: 0)
+        var large = buffer(5, 2)
+        large.write("ab", x: 0, y: 0)
+        #expect(large.changes(since: small).count == 10)
+        let moved = Buffer(area: Rect(x: 1, y: 0, width: 4, height: 2))
+        #expect(moved.changes(since: small).count == 8)
+        #expect(moved.changes(since: small).first.map { "\($0.x),\($0.y)" } == "1,0")
+    }
+
+    @Test func wideToNarrowChangesAreSent() {
+        var before = buffer(4)
+        before.write("日本", x: 0, y: 0)
+        var after = buffer(4)
+        after.write("abcd", x: 0, y: 0)
+        #expect(after.changes(since: before).map(\.cell.symbol) == ["a", "b", "c", "d"])
+        #expect(before.changes(since: after).map(\.cell.symbol) == ["日", "本"])
+    }
+}

@@ -1,0 +1,70 @@
+import Testing
+import TerminalUI
+
+@Suite("Terminal and TestBackend")
+struct TerminalTests {
+    @Test func onlyChangedCellsReachTheBackend() {
+        let backend = TestBackend(width: 20, height: 4)
+        let terminal = Terminal(backend: backend)
+        terminal.draw { $0.write("Hello", x: 0, y: 0) }
+        #expect(terminal.lastFrameChanges == 80)
+        #expect(backend.lines[0] == "Hello               ")
+        terminal.draw { $0.write("Hello", x: 0, y: 0) }
+        #expect(terminal.lastFrameChanges == 0)
+        terminal.draw { $0.write("Help!", x: 0, y: 0) }
+        #expect(terminal.lastFrameChanges == 2)
+        #expect(backend.lines[0] == "Help!               ")
+        #expect(backend.cellsWritten == 82)
+        terminal.invalidate()
+        terminal.draw { $0.write("Help!", x: 0, y: 0) }
+        #expect(terminal.lastFrameChanges == 80)
+    }
+
+    @Test func coloursAreDownsampledToTheBackend() {
+        let backend = TestBackend(width: 4, height: 1, capabilities: Capabilities(colors: .sixteen, unicode: true))
+        Terminal(backend: backend).draw { $0.write("ab", x: 0, y: 0, style: Style(foreground: .rgb(255, 0, 0), background: .indexed(232))) }
+        #expect(backend.screen[0, 0].style == Style(foreground: .ansi(9), background: .ansi(0)))
+
+        let mono = TestBackend(width: 4, height: 1, capabilities: Capabilities(colors: .monochrome, unicode: false))
+        Terminal(backend: mono).draw { $0.write("ab", x: 0, y: 0, style: Style(foreground: .red, background: .blue, modifiers: .bold)) }
+        #expect(mono.screen[0, 0].style == Style(modifiers: [.bold, .reverse]))
+        #expect(mono.screen[2, 0].style == .plain)
+    }
+
+    @Test("After any sequence of frames the screen shows exactly the last frame")
+    func diffedFramesMatchTheBuffer() {
+        var random = SeededRandom(seed: 2024)
+        let pieces = ["a", "bc", "日", "本語", "🔒", "🎌", " ", "✓", "ひら", "xyz"]
+        for _ in 0..<40 {
+            let backend = TestBackend(width: Int.random(in: 1...9, using: &random), height: 2)
+            let terminal = Terminal(backend: backend)
+            for _ in 0..<15 {
+                var expected: [String] = []
+                terminal.draw { buffer in
+                    for y in 0..<2 {
+                        let text = (0..<Int.random(in: 0...5, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
+                        buffer.write(text, x: Int.random(in: 0...3, using: &random), y: y)
+                    }
+                    expected = buffer.lines
+                }
+                #expect(backend.lines == expected)
+                backend.screen.checkInvariants()
+            }
+        }
+    }
+
+    @Test func eventsAndResize() {
+        let backend = TestBackend(width: 10, height: 3)
+        backend.pendingEvents = [.key(.character("a")), .key(.ctrl("c"))]
+        #expect(backend.nextEvent(timeoutMilliseconds: 0) == .key(.character("a")))
+        backend.resize(width: 5, height: 2)
+        #expect(backend.size == (5, 2))
+        #expect(backend.nextEvent(timeoutMilliseconds: 0) == .key(.ctrl("c")))
+        #expect(backend.nextEvent(timeoutMilliseconds: 0) == .resize(width: 5, height: 2))
+        #expect(backend.nextEvent(timeoutMilliseconds: 0) == nil)
+        let terminal = Terminal(backend: backend)
+        #expect(terminal.area == Rect(x: 0, y: 0, width: 5, height: 2))
+        terminal.draw { $0.write("日本語", x: 0, y: 0) }
+        #expect(backend.lines == ["日本 ", "     "])
+    }
+}
