@@ -32,6 +32,9 @@ LMS_TEST_DATABASE_URL="$(bash scripts/postgres.sh start "$pg_port" "$pg_dir")"
 export LMS_TEST_DATABASE_URL
 trap 'bash scripts/postgres.sh stop "$pg_dir" >/dev/null 2>&1 || true' EXIT
 
+echo "==> swift build (the end-to-end tests drive the lms and lms-server binaries)"
+swift build 2>&1 | grep -E "error|warning: .*/Sources/|Build complete" || true
+
 echo "==> swift test"
 set +e
 # Compiler progress lines drown the test report; everything else is shown.
