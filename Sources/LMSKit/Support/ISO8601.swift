@@ -83,6 +83,14 @@ public enum ISO8601 {
 
     /// `2026-11-29T08:15:00Z`, or with milliseconds when the date has a fraction.
     public static func format(_ date: Date) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        write(date, into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The same text as `format`, appended to a byte buffer (the JSON writers' hot path).
+    public static func write(_ date: Date, into bytes: inout [UInt8]) {
         let interval = date.timeIntervalSince1970
         var whole = interval.rounded(.down)
         var millis = Int(((interval - whole) * 1000).rounded())
@@ -91,15 +99,37 @@ public enum ISO8601 {
         let days = total >= 0 ? total / 86_400 : (total - 86_399) / 86_400
         let secondsOfDay = total - days * 86_400
         let (y, m, d) = civilFromDays(days)
-        var out = pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2) + "T"
-        out += pad(secondsOfDay / 3600, 2) + ":" + pad(secondsOfDay / 60 % 60, 2) + ":" + pad(secondsOfDay % 60, 2)
-        if millis != 0 { out += "." + pad(millis, 3) }
-        return out + "Z"
-    }
-
-    private static func pad(_ value: Int, _ width: Int) -> String {
-        let s = String(value)
-        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+        func digits(_ value: Int, _ width: Int) {
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
+            var value = value
+            if value >= divisor * 10 {
+                // A year past 9999: write every digit rather than truncate.
+                bytes.append(contentsOf: String(value).utf8)
+                return
+            }
+            while divisor > 0 {
+                bytes.append(UInt8(48 + value / divisor))
+                value %= divisor
+                divisor /= 10
+            }
+        }
+        if y < 0 {
+            bytes.append(UInt8(ascii: "-"))
+            digits(-y, 4)
+        } else {
+            digits(y, 4)
+        }
+        bytes.append(UInt8(ascii: "-")); digits(m, 2)
+        bytes.append(UInt8(ascii: "-")); digits(d, 2)
+        bytes.append(UInt8(ascii: "T")); digits(secondsOfDay / 3600, 2)
+        bytes.append(UInt8(ascii: ":")); digits(secondsOfDay / 60 % 60, 2)
+        bytes.append(UInt8(ascii: ":")); digits(secondsOfDay % 60, 2)
+        if millis != 0 {
+            bytes.append(UInt8(ascii: "."))
+            digits(millis, 3)
+        }
+        bytes.append(UInt8(ascii: "Z"))
     }
 
     static func isLeap(_ y: Int) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }

@@ -87,7 +87,17 @@ public struct JSONWriter {
     public mutating func field(_ key: String, _ value: UUID) {
         self.key(key)
         bytes.append(UInt8(ascii: "\""))
-        bytes.append(contentsOf: value.uuidString.utf8)
+        // Upper-case hex in 8-4-4-4-12 groups, as `uuidString`, without making a String.
+        let hex: StaticString = "0123456789ABCDEF"
+        withUnsafeBytes(of: value.uuid) { raw in
+            hex.withUTF8Buffer { digits in
+                for (index, byte) in raw.enumerated() {
+                    if index == 4 || index == 6 || index == 8 || index == 10 { bytes.append(UInt8(ascii: "-")) }
+                    bytes.append(digits[Int(byte >> 4)])
+                    bytes.append(digits[Int(byte & 0x0F)])
+                }
+            }
+        }
         bytes.append(UInt8(ascii: "\""))
         needsComma = true
     }
@@ -99,7 +109,7 @@ public struct JSONWriter {
     public mutating func field(_ key: String, _ value: Date) {
         self.key(key)
         bytes.append(UInt8(ascii: "\""))
-        bytes.append(contentsOf: ISO8601.format(value).utf8)
+        ISO8601.write(value, into: &bytes)
         bytes.append(UInt8(ascii: "\""))
         needsComma = true
     }
