@@ -121,7 +121,7 @@ struct AdminTests {
                 "/api/v1/admin/users/\(server.demo.learnerID)", token: admin, body: UpdateUserRequest(status: .suspended))
             #expect(suspended.status == .ok)
             let refused = try await server.get("/api/v1/lessons/\(firstLesson)", token: learner)
-            expectError(refused, .forbidden, "lesson_locked")
+            expectError(refused, .forbidden, "account_inactive")
             #expect(refused.text.contains("not active"))
         }
     }

@@ -58,7 +58,9 @@ struct AccessService {
             throw APIFailure(
                 status: .forbidden, code: .lessonLocked, message: reason.description,
                 details: .object(["requires_lesson_id": .string(lessonID.uuidString)]))
-        default:
+        case .accountInactive:
+            throw APIFailure(status: .forbidden, code: .accountInactive, message: reason.description)
+        case .courseUnavailable:
             throw APIFailure(status: .forbidden, code: .lessonLocked, message: reason.description)
         }
     }
