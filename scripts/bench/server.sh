@@ -4,7 +4,7 @@
 # Seeds the synthetic catalog (default 1,000 courses x 100 lessons) into a fresh PostgreSQL 16,
 # serves it with a release build of lms-server, then measures side by side:
 #   - the catalog page  (GET /api/v1/courses?limit=20)       vs  its SELECT in pgbench
-#   - a course outline  (GET /api/v1/courses/{slug})          vs  its four SELECTs in pgbench
+#   - a course outline  (GET /api/v1/courses/{slug})          vs  its two SELECTs in pgbench
 # with wrk and pgbench both at 16 connections. Goal: API >= 0.5x pgbench.
 #
 #   bash scripts/bench/server.sh [COURSES] [SECONDS]
@@ -53,18 +53,23 @@ user_id="$(psql "SELECT id FROM users WHERE email = 'bench@synthetic.lms'")"
 slug="$(psql "SELECT slug FROM courses WHERE slug LIKE 'synthetic-%' ORDER BY slug LIMIT 1 OFFSET $((courses / 2))")"
 course_id="$(psql "SELECT id FROM courses WHERE slug = '$slug'")"
 
-# The statements the server runs for each request (Sources/LMSServer/Stores/CourseStore.swift),
-# with the request's values inlined.
-course_columns="c.id, c.title, c.slug, c.description, c.thumbnail_url, c.status, CAST(c.price AS TEXT) AS price, c.instructor_id, c.duration, c.chapters_count, c.lessons_count, c.quiz_pass_percent, c.created_at, c.updated_at, c.deleted_at"
-owned="EXISTS (SELECT 1 FROM purchases p WHERE p.course_id = c.id AND p.status = 'completed' AND (p.user_id = '$user_id' OR p.tenant_id = (SELECT tenant_id FROM users WHERE id = '$user_id')))"
-cat >"$work/catalog.sql" <<SQL
-SELECT $course_columns, u.first_name AS instructor_first, u.last_name AS instructor_last, CASE WHEN $owned THEN 1 ELSE 0 END AS owned FROM courses c JOIN users u ON u.id = c.instructor_id WHERE c.deleted_at IS NULL AND c.status = 'published' ORDER BY c.title ASC, c.id ASC LIMIT 21;
-SQL
-cat >"$work/outline.sql" <<SQL
-SELECT $course_columns, CASE WHEN $owned THEN 1 ELSE 0 END AS owned FROM courses c WHERE c.slug = '$slug' AND ((c.deleted_at IS NULL AND c.status = 'published') OR (c.deleted_at IS NULL AND c.status = 'archived' AND $owned));
-SELECT ch.id, ch.course_id, ch.title, ch.description, ch.position, ch.created_at, ch.updated_at FROM chapters ch WHERE ch.course_id = '$course_id' ORDER BY ch.position, ch.id;
-SELECT l.id, l.chapter_id, l.title, l.type, l.video_url, l.video_id, l.duration, l.position, l.is_free, l.requires_previous, l.created_at, l.updated_at FROM lessons l JOIN chapters ch ON ch.id = l.chapter_id WHERE ch.course_id = '$course_id' ORDER BY l.position, l.id;
-SQL
+# The statements the server runs for each request on PostgreSQL, taken from the server itself
+# (`lms-server statements`); pgbench -M prepared plans them once per connection, as the server
+# does its named prepared statements.
+"$server" statements > "$work/statements.sql"
+statement() { awk -v name="$1" '$0 == "-- " name {on=1; next} /^-- / {on=0} on' "$work/statements.sql"; }
+tenant_id="$(psql "SELECT COALESCE(CAST(tenant_id AS TEXT), '') FROM users WHERE id = '$user_id'")"
+tenant="NULL::uuid"; [ -n "$tenant_id" ] && tenant="'$tenant_id'::uuid"
+# Values inlined as literals: pgbench's \set takes numbers only, and constants let PostgreSQL plan
+# pgbench's side for exactly these values, which can only favour the baseline.
+statement lms_catalog_title | sed -e "s/\\\$1/'$user_id'::uuid/g; s/\\\$2/$tenant/g; s/\\\$3/'learner'/g; s/\\\$4/NULL/g; s/\\\$5/NULL/g; s/\\\$6/21/g" >"$work/catalog.sql"
+{
+    statement lms_outline_course | sed -e "s/\\\$1/'$slug'/g; s/\\\$2/'$user_id'::uuid/g; s/\\\$3/$tenant/g"
+    statement lms_outline_chapters | sed -e "s/\\\$1/'$course_id'::uuid/g"
+} >"$work/outline.sql"
+for file in "$work/catalog.sql" "$work/outline.sql"; do
+    grep -q '\$[0-9]' "$file" && { echo "unbound parameter left in $file" >&2; exit 1; }
+done
 
 api_rps() {
     wrk -t2 -c"$connections" -d"${seconds}s" -H "Authorization: Bearer $token" "$1" 2>&1 \

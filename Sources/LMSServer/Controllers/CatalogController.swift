@@ -34,13 +34,11 @@ struct CatalogController {
     func outline(_ req: Request) async throws -> Response {
         let viewer = try req.principal
         let slug = req.parameters.get("slug") ?? ""
-        let courses = CourseStore(db: req.sql)
-        guard let (course, purchased) = try await courses.courseWithOwnership(slug: slug, viewer: viewer) else {
+        guard let (outline, purchased) = try await CourseStore(db: req.sql).outline(slug: slug, viewer: viewer) else {
             throw APIFailure.notFound("Course")
         }
-        let outline = try await courses.outline(of: course)
         // A free course is owned by everyone, like a purchased one (see `LessonAccess.ownershipGrant`).
-        let owned = course.isFree || purchased
+        let owned = outline.course.isFree || purchased
         return taggedJSON(body: JSONWriter.encode(CourseOutlineResponse(outline: outline, owned: owned)), for: req)
     }
 

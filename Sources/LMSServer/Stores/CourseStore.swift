@@ -34,6 +34,17 @@ struct CourseStore {
     func catalogPage(
         viewer: Principal, search: String?, sort: CatalogSort, after cursorID: UUID?, limit: Int
     ) async throws -> (entries: [CatalogEntry], hasMore: Bool) {
+        if let postgres = db as? any PostgresDatabase {
+            return try await PostgresCatalogQuery(database: postgres, logger: postgres.logger)
+                .page(viewer: viewer, search: search, sort: sort, after: cursorID, limit: limit)
+        }
+        return try await portableCatalogPage(viewer: viewer, search: search, sort: sort, after: cursorID, limit: limit)
+    }
+
+    /// The catalog page through SQLKit, on any database; PostgreSQL's prepared path must agree with it.
+    func portableCatalogPage(
+        viewer: Principal, search: String?, sort: CatalogSort, after cursorID: UUID?, limit: Int
+    ) async throws -> (entries: [CatalogEntry], hasMore: Bool) {
         let dialect = Dialect(db)
         let priceKey = dialect.flavor == .postgres ? "c.price" : "CAST(c.price AS REAL)"
         let (key, direction, comparison): (String, String, String) = switch sort {
@@ -99,39 +110,39 @@ struct CourseStore {
         try await db.raw("SELECT 1 AS owned FROM courses c WHERE c.id = \(bind: courseID) AND \(Self.ownership(viewer))").first() != nil
     }
 
+    /// The outline of the course at `slug` if the viewer may open it (published, their own draft, or
+    /// an archived course they bought), and whether they bought it.
+    func outline(slug: String, viewer: Principal) async throws -> (outline: CourseOutline, purchased: Bool)? {
+        if let postgres = db as? any PostgresDatabase {
+            return try await PostgresOutlineQuery(database: postgres, logger: postgres.logger).outline(slug: slug, viewer: viewer)
+        }
+        return try await portableOutline(slug: slug, viewer: viewer)
+    }
+
+    /// The outline through SQLKit, on any database; PostgreSQL's prepared path must agree with it.
+    func portableOutline(slug: String, viewer: Principal) async throws -> (outline: CourseOutline, purchased: Bool)? {
+        guard let (course, purchased) = try await courseWithOwnership(slug: slug, viewer: viewer) else { return nil }
+        return (try await outline(of: course), purchased)
+    }
+
     /// Chapters and lessons of a course in study order.
     func outline(of course: Course) async throws -> CourseOutline {
+        if let postgres = db as? any PostgresDatabase {
+            return try await PostgresOutlineQuery(database: postgres, logger: postgres.logger).outline(of: course)
+        }
+        return try await portableOutline(of: course)
+    }
+
+    func portableOutline(of course: Course) async throws -> CourseOutline {
         let chapters = try await db.raw("""
             SELECT \(unsafeRaw: Columns.chapter) FROM chapters ch WHERE ch.course_id = \(bind: course.id) ORDER BY ch.position, ch.id
             """).all().map(Chapter.init(row:))
-        let lessons: [Lesson]
-        if let postgres = db as? any PostgresDatabase {
-            lessons = try await Self.lessonsByPosition(postgres, courseID: course.id)
-        } else {
-            lessons = try await db.raw("""
-                SELECT \(unsafeRaw: Columns.lesson) FROM lessons l JOIN chapters ch ON ch.id = l.chapter_id
-                WHERE ch.course_id = \(bind: course.id) ORDER BY l.position, l.id
-                """).all().map(Lesson.init(row:))
-        }
+        let lessons = try await db.raw("""
+            SELECT \(unsafeRaw: Columns.lesson) FROM lessons l JOIN chapters ch ON ch.id = l.chapter_id
+            WHERE ch.course_id = \(bind: course.id) ORDER BY l.position, l.id
+            """).all().map(Lesson.init(row:))
         let byChapter = Dictionary(grouping: lessons, by: \.chapterID)
         return CourseOutline(course: course, chapters: chapters.map { ChapterOutline(chapter: $0, lessons: byChapter[$0.id] ?? []) })
-    }
-
-    /// The outline's lessons on PostgreSQL, decoded by column position: a hundred rows per request
-    /// make name lookups through SQLKit the biggest cost of an outline.
-    private static func lessonsByPosition(_ postgres: any PostgresDatabase, courseID: UUID) async throws -> [Lesson] {
-        let result = try await postgres.query("""
-            SELECT \(Columns.lesson) FROM lessons l JOIN chapters ch ON ch.id = l.chapter_id
-            WHERE ch.course_id = $1 ORDER BY l.position, l.id
-            """, [PostgresData(uuid: courseID)]).get()
-        return try result.rows.map { row in
-            let (id, chapterID, title, type, videoURL, videoID, duration, position, isFree, requiresPrevious, createdAt, updatedAt) =
-                try row.decode((UUID, UUID, String, String, String?, String?, Int, Int, Bool, Bool, Date, Date).self)
-            return Lesson(
-                id: id, chapterID: chapterID, title: title, type: LessonType(rawValue: type), videoURL: videoURL, videoID: videoID,
-                duration: duration, position: position, isFree: isFree, requiresPrevious: requiresPrevious, createdAt: createdAt,
-                updatedAt: updatedAt)
-        }
     }
 
     /// The course a lesson belongs to, ignoring visibility (callers check access next).
