@@ -72,6 +72,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Helpers for scripts/bench/client.sh; not shipped.
+        .executableTarget(name: "lms-bench", dependencies: ["LMSClient", "LMSKit"]),
         .testTarget(
             name: "LMSKitTests",
             dependencies: [

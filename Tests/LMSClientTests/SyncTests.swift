@@ -248,7 +248,18 @@ struct SyncTests {
             #expect(file.lessons.count == 6)
             #expect(file.contents.count == 6)
             var notices = AccountStore.Notices()
-            #expect(try session.store.structure(notices: &notices).waiting.isEmpty)
+            #expect(try session.index().waiting.isEmpty)
+            // The structure map is saved once, at the end, stamped with the cursor it matches;
+            // lost or stale, it is rebuilt from the course files to the same map.
+            let saved = try session.store.structure(notices: &notices)
+            #expect(saved.cursor == (try session.index().cursor))
+            let lessonCount = try session.index().courses.reduce(0) { $0 + (try session.courseFile($1.id)?.lessons.count ?? 0) }
+            #expect(lessonCount > 6 && saved.lessonChapter.count == lessonCount)
+            try FileManager.default.removeItem(at: session.file("structure.json"))
+            let rebuilt = try session.store.structure(matching: try session.index(), notices: &notices)
+            #expect(rebuilt.chapterCourse == saved.chapterCourse)
+            #expect(rebuilt.lessonChapter == saved.lessonChapter)
+            #expect(rebuilt.cursor == saved.cursor)
             // Page by page or all at once, the same cache.
             let other = try ClientHome()
             let whole = try await other.login(server)

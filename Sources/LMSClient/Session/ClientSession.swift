@@ -40,9 +40,19 @@ public struct ClientSession: Sendable {
         let index = try store.index(notices: &notices)
         let records = try store.learner(notices: &notices)
         let outbox = try store.outbox(notices: &notices)
-        let structure = try store.structure(notices: &notices)
+        // The structure map is the largest file; only offline work on a lesson never synced
+        // before needs it.
+        var structure: StructureMap?
+        var structureNotices = AccountStore.Notices()
+        let store = self.store
         let snapshot = LearnerSnapshot.make(
-            records: records, outbox: outbox, userID: credentials.userID, courseOf: { structure.course(ofLesson: $0) })
+            records: records, outbox: outbox, userID: credentials.userID,
+            courseOf: { lessonID in
+                if structure == nil { structure = (try? store.structure(matching: index, notices: &structureNotices)) ?? StructureMap() }
+                return structure?.course(ofLesson: lessonID)
+            })
+        notices.messages += structureNotices.messages
+        notices.readOnly = notices.readOnly || structureNotices.readOnly
         return (index, snapshot)
     }
 }

@@ -27,6 +27,7 @@ public struct AccountStore: Sendable {
     }
 
     var indexFile: VersionedFile<CacheIndex> { file("index.json") }
+    public var indexURL: URL { indexFile.url }
     var structureFile: VersionedFile<StructureMap> { file("structure.json") }
     var learnerFile: VersionedFile<LearnerRecords> { file("learner.json") }
     var outboxFile: VersionedFile<[OutboxEntry]> { file("outbox.json") }
@@ -94,7 +95,28 @@ public struct AccountStore: Sendable {
     }
 
     public func structure(notices: inout Notices) throws(StorageError) -> StructureMap {
-        try read(structureFile, default: StructureMap(), notices: &notices)
+        var local = Notices()
+        let map = try read(structureFile, default: StructureMap(), notices: &local)
+        // Rebuilt from the course files, not downloaded: say so.
+        notices.messages += local.messages.map { $0.replacingOccurrences(of: "it will be downloaded again", with: "it will be rebuilt from the course files") }
+        notices.readOnly = notices.readOnly || local.readOnly
+        return map
+    }
+
+    /// The structure map complete for `index`'s cursor: the saved one, or one rebuilt from the
+    /// course files when a pull stopped before saving it (see `StructureMap`).
+    public func structure(matching index: CacheIndex, notices: inout Notices) throws(StorageError) -> StructureMap {
+        let saved = try structure(notices: &notices)
+        let stale = saved.cursor != index.cursor || (index.cursor == nil && !index.courses.isEmpty)
+        guard stale else { return saved }
+        var ignored = Notices()
+        var files: [CourseFile] = []
+        for course in index.courses {
+            if let file = try self.course(course.id, notices: &ignored) { files.append(file) }
+        }
+        var rebuilt = StructureMap(rebuildingFrom: files, cursor: index.cursor)
+        rebuilt.waiting = saved.waiting
+        return rebuilt
     }
 
     /// The outbox. A damaged outbox is never dropped: it is moved aside and the last good copy
@@ -135,7 +157,8 @@ public struct AccountStore: Sendable {
     /// Whether every file the sync cursor vouches for is there: when one was lost (or moved
     /// aside as damaged), resuming from the cursor would never download it again.
     public func hasCompleteCache(for index: CacheIndex) -> Bool {
-        let files = [structureFile.url, learnerFile.url] + index.courses.map { courseFile($0.id).url }
+        // Not the structure map: it is rebuilt from the course files when missing.
+        let files = [learnerFile.url] + index.courses.map { courseFile($0.id).url }
         return files.allSatisfy { FileManager.default.fileExists(atPath: $0.path) }
     }
 

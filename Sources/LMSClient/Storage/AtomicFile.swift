@@ -156,3 +156,21 @@ public final class DirectoryLock {
         close(fd)
     }
 }
+
+/// Which version of a file is on disk: every atomic write renames a new inode into place, so a
+/// changed identity means someone wrote the file.
+public struct FileIdentity: Equatable, Sendable {
+    let device: UInt64
+    let inode: UInt64
+    let size: Int64
+    let modified: Int
+
+    public init?(_ url: URL) {
+        var status = stat()
+        guard stat(url.path, &status) == 0 else { return nil }
+        device = UInt64(status.st_dev)
+        inode = UInt64(status.st_ino)
+        size = Int64(status.st_size)
+        modified = status.st_mtim.tv_sec * 1_000_000_000 + status.st_mtim.tv_nsec
+    }
+}

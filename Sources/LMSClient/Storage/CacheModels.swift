@@ -9,18 +9,32 @@ public struct CacheIndex: Codable, Sendable, Equatable {
     public var lastSync: Date?
     /// Every course the learner may see, sorted by title.
     public var courses: [Course]
+    /// Chapters, lessons and lesson content that came before their course (the feed is ordered
+    /// by when each record last changed, so an edited course comes after its lessons), kept
+    /// until the course arrives, possibly on a later page. Saved with the cursor on every page.
+    public var waiting: [SyncChange]
 
-    public init(me: MeResponse? = nil, cursor: String? = nil, lastSync: Date? = nil, courses: [Course] = []) {
+    public init(me: MeResponse? = nil, cursor: String? = nil, lastSync: Date? = nil, courses: [Course] = [], waiting: [SyncChange] = []) {
         self.me = me
         self.cursor = cursor
         self.lastSync = lastSync
         self.courses = courses
+        self.waiting = waiting
     }
 
     enum CodingKeys: String, CodingKey {
         case me, cursor
         case lastSync = "last_sync"
-        case courses
+        case courses, waiting
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        me = try c.decodeIfPresent(MeResponse.self, forKey: .me)
+        cursor = try c.decodeIfPresent(String.self, forKey: .cursor)
+        lastSync = try c.decodeIfPresent(Date.self, forKey: .lastSync)
+        courses = try c.decode([Course].self, forKey: .courses)
+        waiting = try c.decodeIfPresent([SyncChange].self, forKey: .waiting) ?? []
     }
 }
 
@@ -47,32 +61,64 @@ public struct CourseFile: Codable, Sendable, Equatable {
 }
 
 /// Which course each chapter and lesson belongs to, so a sync change finds its course file.
-/// Read only while syncing.
+///
+/// At a hundred thousand lessons this is the largest file, so a pull writes it once, at the end,
+/// stamped with the cursor it matches. When the stamp differs from the index's cursor (a pull
+/// was interrupted), the map is rebuilt from the course files, which are always saved first.
 public struct StructureMap: Codable, Sendable, Equatable {
-    public var chapterCourse: [String: UUID] = [:]
-    public var lessonChapter: [String: UUID] = [:]
-    /// Chapters, lessons and lesson content that came before their course (the feed is ordered
-    /// by when each record last changed, so an edited course comes after its lessons), kept
-    /// until the course arrives, possibly on a later page.
+    public var chapterCourse: [UUID: UUID] = [:]
+    public var lessonChapter: [UUID: UUID] = [:]
+    /// The sync cursor this map is complete for.
+    public var cursor: String?
+    /// Only in files from before `CacheIndex.waiting`; moved there when read.
     public var waiting: [SyncChange] = []
 
     public init() {}
 
     public func course(ofLesson id: UUID) -> UUID? {
-        lessonChapter[id.uuidString].flatMap { chapterCourse[$0.uuidString] }
+        lessonChapter[id].flatMap { chapterCourse[$0] }
+    }
+
+    /// Every chapter and lesson of the given course files.
+    public init(rebuildingFrom courses: [CourseFile], cursor: String?) {
+        for file in courses {
+            for chapter in file.chapters { chapterCourse[chapter.id] = file.course.id }
+            for lesson in file.lessons { lessonChapter[lesson.id] = lesson.chapterID }
+        }
+        self.cursor = cursor
     }
 
     enum CodingKeys: String, CodingKey {
         case chapterCourse = "chapter_course"
         case lessonChapter = "lesson_chapter"
-        case waiting
+        case cursor, waiting
     }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        chapterCourse = try c.decodeIfPresent([String: UUID].self, forKey: .chapterCourse) ?? [:]
-        lessonChapter = try c.decodeIfPresent([String: UUID].self, forKey: .lessonChapter) ?? [:]
+        // On disk the keys are UUID strings (a JSON object), as `[String: UUID]` writes them.
+        chapterCourse = try Self.keyedByUUID(c.decodeIfPresent([String: UUID].self, forKey: .chapterCourse) ?? [:])
+        lessonChapter = try Self.keyedByUUID(c.decodeIfPresent([String: UUID].self, forKey: .lessonChapter) ?? [:])
+        cursor = try c.decodeIfPresent(String.self, forKey: .cursor)
         waiting = try c.decodeIfPresent([SyncChange].self, forKey: .waiting) ?? []
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(Dictionary(uniqueKeysWithValues: chapterCourse.map { ($0.key.uuidString, $0.value) }), forKey: .chapterCourse)
+        try c.encode(Dictionary(uniqueKeysWithValues: lessonChapter.map { ($0.key.uuidString, $0.value) }), forKey: .lessonChapter)
+        try c.encodeIfPresent(cursor, forKey: .cursor)
+    }
+
+    private static func keyedByUUID(_ pairs: [String: UUID]) throws -> [UUID: UUID] {
+        var keyed: [UUID: UUID] = [:]
+        for (key, value) in pairs {
+            guard let id = UUID(uuidString: key) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "'\(key)' is not a UUID"))
+            }
+            keyed[id] = value
+        }
+        return keyed
     }
 }
 
@@ -113,4 +159,120 @@ public struct OutboxEntry: Codable, Sendable, Equatable, Identifiable {
     }
 
     public var id: UUID { mutation.id }
+}
+
+// The two files read most: the index at every start, a course file whenever a course opens.
+extension CacheIndex: FastJSONCodable {
+    public static func read(from reader: inout JSONReader) throws -> CacheIndex {
+        var index = CacheIndex()
+        var courses: [Course]?
+        try reader.object { reader, key in
+            if key == "me" { index.me = reader.null() ? nil : try reader.decode(MeResponse.self, with: LMSJSON.makeDecoder()) }
+            else if key == "cursor" { index.cursor = try reader.optionalString() }
+            else if key == "last_sync" { index.lastSync = try reader.optionalDate() }
+            else if key == "courses" { courses = try reader.array(of: Course.read) }
+            // Usually empty, and of every entity: Codable reads it.
+            else if key == "waiting" { index.waiting = try reader.decode([SyncChange].self, with: LMSJSON.makeDecoder()) }
+            else { try reader.skipValue() }
+        }
+        guard let courses else { throw JSONReader.missing("courses", in: "CacheIndex") }
+        index.courses = courses
+        return index
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.array("courses", courses)
+        writer.field("cursor", cursor)
+        writer.field("last_sync", lastSync)
+        if let me, let encoded = try? LMSJSON.encode(me) { writer.raw("me", encoded) }
+        if !waiting.isEmpty, let encoded = try? LMSJSON.encode(waiting) { writer.raw("waiting", encoded) }
+    }
+}
+
+extension CourseFile: FastJSONCodable {
+    public static func read(from reader: inout JSONReader) throws -> CourseFile {
+        var course: Course?, chapters: [Chapter]?, lessons: [Lesson]?, contents: [LessonContent]?
+        try reader.object { reader, key in
+            if key == "course" { course = try Course.read(from: &reader) }
+            else if key == "chapters" { chapters = try reader.array(of: Chapter.read) }
+            else if key == "lessons" { lessons = try reader.array(of: Lesson.read) }
+            else if key == "contents" { contents = try reader.array(of: LessonContent.read) }
+            else { try reader.skipValue() }
+        }
+        guard let course else { throw JSONReader.missing("course", in: "CourseFile") }
+        guard let chapters else { throw JSONReader.missing("chapters", in: "CourseFile") }
+        guard let lessons else { throw JSONReader.missing("lessons", in: "CourseFile") }
+        guard let contents else { throw JSONReader.missing("contents", in: "CourseFile") }
+        return CourseFile(course: course, chapters: chapters, lessons: lessons, contents: contents)
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.array("chapters", chapters)
+        writer.array("contents", contents)
+        writer.object("course", course)
+        writer.array("lessons", lessons)
+    }
+}
+
+extension StructureMap: FastJSONCodable {
+    public static func read(from reader: inout JSONReader) throws -> StructureMap {
+        var map = StructureMap()
+        func pairs(_ reader: inout JSONReader) throws -> [UUID: UUID] {
+            var pairs: [UUID: UUID] = [:]
+            try reader.object { reader, key in
+                guard let id = key.uuid else { throw JSONReaderError(offset: reader.offset, expected: "a UUID key", found: key.text) }
+                pairs[id] = try reader.uuid()
+            }
+            return pairs
+        }
+        try reader.object { reader, key in
+            if key == "chapter_course" { map.chapterCourse = try pairs(&reader) }
+            else if key == "lesson_chapter" { map.lessonChapter = try pairs(&reader) }
+            else if key == "cursor" { map.cursor = try reader.optionalString() }
+            else if key == "waiting" { map.waiting = try reader.decode([SyncChange].self, with: LMSJSON.makeDecoder()) }
+            else { try reader.skipValue() }
+        }
+        return map
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        func pairs(_ key: String, _ pairs: [UUID: UUID]) {
+            writer.beginObject(key)
+            for (id, parent) in pairs { writer.field(id, parent) }
+            writer.endObject()
+        }
+        pairs("chapter_course", chapterCourse)
+        writer.field("cursor", cursor)
+        pairs("lesson_chapter", lessonChapter)
+    }
+}
+
+extension OutboxEntry: FastJSONCodable {
+    public static func read(from reader: inout JSONReader) throws -> OutboxEntry {
+        var mutation: SyncMutation?, state: State?, rejection: APIErrorBody?, attempts: Int?
+        try reader.object { reader, key in
+            if key == "mutation" { mutation = try SyncMutation.read(from: &reader) }
+            else if key == "state" {
+                let text = try reader.string()
+                guard let known = State(rawValue: text) else {
+                    throw JSONReaderError(offset: reader.offset, expected: "pending or rejected", found: text)
+                }
+                state = known
+            }
+            else if key == "rejection" { rejection = reader.null() ? nil : try reader.decode(APIErrorBody.self, with: LMSJSON.makeDecoder()) }
+            else if key == "attempts" { attempts = try reader.int() }
+            else { try reader.skipValue() }
+        }
+        guard let mutation else { throw JSONReader.missing("mutation", in: "OutboxEntry") }
+        guard let state else { throw JSONReader.missing("state", in: "OutboxEntry") }
+        guard let attempts else { throw JSONReader.missing("attempts", in: "OutboxEntry") }
+        return OutboxEntry(mutation: mutation, state: state, rejection: rejection, attempts: attempts)
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.field("attempts", attempts)
+        writer.object("mutation", mutation)
+        if let rejection, let encoded = try? LMSJSON.encode(rejection) { writer.raw("rejection", encoded) }
+        writer.field("state", state.rawValue)
+    }
 }

@@ -31,6 +31,9 @@ public struct VersionedFile<Value: Codable & Sendable>: Sendable {
 
     public func load() throws(StorageError) -> Loaded {
         guard let bytes = try AtomicFile.read(url) else { return .missing }
+        if let fast = Value.self as? any FastJSONValue.Type, let value = Self.readFast(fast, from: bytes, schema: schema) {
+            return .current(value)
+        }
         let decoder = LMSJSON.makeDecoder()
         guard let header = try? decoder.decode(Header.self, from: bytes) else {
             return .corrupt(movedTo: moveAside(), reason: bytes.isEmpty ? "empty file" : "not a versioned lms file")
@@ -47,6 +50,26 @@ public struct VersionedFile<Value: Codable & Sendable>: Sendable {
         }
     }
 
+    /// The hand-written reader's result for a current file that it reads without error; nil sends
+    /// anything else (older layouts, newer versions, damage) through `Codable`, which decides.
+    private static func readFast<Fast: FastJSONValue>(_ type: Fast.Type, from bytes: Data, schema: Int) -> Value? {
+        try? JSONReader.read(bytes) { reader -> Value? in
+            var version: Int?
+            var value: Fast?
+            try reader.object { reader, key in
+                if key == "schema" {
+                    version = try reader.int()
+                } else if key == "data", let version, version <= schema {
+                    value = try Fast.read(from: &reader)
+                } else {
+                    throw JSONReaderError(offset: reader.offset, expected: "the schema before the data", found: "another layout")
+                }
+            }
+            guard version != nil else { return nil }
+            return value as? Value
+        } ?? nil
+    }
+
     public func save(_ value: Value, permissions: mode_t = 0o644) throws(StorageError) {
         try AtomicFile.write(try encoded(value), to: url, permissions: permissions)
     }
@@ -57,6 +80,16 @@ public struct VersionedFile<Value: Codable & Sendable>: Sendable {
     }
 
     private func encoded(_ value: Value) throws(StorageError) -> Data {
+        if let fast = value as? any FastJSONValue {
+            // The schema first, so a reader knows the layout before it meets the data.
+            var writer = JSONWriter(capacity: 64 * 1024)
+            writer.beginObject()
+            writer.field("schema", schema)
+            writer.key("data")
+            fast.writeValue(to: &writer)
+            writer.endObject()
+            return writer.data
+        }
         do {
             return try LMSJSON.makeEncoder().encode(Envelope(schema: schema, data: value))
         } catch {

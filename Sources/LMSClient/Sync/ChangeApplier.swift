@@ -9,13 +9,22 @@ struct ChangeApplier {
     var learner: LearnerRecords
     /// Course files touched by this page, loaded on first use.
     var courses: [UUID: CourseFile] = [:]
+    /// Courses whose chapters or lessons changed: sorted once, after the whole page.
+    private var unsorted: Set<UUID> = []
+
+    init(index: CacheIndex, structure: StructureMap, learner: LearnerRecords, loadCourse: @escaping (UUID) -> CourseFile?) {
+        self.index = index
+        self.structure = structure
+        self.learner = learner
+        self.loadCourse = loadCourse
+    }
     var deletedCourses: Set<UUID> = []
     let loadCourse: (UUID) -> CourseFile?
 
     mutating func apply(_ changes: [SyncChange]) {
         // A record waiting for its course is superseded by any newer change to it.
-        let changed = Set(changes.map(Self.key))
-        structure.waiting.removeAll { changed.contains(Self.key($0)) }
+        let changed = Set(changes.map(RecordKey.init))
+        index.waiting.removeAll { changed.contains(RecordKey($0)) }
         // Parents before children within the page; each record appears once, so this changes
         // no record's final state.
         let ordered = changes.enumerated()
@@ -23,10 +32,18 @@ struct ChangeApplier {
             .map(\.element)
         for change in ordered { apply(change) }
         // Then whatever waited (on this page or an earlier one) and may now find its course.
-        let waiting = structure.waiting
-        structure.waiting = []
+        let waiting = index.waiting
+        index.waiting = []
         for change in waiting { apply(change) }
-        index.courses.sort { ($0.title.lowercased(), $0.id.uuidString) < ($1.title.lowercased(), $1.id.uuidString) }
+        for id in unsorted {
+            courses[id]?.chapters.sort { $0.position != $1.position ? $0.position < $1.position : $0.id.precedes($1.id) }
+            courses[id]?.lessons.sort { $0.position != $1.position ? $0.position < $1.position : $0.id.precedes($1.id) }
+        }
+        unsorted = []
+        let titles = index.courses.map { $0.title.lowercased() }
+        index.courses = zip(titles, index.courses)
+            .sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1.id.precedes($1.1.id) }
+            .map(\.1)
     }
 
     private mutating func apply(_ change: SyncChange) {
@@ -37,7 +54,15 @@ struct ChangeApplier {
         }
     }
 
-    private static func key(_ change: SyncChange) -> String { "\(change.entity.rawValue)/\(change.id)" }
+    /// One record of the feed: the same entity and id.
+    private struct RecordKey: Hashable {
+        let entity: String
+        let id: UUID
+        init(_ change: SyncChange) {
+            entity = change.entity.rawValue
+            id = change.id
+        }
+    }
 
     private static func rank(_ entity: SyncEntity) -> Int {
         switch entity {
@@ -60,21 +85,16 @@ struct ChangeApplier {
             deletedCourses.remove(course.id)
             modifyCourse(course.id, creatingWith: course) { $0.course = course }
         case .chapter(let chapter):
-            structure.chapterCourse[chapter.id.uuidString] = chapter.courseID
-            let placed = modifyCourse(chapter.courseID) { file in
-                replace(&file.chapters, with: chapter)
-                file.chapters.sort { ($0.position, $0.id.uuidString) < ($1.position, $1.id.uuidString) }
-            }
-            if !placed { structure.waiting.append(change) }
+            structure.chapterCourse[chapter.id] = chapter.courseID
+            let placed = modifyCourse(chapter.courseID) { file in replace(&file.chapters, with: chapter) }
+            if placed { unsorted.insert(chapter.courseID) }
+            if !placed { index.waiting.append(change) }
         case .lesson(let lesson):
-            structure.lessonChapter[lesson.id.uuidString] = lesson.chapterID
-            let placed = structure.chapterCourse[lesson.chapterID.uuidString].map { courseID in
-                modifyCourse(courseID) { file in
-                    replace(&file.lessons, with: lesson)
-                    file.lessons.sort { ($0.position, $0.id.uuidString) < ($1.position, $1.id.uuidString) }
-                }
-            } ?? false
-            if !placed { structure.waiting.append(change) }
+            structure.lessonChapter[lesson.id] = lesson.chapterID
+            let courseID = structure.chapterCourse[lesson.chapterID]
+            let placed = courseID.map { modifyCourse($0) { file in replace(&file.lessons, with: lesson) } } ?? false
+            if placed, let courseID { unsorted.insert(courseID) }
+            if !placed { index.waiting.append(change) }
         case .lessonContent(let content):
             let placed = modifyCourse(content.courseID) { file in
                 if let position = file.contents.firstIndex(where: { $0.lesson.id == content.lesson.id }) {
@@ -83,7 +103,7 @@ struct ChangeApplier {
                     file.contents.append(content)
                 }
             }
-            if !placed { structure.waiting.append(change) }
+            if !placed { index.waiting.append(change) }
         case .progress(let row):
             learner.progress.removeAll { $0.id == row.id || $0.lessonID == row.lessonID }
             learner.progress.append(row)
@@ -102,15 +122,15 @@ struct ChangeApplier {
             courses[id] = nil
             deletedCourses.insert(id)
             let chapterCourse = structure.chapterCourse
-            structure.waiting.removeAll { Self.course(of: $0, chapterCourse: chapterCourse) == id }
+            index.waiting.removeAll { Self.course(of: $0, chapterCourse: chapterCourse) == id }
         case .chapter:
-            if let courseID = structure.chapterCourse[id.uuidString] {
+            if let courseID = structure.chapterCourse[id] {
                 modifyCourse(courseID) { file in
                     file.chapters.removeAll { $0.id == id }
                     file.lessons.removeAll { $0.chapterID == id }
                 }
             }
-            structure.chapterCourse[id.uuidString] = nil
+            structure.chapterCourse[id] = nil
         case .lesson:
             if let courseID = structure.course(ofLesson: id) {
                 modifyCourse(courseID) { file in
@@ -118,7 +138,7 @@ struct ChangeApplier {
                     file.contents.removeAll { $0.lesson.id == id }
                 }
             }
-            structure.lessonChapter[id.uuidString] = nil
+            structure.lessonChapter[id] = nil
         case .lessonContent:
             if let courseID = structure.course(ofLesson: id) {
                 modifyCourse(courseID) { $0.contents.removeAll { $0.lesson.id == id } }
@@ -147,10 +167,10 @@ struct ChangeApplier {
         return true
     }
 
-    private static func course(of change: SyncChange, chapterCourse: [String: UUID]) -> UUID? {
+    private static func course(of change: SyncChange, chapterCourse: [UUID: UUID]) -> UUID? {
         switch change.data {
         case .chapter(let chapter)?: chapter.courseID
-        case .lesson(let lesson)?: chapterCourse[lesson.chapterID.uuidString]
+        case .lesson(let lesson)?: chapterCourse[lesson.chapterID]
         case .lessonContent(let content)?: content.courseID
         default: nil
         }

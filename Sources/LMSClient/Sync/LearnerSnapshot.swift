@@ -46,7 +46,7 @@ public struct LearnerSnapshot: Sendable, Equatable {
             }
         }
         return LearnerSnapshot(
-            progress: byLesson.values.sorted { ($0.updatedAt, $0.id.uuidString) < ($1.updatedAt, $1.id.uuidString) },
+            progress: byLesson.values.sorted { $0.updatedAt != $1.updatedAt ? $0.updatedAt < $1.updatedAt : $0.id.precedes($1.id) },
             quizResults: records.quizResults, pendingAttempts: pendingAttempts,
             rejected: outbox.filter { $0.state == .rejected }, pendingCount: outbox.filter { $0.state == .pending }.count,
             badges: records.badges, earned: records.earned, purchases: records.purchases)

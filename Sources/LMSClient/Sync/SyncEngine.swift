@@ -61,6 +61,8 @@ public actor SyncEngine {
         if dryRun { return try await preview() }
         report.notices += notices.messages
         try await push(&report, progress: progress)
+        working = nil
+        defer { working = nil }
         try await pull(&report, progress: progress)
         progress(.done)
         return report
@@ -180,31 +182,76 @@ public actor SyncEngine {
             progress(.pulling(changes: report.pulledChanges, pages: report.pages))
             if !page.hasMore { break }
         }
+        try saveStructure()
     }
 
-    /// Writes the page's files, then the index with the new cursor, under the lock.
+    /// The account's files as the pull left them after the last page, so the next page does not
+    /// read them again; `indexIdentity` tells whether anyone else wrote the index meanwhile.
+    private struct WorkingSet {
+        var index: CacheIndex
+        var structure: StructureMap
+        var learner: LearnerRecords
+        /// Course files the previous page changed: a course's records often span two pages.
+        var recentCourses: [UUID: CourseFile]
+        var indexIdentity: FileIdentity?
+        var structureChanged: Bool
+    }
+
+    private var working: WorkingSet?
+
+    /// Writes the page's files, then the index with the new cursor, under the lock. The large
+    /// structure map is saved once the pull ends (`saveStructure`), or rebuilt if it never is.
     private func apply(_ page: SyncChangesPage, me: MeResponse) throws {
         let lock = try store.lock()
         defer { withExtendedLifetime(lock) {} }
         var notices = AccountStore.Notices()
+        if working == nil || working?.indexIdentity != FileIdentity(store.indexURL) {
+            var index = try store.index(notices: &notices)
+            var structure = try store.structure(matching: index, notices: &notices)
+            if index.waiting.isEmpty, !structure.waiting.isEmpty { index.waiting = structure.waiting }
+            structure.waiting = []
+            let learner = try store.learner(notices: &notices)
+            try Self.requireWritable(notices)
+            working = WorkingSet(
+                index: index, structure: structure, learner: learner, recentCourses: [:], indexIdentity: nil, structureChanged: false)
+        }
+        guard var working else { return }
         let store = self.store
+        let recent = working.recentCourses
         var applier = ChangeApplier(
-            index: try store.index(notices: &notices), structure: try store.structure(notices: &notices),
-            learner: try store.learner(notices: &notices),
+            index: working.index, structure: working.structure, learner: working.learner,
             loadCourse: { id in
+                if let file = recent[id] { return file }
                 var ignored = AccountStore.Notices()
                 return try? store.course(id, notices: &ignored)
             })
-        try Self.requireWritable(notices)
         applier.apply(page.changes)
         for course in applier.courses.values { try store.save(course: course) }
         for id in applier.deletedCourses { store.deleteCourse(id) }
-        try store.save(structure: applier.structure)
-        try store.save(learner: applier.learner)
+        if applier.learner != working.learner { try store.save(learner: applier.learner) }
         applier.index.me = me
         applier.index.cursor = page.cursor
         applier.index.lastSync = now()
         try store.save(index: applier.index)
+        working.structureChanged = working.structureChanged || applier.structure != working.structure
+        working.index = applier.index
+        working.structure = applier.structure
+        working.learner = applier.learner
+        working.recentCourses = applier.courses
+        working.indexIdentity = FileIdentity(store.indexURL)
+        self.working = working
+    }
+
+    /// Saves the structure map stamped with the cursor it is complete for, once per pull.
+    private func saveStructure() throws {
+        guard var working, working.structureChanged || working.structure.cursor != working.index.cursor else { return }
+        let lock = try store.lock()
+        defer { withExtendedLifetime(lock) {} }
+        guard working.indexIdentity == FileIdentity(store.indexURL) else { return }
+        working.structure.cursor = working.index.cursor
+        try store.save(structure: working.structure)
+        working.structureChanged = false
+        self.working = working
     }
 
     /// The server forgot our position: start from nothing, but never touch the outbox.
@@ -215,6 +262,7 @@ public actor SyncEngine {
         let old = try store.index(notices: &notices)
         try Self.requireWritable(notices)
         for course in old.courses { store.deleteCourse(course.id) }
+        working = nil
         try store.save(structure: StructureMap())
         try store.save(learner: LearnerRecords())
         try store.save(index: CacheIndex(me: old.me))
@@ -238,6 +286,20 @@ public struct OutboxWriter: Sendable {
         outbox.append(OutboxEntry(mutation: mutation))
         try store.save(outbox: outbox)
         return mutation
+    }
+
+    /// Adds many pieces of work in one write, in order.
+    @discardableResult
+    public func enqueue(contentsOf kinds: [SyncMutation.Kind], at now: Date = Date()) throws -> [SyncMutation] {
+        let lock = try store.lock()
+        defer { withExtendedLifetime(lock) {} }
+        var notices = AccountStore.Notices()
+        var outbox = try store.outbox(notices: &notices)
+        guard !notices.readOnly else { throw StorageError.locked(notices.messages.joined(separator: "; ")) }
+        let mutations = kinds.map { SyncMutation(id: UUID(), createdAt: now, kind: $0) }
+        outbox += mutations.map { OutboxEntry(mutation: $0) }
+        try store.save(outbox: outbox)
+        return mutations
     }
 
     /// Drops refused entries the learner has seen and dismissed.

@@ -195,7 +195,7 @@ public struct SyncMutation: Codable, Hashable, Sendable, Identifiable {
         case createdAt = "created_at"
     }
 
-    private struct QuizPayload: Codable {
+    fileprivate struct QuizPayload: Codable {
         var lessonID: UUID
         var submission: QuizSubmission
         enum CodingKeys: String, CodingKey {
@@ -313,4 +313,123 @@ public struct SyncPushResponse: Codable, Hashable, Sendable {
     public var results: [MutationResult]
 
     public init(results: [MutationResult]) { self.results = results }
+}
+
+// The feed's pages are the largest responses the client reads (an initial pull of a big catalog
+// is tens of megabytes): read by hand, the rare entities through Codable.
+extension SyncChangesPage: FastJSONReadable {
+    public static func read(from reader: inout JSONReader) throws -> SyncChangesPage {
+        var changes: [SyncChange]?, cursor: String?, hasMore: Bool?
+        try reader.object { reader, key in
+            if key == "changes" { changes = try reader.array(of: SyncChange.read) }
+            else if key == "cursor" { cursor = try reader.string() }
+            else if key == "has_more" { hasMore = try reader.bool() }
+            else { try reader.skipValue() }
+        }
+        guard let changes else { throw JSONReader.missing("changes", in: "SyncChangesPage") }
+        guard let cursor else { throw JSONReader.missing("cursor", in: "SyncChangesPage") }
+        guard let hasMore else { throw JSONReader.missing("has_more", in: "SyncChangesPage") }
+        return SyncChangesPage(changes: changes, cursor: cursor, hasMore: hasMore)
+    }
+}
+
+extension SyncChange: FastJSONReadable {
+    public static func read(from reader: inout JSONReader) throws -> SyncChange {
+        var entity: SyncEntity?, id: UUID?, op: Operation?, data: Range<Int>?
+        try reader.object { reader, key in
+            if key == "entity" { entity = SyncEntity(rawValue: try reader.string()) }
+            else if key == "id" { id = try reader.uuid() }
+            else if key == "op" { op = Operation(rawValue: try reader.string()) }
+            // What `data` holds depends on `entity`, which may come after it.
+            else if key == "data" { data = try reader.mark() }
+            else { try reader.skipValue() }
+        }
+        guard let entity else { throw JSONReader.missing("entity", in: "SyncChange") }
+        guard let id else { throw JSONReader.missing("id", in: "SyncChange") }
+        guard let op else { throw JSONReader.missing("op", in: "SyncChange") }
+        guard op == .upsert, let data else { return SyncChange(entity: entity, id: id, op: op, data: nil) }
+        let payload = try reader.read(at: data) { reader -> SyncPayload in
+            switch entity {
+            case .course: .course(try Course.read(from: &reader))
+            case .chapter: .chapter(try Chapter.read(from: &reader))
+            case .lesson: .lesson(try Lesson.read(from: &reader))
+            case .lessonContent: .lessonContent(try LessonContent.read(from: &reader))
+            case .progress: .progress(try reader.decode(UserProgress.self, with: LMSJSON.makeDecoder()))
+            case .quizResult: .quizResult(try reader.decode(QuizResult.self, with: LMSJSON.makeDecoder()))
+            case .badge: .badge(try reader.decode(Badge.self, with: LMSJSON.makeDecoder()))
+            case .userBadge: .userBadge(try reader.decode(UserBadge.self, with: LMSJSON.makeDecoder()))
+            case .purchase: .purchase(try reader.decode(Purchase.self, with: LMSJSON.makeDecoder()))
+            case .other: .unknown(try reader.decode(JSONValue.self, with: LMSJSON.makeDecoder()))
+            }
+        }
+        return SyncChange(entity: entity, id: id, op: op, data: payload)
+    }
+}
+
+// The outbox can hold thousands of mutations after a long offline stretch and is rewritten as
+// each batch is accepted: read and written by hand, quiz answers and unknown kinds through Codable.
+extension SyncMutation: FastJSONCodable {
+    public static func read(from reader: inout JSONReader) throws -> SyncMutation {
+        var id: UUID?, createdAt: Date?, type: String?, payload: Range<Int>?
+        try reader.object { reader, key in
+            if key == "id" { id = try reader.uuid() }
+            else if key == "created_at" { createdAt = try reader.date() }
+            else if key == "type" { type = try reader.string() }
+            // What `payload` holds depends on `type`, which may come after it.
+            else if key == "payload" { payload = try reader.mark() }
+            else { try reader.skipValue() }
+        }
+        guard let id else { throw JSONReader.missing("id", in: "SyncMutation") }
+        guard let createdAt else { throw JSONReader.missing("created_at", in: "SyncMutation") }
+        guard let type else { throw JSONReader.missing("type", in: "SyncMutation") }
+        let kind: Kind
+        switch type {
+        case "progress.upsert":
+            guard let payload else { throw JSONReader.missing("payload", in: "SyncMutation") }
+            kind = .progressUpsert(try reader.read(at: payload) { try ProgressUpsert.read(from: &$0) })
+        case "quiz.submit":
+            guard let payload else { throw JSONReader.missing("payload", in: "SyncMutation") }
+            let quiz = try reader.read(at: payload) { try $0.decode(QuizPayload.self, with: LMSJSON.makeDecoder()) }
+            kind = .quizSubmit(lessonID: quiz.lessonID, quiz.submission)
+        default:
+            let value = try payload.map { mark in try reader.read(at: mark) { try $0.decode(JSONValue.self, with: LMSJSON.makeDecoder()) } }
+            kind = .unknown(type: type, payload: value ?? .null)
+        }
+        return SyncMutation(id: id, createdAt: createdAt, kind: kind)
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.field("created_at", createdAt)
+        writer.field("id", id)
+        switch kind {
+        case .progressUpsert(let upsert): writer.object("payload", upsert)
+        case .quizSubmit(let lessonID, let submission):
+            if let encoded = try? LMSJSON.encode(QuizPayload(lessonID: lessonID, submission: submission)) { writer.raw("payload", encoded) }
+        case .unknown(_, let payload):
+            if let encoded = try? LMSJSON.encode(payload) { writer.raw("payload", encoded) }
+        }
+        writer.field("type", typeName)
+    }
+}
+
+extension ProgressUpsert: FastJSONCodable {
+    public static func read(from reader: inout JSONReader) throws -> ProgressUpsert {
+        var lessonID: UUID?, progressSeconds = 0, completed = false, completedAt: Date?
+        try reader.object { reader, key in
+            if key == "lesson_id" { lessonID = try reader.uuid() }
+            else if key == "progress_seconds" { progressSeconds = try reader.optionalInt() ?? 0 }
+            else if key == "completed" { completed = reader.null() ? false : try reader.bool() }
+            else if key == "completed_at" { completedAt = try reader.optionalDate() }
+            else { try reader.skipValue() }
+        }
+        guard let lessonID else { throw JSONReader.missing("lesson_id", in: "ProgressUpsert") }
+        return ProgressUpsert(lessonID: lessonID, progressSeconds: progressSeconds, completed: completed, completedAt: completedAt)
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.field("completed", completed)
+        writer.field("completed_at", completedAt)
+        writer.field("lesson_id", lessonID)
+        writer.field("progress_seconds", progressSeconds)
+    }
 }

@@ -96,7 +96,7 @@ public enum ProgressMerge {
         var merged = a
         // Both copies describe the same (user, lesson) row; the smaller id wins so that every
         // replica converges on one id whatever the order.
-        merged.id = min(a.id.uuidString, b.id.uuidString) == a.id.uuidString ? a.id : b.id
+        merged.id = b.id.precedes(a.id) ? b.id : a.id
         merged.completed = a.completed || b.completed
         merged.progressSeconds = max(a.progressSeconds, b.progressSeconds)
         merged.completedAt = earliest(a.completedAt, b.completedAt)

@@ -67,7 +67,7 @@ public enum QuizGrader {
         var score = 0
         var maxScore = 0
         var graded: [GradedAnswer] = []
-        for question in questions.sorted(by: { ($0.position, $0.id.uuidString) < ($1.position, $1.id.uuidString) }) {
+        for question in questions.sorted(by: { $0.position != $1.position ? $0.position < $1.position : $0.id.precedes($1.id) }) {
             let points = max(0, question.points)
             let answer = byQuestion[question.id]
             let correct = answer.map { isCorrect($0, for: question) } ?? false

@@ -27,6 +27,13 @@ public struct JSONWriter {
         needsComma = true
     }
 
+    /// Starts an array that is a value, not a field (a file's top level, an array's element).
+    public mutating func beginArray() {
+        comma()
+        bytes.append(UInt8(ascii: "["))
+        needsComma = false
+    }
+
     public mutating func beginArray(_ key: String) {
         self.key(key)
         bytes.append(UInt8(ascii: "["))
@@ -49,7 +56,8 @@ public struct JSONWriter {
         if needsComma { bytes.append(UInt8(ascii: ",")) }
     }
 
-    private mutating func key(_ key: String) {
+    /// A key whose value the next call writes (an object or array value).
+    public mutating func key(_ key: String) {
         comma()
         bytes.append(UInt8(ascii: "\""))
         bytes.append(contentsOf: key.utf8)
@@ -84,8 +92,23 @@ public struct JSONWriter {
         needsComma = true
     }
 
+    /// A field keyed by an id, for objects that map ids to ids.
+    public mutating func field(_ key: UUID, _ value: UUID) {
+        comma()
+        uuid(key)
+        bytes.append(UInt8(ascii: ":"))
+        needsComma = false
+        uuid(value)
+        needsComma = true
+    }
+
     public mutating func field(_ key: String, _ value: UUID) {
         self.key(key)
+        uuid(value)
+        needsComma = true
+    }
+
+    private mutating func uuid(_ value: UUID) {
         bytes.append(UInt8(ascii: "\""))
         // Upper-case hex in 8-4-4-4-12 groups, as `uuidString`, without making a String.
         let hex: StaticString = "0123456789ABCDEF"
@@ -116,6 +139,13 @@ public struct JSONWriter {
 
     public mutating func field(_ key: String, _ value: Date?) {
         if let value { field(key, value) }
+    }
+
+    /// JSON already encoded (by `JSONEncoder`, for the rare parts without a hand-written writer).
+    public mutating func raw(_ key: String, _ json: Data) {
+        self.key(key)
+        bytes.append(contentsOf: json)
+        needsComma = true
     }
 
     public mutating func money(_ key: String, _ value: Decimal) {

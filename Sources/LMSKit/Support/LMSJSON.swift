@@ -32,6 +32,11 @@ public enum LMSJSON {
     }
 
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws(LMSDecodingError) -> T {
+        // The hand-written reader when the type has one; on any doubt `JSONDecoder` decides, and
+        // explains what is wrong.
+        if let fast = T.self as? any FastJSONReadable.Type, let value = readFast(fast, from: data) as? T {
+            return value
+        }
         do {
             return try makeDecoder().decode(type, from: data)
         } catch let error as DecodingError {
@@ -39,6 +44,10 @@ public enum LMSJSON {
         } catch {
             throw LMSDecodingError(type: String(describing: type), message: "\(error)")
         }
+    }
+
+    private static func readFast<Fast: FastJSONReadable>(_ type: Fast.Type, from data: Data) -> Fast? {
+        try? JSONReader.read(data) { try Fast.read(from: &$0) }
     }
 
     public static func encode<T: Encodable>(_ value: T, pretty: Bool = false) throws -> Data {

@@ -33,7 +33,17 @@ public enum MoneyText {
             }
         }
         guard sawDigit, decimals <= 2 else { return nil }
-        return Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
+        // Digits into an integer and a power of ten: `Decimal(string:)` with a locale costs more
+        // than reading the rest of a course.
+        var significand: UInt64 = 0
+        var digits = 0
+        for byte in text.utf8 where byte != UInt8(ascii: "-") && byte != UInt8(ascii: ".") {
+            digits += 1
+            guard digits <= 18 else { return Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) }
+            significand = significand * 10 + UInt64(byte - 48)
+        }
+        let negative = text.utf8.first == UInt8(ascii: "-")
+        return Decimal(sign: negative && significand != 0 ? .minus : .plus, exponent: -decimals, significand: Decimal(significand))
     }
 }
 

@@ -36,7 +36,7 @@ public struct QuizSession: Hashable, Sendable {
 
     public init(lessonID: UUID, questions: [LearnerQuizQuestion]) {
         self.lessonID = lessonID
-        self.questions = questions.sorted { ($0.position, $0.id.uuidString) < ($1.position, $1.id.uuidString) }
+        self.questions = questions.sorted { $0.position != $1.position ? $0.position < $1.position : $0.id.precedes($1.id) }
     }
 
     public var current: LearnerQuizQuestion? { questions.indices.contains(page) ? questions[page] : nil }

@@ -305,9 +305,9 @@ enum DemoFixture {
         var files: [CourseFile] = []
         for built in visible {
             var file = CourseFile(course: built.course, chapters: built.chapters, lessons: built.lessons)
-            for chapter in built.chapters { structure.chapterCourse[chapter.id.uuidString] = built.course.id }
+            for chapter in built.chapters { structure.chapterCourse[chapter.id] = built.course.id }
             for lesson in built.lessons {
-                structure.lessonChapter[lesson.id.uuidString] = lesson.chapterID
+                structure.lessonChapter[lesson.id] = lesson.chapterID
                 let entitled = role != .learner || lesson.isFree || LessonAccess.ownershipGrant(course: built.course, learner: learnerContext) != nil
                 guard entitled else { continue }
                 file.contents.append(LessonContent(

@@ -1,0 +1,107 @@
+import Foundation
+import LMSClient
+import LMSKit
+
+/// Helpers for `scripts/bench/client.sh`: they read and write an account's files through the
+/// client's own storage code, so the benchmark measures what `lms` does.
+///
+///     lms-bench lessons DATA_DIR                 each course's first lesson, when the learner may open it
+///     lms-bench enqueue-progress DATA_DIR FILE ROUNDS
+///                                                ROUNDS watching events per lesson id in FILE
+///     lms-bench cache-files DATA_DIR             the index file and the largest course file
+///     lms-bench decode index|course FILE         MB/s of the client's reader on FILE
+enum Bench {
+    static func main() throws {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        switch (arguments.first, arguments.count) {
+        case ("lessons", 2): try lessons(store: store(arguments[1]))
+        case ("enqueue-progress", 4): try enqueue(store: store(arguments[1]), file: arguments[2], rounds: Int(arguments[3]) ?? 1)
+        case ("cache-files", 2): try cacheFiles(store: store(arguments[1]))
+        case ("decode", 3): try decode(kind: arguments[1], file: arguments[2])
+        default:
+            FileHandle.standardError.write(Data("usage: lms-bench lessons|enqueue-progress|cache-files|decode ...\n".utf8))
+            exit(2)
+        }
+    }
+
+    /// The one account under `$XDG_DATA_HOME/lms/<server>/<user>/`.
+    static func store(_ dataDirectory: String) throws -> AccountStore {
+        let root = URL(fileURLWithPath: dataDirectory).appendingPathComponent("lms")
+        for server in try FileManager.default.contentsOfDirectory(atPath: root.path) {
+            let serverDirectory = root.appendingPathComponent(server)
+            for user in (try? FileManager.default.contentsOfDirectory(atPath: serverDirectory.path)) ?? [] {
+                let directory = serverDirectory.appendingPathComponent(user)
+                if FileManager.default.fileExists(atPath: directory.appendingPathComponent("index.json").path) {
+                    return AccountStore(directory: directory)
+                }
+            }
+        }
+        throw BenchError("no synced account under \(root.path)")
+    }
+
+    /// A course's first lesson is open without finishing anything before it; a learner may watch
+    /// it when the course is free or bought, or the lesson is a free preview.
+    static func lessons(store: AccountStore) throws {
+        var notices = AccountStore.Notices()
+        let index = try store.index(notices: &notices)
+        let learner = try store.learner(notices: &notices)
+        let bought = Set(learner.purchases.filter { $0.status == .completed }.map(\.courseID))
+        for course in index.courses {
+            guard let file = try store.course(course.id, notices: &notices),
+                  let first = file.outline.chapters.min(by: { $0.chapter.position < $1.chapter.position })?
+                      .lessons.min(by: { $0.position < $1.position }),
+                  first.type != .quiz, course.isFree || bought.contains(course.id) || first.isFree
+            else { continue }
+            print(first.id.uuidString)
+        }
+    }
+
+    /// Watching progress as a player reports it: every lesson, then every lesson a bit further.
+    static func enqueue(store: AccountStore, file: String, rounds: Int) throws {
+        let ids = try String(contentsOfFile: file, encoding: .utf8).split(whereSeparator: \.isNewline).compactMap { UUID(uuidString: String($0)) }
+        var kinds: [SyncMutation.Kind] = []
+        for round in 1...max(1, rounds) {
+            kinds += ids.map { .progressUpsert(ProgressUpsert(lessonID: $0, progressSeconds: round * 10)) }
+        }
+        try OutboxWriter(store: store).enqueue(contentsOf: kinds)
+    }
+
+    static func cacheFiles(store: AccountStore) throws {
+        let courses = store.directory.appendingPathComponent("courses")
+        let largest = try FileManager.default.contentsOfDirectory(at: courses, includingPropertiesForKeys: [.fileSizeKey])
+            .max { (try $0.resourceValues(forKeys: [.fileSizeKey]).fileSize ?? 0) < (try $1.resourceValues(forKeys: [.fileSizeKey]).fileSize ?? 0) }
+        guard let largest else { throw BenchError("no course files in \(courses.path)") }
+        print(store.directory.appendingPathComponent("index.json").path, largest.path)
+    }
+
+    /// Decodes the file as many times as fits in about a second of work and reports MB/s.
+    static func decode(kind: String, file: String) throws {
+        let url = URL(fileURLWithPath: file)
+        let size = try Data(contentsOf: url).count
+        let rounds = max(3, 200_000_000 / max(1, size))
+        let clock = ContinuousClock()
+        let elapsed = try clock.measure {
+            for _ in 0..<rounds {
+                switch kind {
+                case "index": _ = try load(VersionedFile<CacheIndex>(url: url, schema: AccountStore.schema))
+                case "course": _ = try load(VersionedFile<CourseFile>(url: url, schema: AccountStore.schema))
+                default: throw BenchError("decode index or course, not \(kind)")
+                }
+            }
+        }
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        print(Double(size * rounds) / seconds / 1e6)
+    }
+
+    static func load<Value>(_ file: VersionedFile<Value>) throws -> Value {
+        guard case .current(let value) = try file.load() else { throw BenchError("\(file.url.path) did not load") }
+        return value
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+try Bench.main()
