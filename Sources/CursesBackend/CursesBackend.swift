@@ -27,6 +27,9 @@ public final class CursesBackend: Backend {
         noecho()
         keypad(window, true)
         nonl()
+        // Lets curses shift lines with the terminal's own insert/delete-line when a list scrolls,
+        // instead of rewriting every row.
+        idlok(window, true)
         curs_set(0)
         var colorCount = 0
         if has_colors() {

@@ -9,6 +9,9 @@ import LMSKit
 ///     lms-bench enqueue-progress DATA_DIR FILE ROUNDS
 ///                                                ROUNDS watching events per lesson id in FILE
 ///     lms-bench cache-files DATA_DIR             the index file and the largest course file
+///     lms-bench grow-catalog DATA_DIR COUNT      the index grown to COUNT courses (copies of
+///                                                the cached ones, new ids and titles); prints
+///                                                their titles, one per line
 ///     lms-bench decode index|course FILE         MB/s of the client's reader on FILE
 enum Bench {
     static func main() throws {
@@ -17,6 +20,7 @@ enum Bench {
         case ("lessons", 2): try lessons(store: store(arguments[1]))
         case ("enqueue-progress", 4): try enqueue(store: store(arguments[1]), file: arguments[2], rounds: Int(arguments[3]) ?? 1)
         case ("cache-files", 2): try cacheFiles(store: store(arguments[1]))
+        case ("grow-catalog", 3): try growCatalog(store: store(arguments[1]), count: Int(arguments[2]) ?? 0)
         case ("decode", 3): try decode(kind: arguments[1], file: arguments[2])
         default:
             FileHandle.standardError.write(Data("usage: lms-bench lessons|enqueue-progress|cache-files|decode ...\n".utf8))
@@ -64,6 +68,29 @@ enum Bench {
             kinds += ids.map { .progressUpsert(ProgressUpsert(lessonID: $0, progressSeconds: round * 10)) }
         }
         try OutboxWriter(store: store).enqueue(contentsOf: kinds)
+    }
+
+    /// A catalog as long as the benchmark's list must be, written the way a sync writes the index.
+    static func growCatalog(store: AccountStore, count: Int) throws {
+        var notices = AccountStore.Notices()
+        var index = try store.index(notices: &notices)
+        let templates = index.courses
+        guard !templates.isEmpty else { throw BenchError("the index has no courses to copy") }
+        index.courses = (0..<count).map { number in
+            var course = templates[number % templates.count]
+            course.id = UUID()
+            course.title = String(format: "Synthetic Course %06d", number)
+            course.slug = "grown-\(number)"
+            return course
+        }
+        try store.save(index: index)
+        // The rows as plain text, for `less` to scroll the same list.
+        var lines = ""
+        for course in index.courses {
+            let price = course.isFree ? "free" : "€" + MoneyText.format(course.price)
+            lines += "\(course.title)\(String(repeating: " ", count: 64))\(price)   \(course.lessonsCount) lessons · \(course.duration / 60) min\n"
+        }
+        FileHandle.standardOutput.write(Data(lines.utf8))
     }
 
     static func cacheFiles(store: AccountStore) throws {

@@ -8,12 +8,30 @@ public struct CourseLibrary: Sendable {
     public let snapshot: LearnerSnapshot
     public let store: AccountStore
     public let userID: UUID
+    /// Worked out once: every screen asks for them, once per row, on every frame.
+    private let learnerContext: LearnerContext
+    /// Courses the learner is taking: owned ones, and free ones they have started.
+    public let myCourses: [Course]
+    /// The catalog as listed: every course not deleted, in the index's order.
+    public let listedCourses: [Course]
 
     public init(index: CacheIndex, snapshot: LearnerSnapshot, store: AccountStore, userID: UUID) {
         self.index = index
         self.snapshot = snapshot
         self.store = store
         self.userID = userID
+        let me = index.me?.user
+        let learner = LearnerContext(
+            userID: userID, role: me?.role ?? .learner, status: me?.status ?? .active, tenantID: me?.tenantID,
+            purchases: snapshot.purchases, completedLessonIDs: snapshot.completedLessonIDs)
+        learnerContext = learner
+        listedCourses = index.courses.allSatisfy { $0.deletedAt == nil } ? index.courses : index.courses.filter { $0.deletedAt == nil }
+        let started = Set(snapshot.progress.map(\.courseID))
+        myCourses = index.courses.filter { course in
+            guard course.deletedAt == nil else { return false }
+            let grant = LessonAccess.ownershipGrant(course: course, learner: learner)
+            return grant == .purchased || grant == .tenantLicence || started.contains(course.id)
+        }
     }
 
     public static func load(_ session: ClientSession, notices: inout AccountStore.Notices) throws -> CourseLibrary {
@@ -23,11 +41,7 @@ public struct CourseLibrary: Sendable {
 
     public var me: User? { index.me?.user }
 
-    public func learner() -> LearnerContext {
-        LearnerContext(
-            userID: userID, role: me?.role ?? .learner, status: me?.status ?? .active, tenantID: me?.tenantID,
-            purchases: snapshot.purchases, completedLessonIDs: snapshot.completedLessonIDs)
-    }
+    public func learner() -> LearnerContext { learnerContext }
 
     public func ownership(of course: Course) -> AccessGrant? {
         LessonAccess.ownershipGrant(course: course, learner: learner())
@@ -54,16 +68,6 @@ public struct CourseLibrary: Sendable {
         return CourseProgress.compute(
             outline: outline, progress: snapshot.progress(inCourse: file.course.id),
             isUnlocked: { decisions[$0.id]?.isGranted ?? false })
-    }
-
-    /// Courses the learner is taking: owned ones, and free ones they have started.
-    public var myCourses: [Course] {
-        let started = Set(snapshot.progress.map(\.courseID))
-        return index.courses.filter { course in
-            guard course.deletedAt == nil else { return false }
-            let grant = ownership(of: course)
-            return grant == .purchased || grant == .tenantLicence || started.contains(course.id)
-        }
     }
 
     /// The lesson to study next: in the course touched last, else the first course taken.

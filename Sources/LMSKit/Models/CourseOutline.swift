@@ -12,10 +12,10 @@ public struct CourseOutline: Codable, Hashable, Sendable {
 
     /// Chapters by position, then lessons by position; ties broken by id so every device agrees.
     public var orderedChapters: [ChapterOutline] {
-        chapters.sorted { ($0.chapter.position, $0.chapter.id.uuidString) < ($1.chapter.position, $1.chapter.id.uuidString) }
+        chapters.sorted { $0.chapter.position != $1.chapter.position ? $0.chapter.position < $1.chapter.position : $0.chapter.id.precedes($1.chapter.id) }
             .map { outline in
                 var outline = outline
-                outline.lessons.sort { ($0.position, $0.id.uuidString) < ($1.position, $1.id.uuidString) }
+                outline.lessons.sort { $0.position != $1.position ? $0.position < $1.position : $0.id.precedes($1.id) }
                 return outline
             }
     }

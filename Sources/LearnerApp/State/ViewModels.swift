@@ -39,7 +39,8 @@ public enum CatalogModel {
     public static func courses(_ state: AppState) -> [Course] {
         guard let library = state.library else { return [] }
         let query = state.filter?.value ?? state.filterText
-        let visible = library.index.courses.filter { $0.deletedAt == nil }
+        // Shared, not copied: this runs on every key and every frame, over the whole catalog.
+        let visible = library.listedCourses
         guard !query.isEmpty else { return visible }
         return visible.filter { $0.title.localizedCaseInsensitiveContains(query) }
     }

@@ -88,6 +88,7 @@ public struct Buffer: Sendable, Equatable {
     public mutating func write(_ text: String, x: Int, y: Int, maxWidth: Int = .max, style: Style = .plain) -> Int {
         guard y >= area.y, y < area.bottom else { return 0 }
         let limit = min(maxWidth, area.right - x)
+        if let columns = writeASCII(text, x: x, y: y, limit: limit, style: style) { return columns }
         var column = 0
         for character in text {
             let width = DisplayWidth.of(character)
@@ -105,6 +106,28 @@ public struct Buffer: Sendable, Equatable {
         }
         return column
     }
+
+    /// Printable ASCII, the bulk of any screen: one byte, one cell, no grapheme breaking or width
+    /// lookup. Nil when the text has anything else, for the general path.
+    private mutating func writeASCII(_ text: String, x: Int, y: Int, limit: Int, style: Style) -> Int? {
+        var text = text
+        return text.withUTF8 { bytes -> Int? in
+            guard bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return nil }
+            let count = max(0, min(bytes.count, limit))
+            for offset in 0..<count {
+                let cx = x + offset
+                guard cx >= area.x, let i = index(cx, y) else { continue }
+                // Over the right half of a wide character: its left half goes too.
+                if cells[i].isContinuation { blank(cx - 1, y) }
+                cells[i] = Cell(Self.asciiSymbols[Int(bytes[offset]) - 0x20], style: cells[i].style.patched(with: style))
+            }
+            // Over the left half of a wide character: its right half, now orphaned, goes.
+            if count > 0, let next = index(x + count, y), cells[next].isContinuation { blank(x + count, y) }
+            return count
+        }
+    }
+
+    private static let asciiSymbols: [String] = (0x20..<0x7F).map { String(UnicodeScalar(UInt8($0))) }
 
     /// Writes spans one after another; returns the columns used.
     @discardableResult

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# TUI benchmark: lms in a pseudo-terminal against python3 and less in the same harness
+# (scripts/bench/pty_harness.py, 120x40, xterm-256color).
+#
+#   - start to first frame with the synthetic catalog (1,000 courses x 100 lessons) in the cache,
+#       vs python3 json.load of that cache's files, and vs lms with a 100-lesson cache;
+#   - keypress to frame while scrolling a 100,000-row list (the catalog grown to 100,000 courses),
+#       vs less scrolling the same 100,000 rows as text: median, p99 and bytes written per step;
+#   - peak RSS of lms with the synthetic cache vs python3 json.load of it.
+# Goals: start <= 0.25x json.load and <= 1.3x the small cache; latency <= 1.5x less (median, p99);
+# bytes per step <= 1.2x less; RSS <= json.load.
+#
+#   bash scripts/bench/tui.sh [STEPS]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+steps=${1:-500}
+runs=7
+pg_port=55495
+api_port=18495
+work="${TMPDIR:-/tmp}/lms-bench-tui"
+harness="python3 scripts/bench/pty_harness.py"
+command -v less >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq less; }
+
+echo "==> building (release)"
+for product in lms-server lms lms-bench; do
+    swift build -c release --scratch-path .build-release --product "$product" 2>&1 | grep -E "error|Build of" || true
+done
+bin="$(swift build -c release --scratch-path .build-release --show-bin-path)"
+
+cleanup() {
+    [ -n "${server_pid:-}" ] && kill "$server_pid" 2>/dev/null || true
+    bash scripts/postgres.sh stop "$work/pg" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+bash scripts/postgres.sh stop "$work/pg" >/dev/null 2>&1 || true
+rm -rf "$work" && mkdir -p "$work"
+url="$(bash scripts/postgres.sh start "$pg_port" "$work/pg" 2>/dev/null)"
+export LOG_LEVEL=warning LMS_JWT_SECRET="tui-benchmark-secret-of-at-least-32-bytes" NO_COLOR=
+base="http://127.0.0.1:$api_port"
+
+# A cache filled by a real sync: the big catalog in schema "big", one course in schema "small".
+fill() {  # fill SCHEMA COURSES HOME
+    local schema=$1 courses=$2 home=$3
+    DATABASE_URL="$url" LMS_PG_SCHEMA="$schema" "$bin/lms-server" migrate --yes >/dev/null
+    DATABASE_URL="$url" LMS_PG_SCHEMA="$schema" "$bin/lms-server" seed --synthetic "$courses" | grep -v '^{' | head -1
+    DATABASE_URL="$url" LMS_PG_SCHEMA="$schema" "$bin/lms-server" serve --hostname 127.0.0.1 --port "$api_port" >"$work/server-$schema.log" 2>&1 &
+    server_pid=$!
+    for _ in $(seq 1 100); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.1; done
+    echo demo-password | XDG_CONFIG_HOME="$home/config" XDG_DATA_HOME="$home/data" "$bin/lms" login "$base" --email bench@synthetic.lms --password-stdin >/dev/null
+    XDG_CONFIG_HOME="$home/config" XDG_DATA_HOME="$home/data" "$bin/lms" sync >/dev/null
+    kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=
+}
+psql_bin="$(dirname "$(command -v pgbench 2>/dev/null || echo /usr/bin/x)")"
+[ -x /opt/lms-pgserver/pgserver/pginstall/bin/psql ] && psql_bin=/opt/lms-pgserver/pgserver/pginstall/bin
+for schema in big small; do "$psql_bin/psql" "$url" -qc "CREATE SCHEMA IF NOT EXISTS $schema" >/dev/null; done
+echo "==> filling the caches (the server is stopped before measuring: lms runs offline)"
+fill big 1000 "$work/big"
+fill small 1 "$work/small"
+cp -r "$work/big" "$work/long"
+
+median() { python3 -c 'import sys, statistics; print(statistics.median(float(x) for x in sys.argv[1:]))' "$@"; }
+field() { python3 -c 'import json, sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"; }
+lms_in() { echo env XDG_CONFIG_HOME="$1/config" XDG_DATA_HOME="$1/data" "$bin/lms" --no-sync; }
+
+echo "==> start to first frame ($runs runs each)"
+big_starts=(); small_starts=(); big_rss=()
+for _ in $(seq 1 "$runs"); do
+    out=$($harness start --marker Home -- $(lms_in "$work/big")); big_starts+=("$(field "$out" first_frame_seconds)"); big_rss+=("$(field "$out" peak_rss_kb)")
+    out=$($harness start --marker Home -- $(lms_in "$work/small")); small_starts+=("$(field "$out" first_frame_seconds)")
+done
+account="$(dirname "$(ls -d "$work"/big/data/lms/*/*/index.json)")"
+python_loads=(); python_rss=()
+for _ in $(seq 1 "$runs"); do
+    out=$(python3 - "$account" <<'PY'
+import glob, json, resource, sys, time
+start = time.monotonic()
+files = glob.glob(sys.argv[1] + "/*.json") + glob.glob(sys.argv[1] + "/courses/*.json")
+catalog = [json.load(open(name, "rb")) for name in files]
+print(time.monotonic() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+PY
+)
+    python_loads+=("${out% *}"); python_rss+=("${out#* }")
+done
+
+echo "==> scrolling a 100,000-row list ($steps steps)"
+"$bin/lms-bench" grow-catalog "$work/long/data" 100000 >"$work/rows.txt"
+lms_scroll=$($harness scroll --marker Home --setup c --quit qqq --steps "$steps" --idle 30 -- $(lms_in "$work/long"))
+less_scroll=$($harness scroll --marker "Synthetic" --steps "$steps" --idle 30 -- less -S "$work/rows.txt")
+
+big=$(median "${big_starts[@]}"); small=$(median "${small_starts[@]}"); py=$(median "${python_loads[@]}")
+rss=$(median "${big_rss[@]}"); py_rss=$(median "${python_rss[@]}")
+ratio() { python3 -c "import sys; print('%.2f' % (float(sys.argv[1]) / float(sys.argv[2])))" "$1" "$2"; }
+printf '\n%-44s %12s %12s %8s %s\n' "measure" "lms" "baseline" "ratio" "goal"
+printf '%-44s %11.1fms %11.1fms %8s %s\n' "first frame, 100,000 lessons vs json.load" "$(echo "$big * 1000" | bc -l)" "$(echo "$py * 1000" | bc -l)" "$(ratio "$big" "$py")" "<= 0.25"
+printf '%-44s %11.1fms %11.1fms %8s %s\n' "first frame, 100,000 vs 100 lessons" "$(echo "$big * 1000" | bc -l)" "$(echo "$small * 1000" | bc -l)" "$(ratio "$big" "$small")" "<= 1.3"
+for key in median_ms p99_ms; do
+    printf '%-44s %11.2fms %11.2fms %8s %s\n' "keypress to frame, $key" "$(field "$lms_scroll" $key)" "$(field "$less_scroll" $key)" "$(ratio "$(field "$lms_scroll" $key)" "$(field "$less_scroll" $key)")" "<= 1.5"
+done
+printf '%-44s %12.0f %12.0f %8s %s\n' "bytes written per step" "$(field "$lms_scroll" bytes_per_step)" "$(field "$less_scroll" bytes_per_step)" "$(ratio "$(field "$lms_scroll" bytes_per_step)" "$(field "$less_scroll" bytes_per_step)")" "<= 1.2"
+printf '%-44s %10.0fMB %10.0fMB %8s %s\n' "peak RSS, 100,000 lessons vs json.load" "$(echo "$rss / 1024" | bc -l)" "$(echo "$py_rss / 1024" | bc -l)" "$(ratio "$rss" "$py_rss")" "<= 1.0"
