@@ -1,6 +1,7 @@
 import Foundation
 import LMSClient
 import LMSKit
+import Synchronization
 import Testing
 
 @testable import LMSServer
@@ -223,6 +224,36 @@ struct SyncTests {
             _ = try await fresh.engine().run()
             #expect(try cacheState(fresh) == afterReplay)
             try await expectConsistent(session, server)
+        }
+    }
+
+    /// The pull keeps the account's files in memory between pages; when another writer (a second
+    /// lms) saves the index meanwhile, the next page starts from what is on disk, not from memory.
+    @Test("a pull picks up an index written by someone else between its pages")
+    func indexWrittenBetweenPages() async throws {
+        try await withLiveServer { server in
+            let home = try ClientHome()
+            let session = try await home.login(server)
+            let store = session.store
+            let engine = SyncEngine(api: session.api, store: store, clientID: session.deviceID, backoff: fastBackoff, pageSize: 5)
+            let marker = Course(id: UUID(), title: "Written by another lms", slug: "elsewhere", instructorID: UUID(), createdAt: Date(), updatedAt: Date())
+            let wrote = Mutex(false)
+            let report = try await engine.run { phase in
+                guard case .pulling(_, let pages) = phase, pages == 1 else { return }
+                wrote.withLock { done in
+                    guard !done else { return }
+                    done = true
+                    var notices = AccountStore.Notices()
+                    guard var index = try? store.index(notices: &notices) else { return }
+                    index.courses.append(marker)
+                    try? store.save(index: index)
+                }
+            }
+            #expect(report.pages > 2)
+            #expect(wrote.withLock { $0 })
+            #expect(try session.index().courses.contains { $0.id == marker.id })
+            // Everything the feed brought is there too.
+            #expect(try session.index().courses.filter { $0.id != marker.id }.count == 4)
         }
     }
 
