@@ -55,18 +55,15 @@ public struct VersionedFile<Value: Codable & Sendable>: Sendable {
     private static func readFast<Fast: FastJSONValue>(_ type: Fast.Type, from bytes: Data, schema: Int) -> Value? {
         try? JSONReader.read(bytes) { reader -> Value? in
             var version: Int?
-            var value: Fast?
+            var data: Range<Int>?
             try reader.object { reader, key in
-                if key == "schema" {
-                    version = try reader.int()
-                } else if key == "data", let version, version <= schema {
-                    value = try Fast.read(from: &reader)
-                } else {
-                    throw JSONReaderError(offset: reader.offset, expected: "the schema before the data", found: "another layout")
-                }
+                if key == "schema" { version = try reader.int() }
+                // Files from before the hand-written writer have the data first.
+                else if key == "data" { data = try reader.mark() }
+                else { try reader.skipValue() }
             }
-            guard version != nil else { return nil }
-            return value as? Value
+            guard let version, version <= schema, let data else { return nil }
+            return try reader.read(at: data) { try Fast.read(from: &$0) } as? Value
         } ?? nil
     }
 
