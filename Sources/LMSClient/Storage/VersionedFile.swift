@@ -55,15 +55,22 @@ public struct VersionedFile<Value: Codable & Sendable>: Sendable {
     private static func readFast<Fast: FastJSONValue>(_ type: Fast.Type, from bytes: Data, schema: Int) -> Value? {
         try? JSONReader.read(bytes) { reader -> Value? in
             var version: Int?
+            var value: Fast?
             var data: Range<Int>?
             try reader.object { reader, key in
-                if key == "schema" { version = try reader.int() }
-                // Files from before the hand-written writer have the data first.
-                else if key == "data" { data = try reader.mark() }
-                else { try reader.skipValue() }
+                if key == "schema" {
+                    version = try reader.int()
+                } else if key == "data" {
+                    // Our writer puts the schema first; older files have the data first, and
+                    // are read once the schema is known.
+                    if let version, version <= schema { value = try Fast.read(from: &reader) } else { data = try reader.mark() }
+                } else {
+                    try reader.skipValue()
+                }
             }
-            guard let version, version <= schema, let data else { return nil }
-            return try reader.read(at: data) { try Fast.read(from: &$0) } as? Value
+            guard let version, version <= schema else { return nil }
+            if value == nil, let data { value = try reader.read(at: data) { try Fast.read(from: &$0) } }
+            return value as? Value
         } ?? nil
     }
 
