@@ -18,6 +18,33 @@ struct BufferTests {
         #expect(b.lines[1] == "abc     ab")
     }
 
+    /// Simple text is written a scalar per cell; the general path takes over wherever a scalar
+    /// could join the one before it, so graphemes are never split.
+    @Test("Text mixing simple scalars with combining marks, selectors, wide and emoji characters")
+    func simpleAndGeneralPathsAgree() {
+        let samples: [(String, [String])] = [
+            ("€20·▶", ["€", "2", "0", "·", "▶"]),
+            ("Cafe\u{301}!", ["C", "a", "f", "e\u{301}", "!"]),
+            ("a→\u{FE0F}b", ["a", "→\u{FE0F}", "", "b"]),
+            ("ab日c", ["a", "b", "日", "", "c"]),
+            ("x👍🏽y", ["x", "👍🏽", "", "y"]),
+            ("é\u{0}z", ["é", "z"]),
+        ]
+        for (text, expected) in samples {
+            var b = Buffer(area: Rect(x: 0, y: 0, width: 12, height: 1))
+            let used = b.write(text, x: 0, y: 0)
+            #expect(used == expected.count, "\(text)")
+            #expect((0..<expected.count).map { b[$0, 0].symbol } == expected, "\(text)")
+            // Cut at every width: never more columns than allowed, never half a wide character.
+            for limit in 0...expected.count {
+                var cut = Buffer(area: Rect(x: 0, y: 0, width: 12, height: 1))
+                let columns = cut.write(text, x: 0, y: 0, maxWidth: limit)
+                #expect(columns <= limit, "\(text) in \(limit)")
+                #expect(!cut[min(columns, 11), 0].isContinuation, "\(text) in \(limit)")
+            }
+        }
+    }
+
     @Test func wideCharactersTakeTwoCells() {
         var b = buffer(8)
         #expect(b.write("日本a", x: 0, y: 0) == 5)

@@ -20,11 +20,11 @@ enum CatalogScreen {
         ListView(count: courses.count, selectedStyle: theme.style("ui.selection"), marker: state.glyph("▶ ", "> ")) { index in
             let course = courses[index]
             let title = DisplayWidth.truncate(course.title, to: titleWidth)
-            let pad = String(repeating: " ", count: max(1, titleWidth - DisplayWidth.of(title) + 1))
+            let pad = Spaces.of(max(1, titleWidth - DisplayWidth.of(title) + 1))
             var spans = [Span(title), Span(pad)]
             // Padded, so the lesson counts after it line up too.
             let price = state.priceLabel(course)
-            spans.append(Span(price.text + String(repeating: " ", count: max(0, 7 - DisplayWidth.of(price.text))), style: price.style))
+            spans.append(Span(price.text + Spaces.of(7 - DisplayWidth.of(price.text)), style: price.style))
             spans.append(Span("  \(course.lessonsCount) lessons · \(DurationText.format(seconds: course.duration))", style: theme.style("ui.text.dim")))
             if course.status != .published { spans.append(Span(" [\(course.status.rawValue)]", style: theme.style("warning"))) }
             return spans

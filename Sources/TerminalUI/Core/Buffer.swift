@@ -88,7 +88,7 @@ public struct Buffer: Sendable, Equatable {
     public mutating func write(_ text: String, x: Int, y: Int, maxWidth: Int = .max, style: Style = .plain) -> Int {
         guard y >= area.y, y < area.bottom else { return 0 }
         let limit = min(maxWidth, area.right - x)
-        if let columns = writeASCII(text, x: x, y: y, limit: limit, style: style) { return columns }
+        if let columns = writeSimple(text, x: x, y: y, limit: limit, style: style) { return columns }
         var column = 0
         for character in text {
             let width = DisplayWidth.of(character)
@@ -107,23 +107,49 @@ public struct Buffer: Sendable, Equatable {
         return column
     }
 
-    /// Printable ASCII, the bulk of any screen: one byte, one cell, no grapheme breaking or width
-    /// lookup. Nil when the text has anything else, for the general path.
-    private mutating func writeASCII(_ text: String, x: Int, y: Int, limit: Int, style: Style) -> Int? {
-        var text = text
-        return text.withUTF8 { bytes -> Int? in
-            guard bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return nil }
-            let count = max(0, min(bytes.count, limit))
-            for offset in 0..<count {
-                let cx = x + offset
-                guard cx >= area.x, let i = index(cx, y) else { continue }
+    /// Text made only of scalars that are each a one-column character of their own (printable
+    /// ASCII, Latin, common punctuation, currency, arrows, box drawing, geometric shapes: the
+    /// bulk of any screen) is written a scalar per cell, without grapheme breaking or width
+    /// lookups. At the first other scalar the rest of the text, from the character before it
+    /// (which that scalar might extend), goes through the general path.
+    private mutating func writeSimple(_ text: String, x: Int, y: Int, limit: Int, style: Style) -> Int? {
+        var column = 0
+        var scalars = text.unicodeScalars.makeIterator()
+        var current = scalars.next()
+        var consumed = text.unicodeScalars.startIndex
+        while let scalar = current {
+            let next = scalars.next()
+            guard Self.isSimple(scalar), next.map(Self.isSimple) ?? true else {
+                guard column > 0 else { return nil }
+                let rest = String(text.unicodeScalars[consumed...])
+                return column + write(rest, x: x + column, y: y, maxWidth: limit - column, style: style)
+            }
+            guard column < limit else { break }
+            let cx = x + column
+            if cx >= area.x, let i = index(cx, y) {
                 // Over the right half of a wide character: its left half goes too.
                 if cells[i].isContinuation { blank(cx - 1, y) }
-                cells[i] = Cell(Self.asciiSymbols[Int(bytes[offset]) - 0x20], style: cells[i].style.patched(with: style))
+                let symbol = scalar.value < 0x7F ? Self.asciiSymbols[Int(scalar.value) - 0x20] : String(scalar)
+                cells[i] = Cell(symbol, style: cells[i].style.patched(with: style))
             }
-            // Over the left half of a wide character: its right half, now orphaned, goes.
-            if count > 0, let next = index(x + count, y), cells[next].isContinuation { blank(x + count, y) }
-            return count
+            column += 1
+            consumed = text.unicodeScalars.index(after: consumed)
+            current = next
+        }
+        // Over the left half of a wide character: its right half, now orphaned, goes.
+        if column > 0, let next = index(x + column, y), cells[next].isContinuation { blank(x + column, y) }
+        return column
+    }
+
+    /// One column, never combining, never emoji-presented, never extended by what follows
+    /// unless that is itself outside this set (which `writeSimple` checks).
+    private static func isSimple(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x20..<0x7F, 0xA0..<0x300, 0x2010...0x2027, 0x2030...0x205E, 0x20A0...0x20C0, 0x2190...0x21FF,
+             0x2500...0x25FC:
+            true
+        default:
+            false
         }
     }
 

@@ -62,3 +62,12 @@ public enum DisplayWidth {
         return String(prefix(text, fitting: room).0) + ellipsis
     }
 }
+
+/// Runs of spaces for padding columns, made once: list rows pad on every frame.
+public enum Spaces {
+    private static let made: [String] = (0...512).map { String(repeating: " ", count: $0) }
+
+    public static func of(_ count: Int) -> String {
+        count <= 0 ? "" : count < made.count ? made[count] : String(repeating: " ", count: count)
+    }
+}
