@@ -1,5 +1,6 @@
 import Foundation
 import LMSKit
+import FluentPostgresDriver
 import SQLKit
 import Testing
 
@@ -24,6 +25,12 @@ struct PreparedPathTests {
                     let portable = try await store.portableOutline(slug: slug, viewer: viewer)
                     #expect(prepared?.outline == portable?.outline, "\(slug) for \(viewer.role)")
                     #expect(prepared?.purchased == portable?.purchased, "\(slug) for \(viewer.role)")
+                    // The response written straight from the rows is, byte for byte, what the
+                    // models encode to.
+                    let written = try await PostgresOutlineQuery(database: try #require(server.sql as? any PostgresDatabase), logger: server.app.logger)
+                        .outlineResponse(slug: slug, viewer: viewer)
+                    let encoded = portable.map { JSONWriter.encode(CourseOutlineResponse(outline: $0.outline, owned: $0.outline.course.isFree || $0.purchased)) }
+                    #expect(written == encoded, "\(slug) for \(viewer.role): \(written.map { String(decoding: $0, as: UTF8.self) } ?? "nil")")
                     if let course = portable?.outline.course {
                         #expect(try await store.outline(of: course) == store.portableOutline(of: course))
                     }

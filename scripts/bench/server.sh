@@ -65,7 +65,7 @@ tenant="NULL::uuid"; [ -n "$tenant_id" ] && tenant="'$tenant_id'::uuid"
 statement lms_catalog_title | sed -e "s/\\\$1/'$user_id'::uuid/g; s/\\\$2/$tenant/g; s/\\\$3/'learner'/g; s/\\\$4/NULL/g; s/\\\$5/NULL/g; s/\\\$6/21/g" >"$work/catalog.sql"
 {
     statement lms_outline_course | sed -e "s/\\\$1/'$slug'/g; s/\\\$2/'$user_id'::uuid/g; s/\\\$3/$tenant/g"
-    statement lms_outline_chapters | sed -e "s/\\\$1/'$course_id'::uuid/g"
+    statement lms_outline_rows | sed -e "s/\\\$1/'$course_id'::uuid/g"
 } >"$work/outline.sql"
 for file in "$work/catalog.sql" "$work/outline.sql"; do
     grep -q '\$[0-9]' "$file" && { echo "unbound parameter left in $file" >&2; exit 1; }

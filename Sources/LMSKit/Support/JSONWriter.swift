@@ -153,9 +153,20 @@ public struct JSONWriter {
     }
 
     /// A JSON string with the escapes JSON requires (quotes, backslash, control characters).
+    /// A string field from UTF-8 bytes as they came (a database cell), without making a String.
+    public mutating func field(_ key: String, utf8 value: some Sequence<UInt8>) {
+        self.key(key)
+        string(utf8: value)
+        needsComma = true
+    }
+
     private mutating func string(_ value: String) {
+        string(utf8: value.utf8)
+    }
+
+    private mutating func string(utf8 value: some Sequence<UInt8>) {
         bytes.append(UInt8(ascii: "\""))
-        for byte in value.utf8 {
+        for byte in value {
             switch byte {
             case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\\")); bytes.append(byte)
             case UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\")); bytes.append(byte)

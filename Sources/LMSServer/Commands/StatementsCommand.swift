@@ -15,6 +15,7 @@ struct StatementsCommand: Command {
         (PostgresCatalogQuery.Newest.name, PostgresCatalogQuery.Newest.sql),
         (PostgresCatalogQuery.ByPrice.name, PostgresCatalogQuery.ByPrice.sql),
         (PostgresOutlineQuery.CourseBySlug.name, PostgresOutlineQuery.CourseBySlug.sql),
+        (PostgresOutlineQuery.OutlineRows.name, PostgresOutlineQuery.OutlineRows.sql),
         (PostgresOutlineQuery.ChaptersWithLessons.name, PostgresOutlineQuery.ChaptersWithLessons.sql),
     ]
 

@@ -34,12 +34,10 @@ struct CatalogController {
     func outline(_ req: Request) async throws -> Response {
         let viewer = try req.principal
         let slug = req.parameters.get("slug") ?? ""
-        guard let (outline, purchased) = try await CourseStore(db: req.sql).outline(slug: slug, viewer: viewer) else {
+        guard let body = try await CourseStore(db: req.sql).outlineResponseBody(slug: slug, viewer: viewer) else {
             throw APIFailure.notFound("Course")
         }
-        // A free course is owned by everyone, like a purchased one (see `LessonAccess.ownershipGrant`).
-        let owned = outline.course.isFree || purchased
-        return taggedJSON(body: JSONWriter.encode(CourseOutlineResponse(outline: outline, owned: owned)), for: req)
+        return taggedJSON(body: body, for: req)
     }
 
     func lesson(_ req: Request) async throws -> Response {

@@ -110,6 +110,17 @@ struct CourseStore {
         try await db.raw("SELECT 1 AS owned FROM courses c WHERE c.id = \(bind: courseID) AND \(Self.ownership(viewer))").first() != nil
     }
 
+    /// The outline response's JSON body for the course at `slug`, or nil when the viewer may not
+    /// open it: written from the rows on PostgreSQL, encoded from the models elsewhere.
+    func outlineResponseBody(slug: String, viewer: Principal) async throws -> Data? {
+        if let postgres = db as? any PostgresDatabase {
+            return try await PostgresOutlineQuery(database: postgres, logger: postgres.logger).outlineResponse(slug: slug, viewer: viewer)
+        }
+        guard let (outline, purchased) = try await outline(slug: slug, viewer: viewer) else { return nil }
+        // A free course is owned by everyone, like a purchased one (see `LessonAccess.ownershipGrant`).
+        return JSONWriter.encode(CourseOutlineResponse(outline: outline, owned: outline.course.isFree || purchased))
+    }
+
     /// The outline of the course at `slug` if the viewer may open it (published, their own draft, or
     /// an archived course they bought), and whether they bought it.
     func outline(slug: String, viewer: Principal) async throws -> (outline: CourseOutline, purchased: Bool)? {

@@ -25,6 +25,80 @@ struct PostgresOutlineQuery {
         }.get()
     }
 
+    /// The whole `CourseOutlineResponse` body, written straight from the rows' cells in the order
+    /// `JSONWriter.encode(_: CourseOutlineResponse)` writes them (the same bytes, which a test
+    /// checks): no `Chapter` or `Lesson` is built, no string made, for the API's busiest read.
+    func outlineResponse(slug: String, viewer: Principal) async throws -> Data? {
+        let courseStatement = CourseBySlug(slug: slug, userID: viewer.userID, tenantID: viewer.tenantID)
+        let logger = logger
+        return try await database.withConnection { connection in
+            connection.eventLoop.makeFutureWithTask { () -> Data? in
+                guard let (course, purchased) = try await connection.execute(courseStatement, logger: logger)
+                    .first(where: { _ in true }) else { return nil }
+                guard CourseVisibility.mayOpen(course, purchased: purchased, viewer: viewer) else { return nil }
+                var writer = JSONWriter(capacity: 1024 + 400 * max(course.lessonsCount, 1))
+                writer.beginObject()
+                writer.beginObject("outline")
+                writer.beginArray("chapters")
+                var chapterID: ByteBuffer?
+                for try await row in try await connection.execute(OutlineRows(courseID: course.id), logger: logger) {
+                    var cells = OutlineCells(row)
+                    let id = try cells.next()
+                    if id.bytes != chapterID {
+                        if chapterID != nil {
+                            writer.endArray()
+                            writer.endObject()
+                        }
+                        chapterID = id.bytes
+                        writer.beginObject()
+                        try cells.writeChapter(to: &writer)
+                        writer.beginArray("lessons")
+                    } else {
+                        try cells.skip(7)
+                    }
+                    try cells.writeLesson(to: &writer)
+                }
+                if chapterID != nil {
+                    writer.endArray()
+                    writer.endObject()
+                }
+                writer.endArray()
+                writer.beginObject("course")
+                writer.write(course)
+                writer.endObject()
+                writer.endObject()
+                // A free course is owned by everyone, like a purchased one (see `LessonAccess.ownershipGrant`).
+                writer.field("owned", course.isFree || purchased)
+                writer.endObject()
+                return writer.data
+            }
+        }.get()
+    }
+
+    /// Chapters joined with their lessons, each record's columns in the order of its JSON keys,
+    /// after the chapter's id (to tell when a new chapter starts).
+    struct OutlineRows: PostgresPreparedStatement {
+        static let name = "lms_outline_rows"
+        static let sql = """
+            SELECT ch.id, ch.course_id, ch.created_at, ch.description, ch.id, ch.position, ch.title, ch.updated_at,
+                   l.chapter_id, l.created_at, l.duration, l.id, l.is_free, l.position, l.requires_previous, l.title, l.type,
+                   l.updated_at, l.video_id, l.video_url
+            FROM chapters ch LEFT JOIN lessons l ON l.chapter_id = ch.id
+            WHERE ch.course_id = $1 ORDER BY ch.position, ch.id, l.position, l.id
+            """
+        static let bindingDataTypes: [PostgresDataType] = [.uuid]
+
+        let courseID: UUID
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 1)
+            bindings.append(courseID)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
+    }
+
     /// The chapters and lessons of a course already found.
     func outline(of course: Course) async throws -> CourseOutline {
         let logger = logger
@@ -171,4 +245,90 @@ struct PostgresCellReader {
 struct PostgresRowShapeError: Error, CustomStringConvertible {
     let column: Int
     var description: String { "Unexpected value in column \(column) of an outline row" }
+}
+
+/// The cells of an `OutlineRows` row, written as JSON fields in column order.
+private struct OutlineCells {
+    private var cells: PostgresRow.Iterator
+    private var column = 0
+
+    init(_ row: PostgresRow) {
+        cells = row.makeIterator()
+    }
+
+    mutating func next() throws -> PostgresCell {
+        guard let cell = cells.next() else { throw PostgresRowShapeError(column: column) }
+        column += 1
+        return cell
+    }
+
+    mutating func skip(_ count: Int) throws {
+        for _ in 0..<count { _ = try next() }
+    }
+
+    mutating func writeChapter(to writer: inout JSONWriter) throws {
+        try uuid("course_id", &writer)
+        try date("created_at", &writer)
+        try text("description", &writer, required: false)
+        try uuid("id", &writer)
+        try int("position", &writer)
+        try text("title", &writer)
+        try date("updated_at", &writer)
+    }
+
+    /// Nothing for the NULL columns of a chapter without lessons.
+    mutating func writeLesson(to writer: inout JSONWriter) throws {
+        let chapterID = try next()
+        guard chapterID.bytes != nil else { return }
+        writer.beginObject()
+        try uuid("chapter_id", &writer, cell: chapterID)
+        try date("created_at", &writer)
+        try int("duration", &writer)
+        try uuid("id", &writer)
+        try bool("is_free", &writer)
+        try int("position", &writer)
+        try bool("requires_previous", &writer)
+        try text("title", &writer)
+        try text("type", &writer)
+        try date("updated_at", &writer)
+        try text("video_id", &writer, required: false)
+        try text("video_url", &writer, required: false)
+        writer.endObject()
+    }
+
+    private mutating func value<Value: PostgresDecodable>(_ type: Value.Type, _ given: PostgresCell? = nil) throws -> Value? {
+        let cell = try given ?? next()
+        guard var bytes = cell.bytes else { return nil }
+        return try Value(from: &bytes, type: cell.dataType, format: cell.format, context: .default)
+    }
+
+    private mutating func uuid(_ key: String, _ writer: inout JSONWriter, cell: PostgresCell? = nil) throws {
+        guard let value = try value(UUID.self, cell) else { throw PostgresRowShapeError(column: column) }
+        writer.field(key, value)
+    }
+
+    private mutating func date(_ key: String, _ writer: inout JSONWriter) throws {
+        guard let value = try value(Date.self) else { throw PostgresRowShapeError(column: column) }
+        writer.field(key, value)
+    }
+
+    private mutating func int(_ key: String, _ writer: inout JSONWriter) throws {
+        guard let value = try value(Int.self) else { throw PostgresRowShapeError(column: column) }
+        writer.field(key, value)
+    }
+
+    private mutating func bool(_ key: String, _ writer: inout JSONWriter) throws {
+        guard let value = try value(Bool.self) else { throw PostgresRowShapeError(column: column) }
+        writer.field(key, value)
+    }
+
+    /// Text cells are UTF-8 already (PostgreSQL checks it): copied as they are, escaped.
+    private mutating func text(_ key: String, _ writer: inout JSONWriter, required: Bool = true) throws {
+        let cell = try next()
+        guard let bytes = cell.bytes else {
+            if required { throw PostgresRowShapeError(column: column) }
+            return
+        }
+        writer.field(key, utf8: bytes.readableBytesView)
+    }
 }
