@@ -154,17 +154,29 @@ public struct JSONWriter {
 
     /// A JSON string with the escapes JSON requires (quotes, backslash, control characters).
     /// A string field from UTF-8 bytes as they came (a database cell), without making a String.
-    public mutating func field(_ key: String, utf8 value: some Sequence<UInt8>) {
+    public mutating func field(_ key: String, utf8 value: UnsafeRawBufferPointer) {
         self.key(key)
         string(utf8: value)
         needsComma = true
     }
 
     private mutating func string(_ value: String) {
-        string(utf8: value.utf8)
+        var value = value
+        value.withUTF8 { string(utf8: UnsafeRawBufferPointer($0)) }
     }
 
-    private mutating func string(utf8 value: some Sequence<UInt8>) {
+    /// Text without anything to escape (nearly all of it) is copied in one go.
+    private mutating func string(utf8 value: UnsafeRawBufferPointer) {
+        guard value.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+            bytes.append(UInt8(ascii: "\""))
+            bytes.append(contentsOf: value)
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
+        escaped(value)
+    }
+
+    private mutating func escaped(_ value: UnsafeRawBufferPointer) {
         bytes.append(UInt8(ascii: "\""))
         for byte in value {
             switch byte {

@@ -329,6 +329,6 @@ private struct OutlineCells {
             if required { throw PostgresRowShapeError(column: column) }
             return
         }
-        writer.field(key, utf8: bytes.readableBytesView)
+        bytes.withUnsafeReadableBytes { writer.field(key, utf8: $0) }
     }
 }
