@@ -122,8 +122,19 @@ public enum Screen {
         }
         if !state.unicode { right = right.map { Span($0.text.replacingOccurrences(of: "●", with: "*").replacingOccurrences(of: "○", with: "o").replacingOccurrences(of: "⟳", with: "~"), style: $0.style) } }
         let message = state.status.map { [Span(" " + $0.text, style: $0.isError ? theme.style("ui.statusbar.error") : Style())] }
-            ?? [Span(" ? help  n next  s sync  t theme  q back")]
+            ?? [Span(" " + Layout.keyHints(state))]
         StatusBar(left: message, right: right, style: theme.style("ui.statusbar")).render(area, &buffer)
+    }
+}
+
+extension Layout {
+    /// The keys that work right now: while text is being typed, letters are text, not commands.
+    static func keyHints(_ state: AppState) -> String {
+        if state.filter != nil { return "type to filter  Enter keep  \(state.glyph("↑↓", "up/down")) choose  Esc clear" }
+        if case .quiz = state.route, let quiz = state.quiz, case .answering = quiz.phase, quiz.current?.type == .shortAnswer {
+            return "type your answer  Enter next  \(state.glyph("←", "left")) previous  Esc leave the quiz"
+        }
+        return "? help  n next  s sync  t theme  q back"
     }
 }
 
