@@ -123,15 +123,8 @@ struct CourseStore {
 
     /// The outline of the course at `slug` if the viewer may open it (published, their own draft, or
     /// an archived course they bought), and whether they bought it.
+    /// Through SQLKit, on any database; PostgreSQL's `outlineResponse` must give the same bytes.
     func outline(slug: String, viewer: Principal) async throws -> (outline: CourseOutline, purchased: Bool)? {
-        if let postgres = db as? any PostgresDatabase {
-            return try await PostgresOutlineQuery(database: postgres, logger: postgres.logger).outline(slug: slug, viewer: viewer)
-        }
-        return try await portableOutline(slug: slug, viewer: viewer)
-    }
-
-    /// The outline through SQLKit, on any database; PostgreSQL's prepared path must agree with it.
-    func portableOutline(slug: String, viewer: Principal) async throws -> (outline: CourseOutline, purchased: Bool)? {
         guard let (course, purchased) = try await courseWithOwnership(slug: slug, viewer: viewer) else { return nil }
         return (try await outline(of: course), purchased)
     }

@@ -10,21 +10,6 @@ struct PostgresOutlineQuery {
     let database: any PostgresDatabase
     let logger: Logger
 
-    /// The outline of the course at `slug`, if the viewer may open it, and whether they bought it.
-    func outline(slug: String, viewer: Principal) async throws -> (outline: CourseOutline, purchased: Bool)? {
-        let courseStatement = CourseBySlug(slug: slug, userID: viewer.userID, tenantID: viewer.tenantID)
-        let logger = logger
-        return try await database.withConnection { connection in
-            connection.eventLoop.makeFutureWithTask {
-                guard let (course, purchased) = try await connection.execute(courseStatement, logger: logger)
-                    .first(where: { _ in true }) else { return nil }
-                guard CourseVisibility.mayOpen(course, purchased: purchased, viewer: viewer) else { return nil }
-                let chapters = try await Self.chapters(of: course.id, on: connection, logger: logger)
-                return (CourseOutline(course: course, chapters: chapters), purchased)
-            }
-        }.get()
-    }
-
     /// The whole `CourseOutlineResponse` body, written straight from the rows' cells in the order
     /// `JSONWriter.encode(_: CourseOutlineResponse)` writes them (the same bytes, which a test
     /// checks): no `Chapter` or `Lesson` is built, no string made, for the API's busiest read.
