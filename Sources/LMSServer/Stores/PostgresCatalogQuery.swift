@@ -76,32 +76,34 @@ struct PostgresCatalogQuery {
         return CatalogEntry(course: course, owned: try cells.next(Bool.self), instructorName: instructorName)
     }
 
-    struct ByTitle: PostgresPreparedStatement {
+    /// One statement per sort order (PostgreSQL prepares by name); the rest is shared.
+    protocol Statement: PostgresPreparedStatement where Row == CatalogEntry {
+        var parameters: Parameters { get }
+    }
+
+    struct ByTitle: Statement {
         static let name = "lms_catalog_title"
         static let sql = PostgresCatalogQuery.sql(key: "c.title", direction: "ASC", comparison: ">")
-        static let bindingDataTypes = PostgresCatalogQuery.bindingTypes
         let parameters: Parameters
-        func makeBindings() throws -> PostgresBindings { parameters.bindings }
-        func decodeRow(_ row: PostgresRow) throws -> CatalogEntry { try PostgresCatalogQuery.entry(row) }
     }
 
-    struct Newest: PostgresPreparedStatement {
+    struct Newest: Statement {
         static let name = "lms_catalog_newest"
         static let sql = PostgresCatalogQuery.sql(key: "c.created_at", direction: "DESC", comparison: "<")
-        static let bindingDataTypes = PostgresCatalogQuery.bindingTypes
         let parameters: Parameters
-        func makeBindings() throws -> PostgresBindings { parameters.bindings }
-        func decodeRow(_ row: PostgresRow) throws -> CatalogEntry { try PostgresCatalogQuery.entry(row) }
     }
 
-    struct ByPrice: PostgresPreparedStatement {
+    struct ByPrice: Statement {
         static let name = "lms_catalog_price"
         static let sql = PostgresCatalogQuery.sql(key: "c.price", direction: "ASC", comparison: ">")
-        static let bindingDataTypes = PostgresCatalogQuery.bindingTypes
         let parameters: Parameters
-        func makeBindings() throws -> PostgresBindings { parameters.bindings }
-        func decodeRow(_ row: PostgresRow) throws -> CatalogEntry { try PostgresCatalogQuery.entry(row) }
     }
+}
+
+extension PostgresCatalogQuery.Statement {
+    static var bindingDataTypes: [PostgresDataType] { PostgresCatalogQuery.bindingTypes }
+    func makeBindings() throws -> PostgresBindings { parameters.bindings }
+    func decodeRow(_ row: PostgresRow) throws -> CatalogEntry { try PostgresCatalogQuery.entry(row) }
 }
 
 private extension AsyncSequence {
