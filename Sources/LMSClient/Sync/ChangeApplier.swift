@@ -5,8 +5,12 @@ import LMSKit
 /// id, so applying a page twice (after a crash before its cursor was saved) changes nothing more.
 struct ChangeApplier {
     var index: CacheIndex
-    var structure: StructureMap
-    var learner: LearnerRecords
+    /// Set on every change, so the caller saves only what a page touched without comparing
+    /// maps of a hundred thousand entries.
+    var structure: StructureMap { didSet { structureChanged = true } }
+    var learner: LearnerRecords { didSet { learnerChanged = true } }
+    private(set) var structureChanged = false
+    private(set) var learnerChanged = false
     /// Course files touched by this page, loaded on first use.
     var courses: [UUID: CourseFile] = [:]
     /// Courses whose chapters or lessons changed: sorted once, after the whole page.

@@ -228,12 +228,12 @@ public actor SyncEngine {
         applier.apply(page.changes)
         for course in applier.courses.values { try store.save(course: course) }
         for id in applier.deletedCourses { store.deleteCourse(id) }
-        if applier.learner != working.learner { try store.save(learner: applier.learner) }
+        if applier.learnerChanged { try store.save(learner: applier.learner) }
         applier.index.me = me
         applier.index.cursor = page.cursor
         applier.index.lastSync = now()
         try store.save(index: applier.index)
-        working.structureChanged = working.structureChanged || applier.structure != working.structure
+        working.structureChanged = working.structureChanged || applier.structureChanged
         working.index = applier.index
         working.structure = applier.structure
         working.learner = applier.learner
