@@ -46,6 +46,7 @@ public func configure(_ app: Application, settings: ServerSettings) async throws
     await app.tokens.configure(secret: settings.jwtSecret)
     app.loginThrottle = LoginThrottle(limit: settings.loginAttempts, window: settings.loginWindow)
     app.sqliteWriteTurn = WriteTurn()
+    app.outlineCache = OutlineCache(byteBudget: settings.outlineCacheBytes)
     app.payments = settings.stripeSecretKey.map { StripeCheckoutProvider(secretKey: $0, client: app.client) as any PaymentProvider }
         ?? LocalTestPaymentProvider(baseURL: settings.publicBaseURL)
 
@@ -93,6 +94,9 @@ public struct ServerSettings: Sendable {
     /// Where this server is reachable, for links it hands out (test checkout pages).
     public var publicBaseURL: String
     public var maxBodyBytes = 1 << 20
+    /// Memory for encoded course outlines (PostgreSQL only); 0 serves every outline from the
+    /// database. 64 MB holds about 1,900 outlines of 100 lessons.
+    public var outlineCacheBytes = 64 << 20
 
     public init(
         database: Database, postgresSchema: String? = nil, autoMigrate: Bool, logLevel: Logger.Level = .info,
@@ -140,6 +144,9 @@ public struct ServerSettings: Sendable {
         if let key = environment["STRIPE_SECRET_KEY"], !key.isEmpty { settings.stripeSecretKey = key }
         if let base = environment["LMS_PUBLIC_URL"], !base.isEmpty { settings.publicBaseURL = base }
         if let ttl = environment["LMS_ACCESS_TOKEN_TTL"].flatMap(TimeInterval.init) { settings.accessTokenLifetime = ttl }
+        if let megabytes = environment["LMS_OUTLINE_CACHE_MB"].flatMap(Int.init), megabytes >= 0 {
+            settings.outlineCacheBytes = megabytes << 20
+        }
         return settings
     }
 
@@ -152,6 +159,13 @@ public struct ServerSettings: Sendable {
 
 extension Application {
     private struct SettingsKey: StorageKey { typealias Value = ServerSettings }
+    private struct OutlineCacheKey: StorageKey { typealias Value = OutlineCache }
+
+    /// Set once by `configure`, before the server accepts requests.
+    var outlineCache: OutlineCache {
+        get { storage[OutlineCacheKey.self]! }
+        set { storage[OutlineCacheKey.self] = newValue }
+    }
 
     public var lmsSettings: ServerSettings {
         get { storage[SettingsKey.self]! }

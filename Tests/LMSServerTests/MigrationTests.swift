@@ -25,7 +25,8 @@ struct MigrationTests {
     func migrateRevertMigrate(_ database: TestDatabase) async throws {
         try await withTestApplication(database, autoMigrate: false) { app, _ in
             let sql = app.db as! any SQLDatabase
-            let expected = Set(Self.seedTables + Self.serverTables)
+            // Outline versions exist on PostgreSQL only: SQLite's outlines are not cached.
+            let expected = Set(Self.seedTables + Self.serverTables + (database.isPostgres ? ["course_structure_versions"] : []))
             #expect(try await Self.tables(sql, database).isDisjoint(with: expected))
 
             // `lms-server migrate --yes`, the command operators run.

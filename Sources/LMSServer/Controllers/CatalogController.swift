@@ -34,7 +34,8 @@ struct CatalogController {
     func outline(_ req: Request) async throws -> Response {
         let viewer = try req.principal
         let slug = req.parameters.get("slug") ?? ""
-        guard let body = try await CourseStore(db: req.sql).outlineResponseBody(slug: slug, viewer: viewer) else {
+        guard let body = try await CourseStore(db: req.sql)
+            .outlineResponseBody(slug: slug, viewer: viewer, cache: req.application.outlineCache) else {
             throw APIFailure.notFound("Course")
         }
         return taggedJSON(body: body, for: req)

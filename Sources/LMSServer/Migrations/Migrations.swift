@@ -7,6 +7,6 @@ enum LMSMigrations {
         CreateLessons(), CreateQuizQuestions(), CreatePurchases(), CreateUserProgress(), CreateQuizResults(),
         CreateBadges(), CreateUserBadges(),
         AddLessonBody(), AddCourseQuizPassPercent(), AddQuizResultClientAttemptID(),
-        CreateRefreshTokens(), CreateAppliedMutations(), CreateSyncChanges(),
+        CreateRefreshTokens(), CreateAppliedMutations(), CreateSyncChanges(), CreateCourseStructureVersions(),
     ]
 }

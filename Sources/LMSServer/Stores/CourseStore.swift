@@ -112,9 +112,10 @@ struct CourseStore {
 
     /// The outline response's JSON body for the course at `slug`, or nil when the viewer may not
     /// open it: written from the rows on PostgreSQL, encoded from the models elsewhere.
-    func outlineResponseBody(slug: String, viewer: Principal) async throws -> Data? {
+    func outlineResponseBody(slug: String, viewer: Principal, cache: OutlineCache? = nil) async throws -> Data? {
         if let postgres = db as? any PostgresDatabase {
-            return try await PostgresOutlineQuery(database: postgres, logger: postgres.logger).outlineResponse(slug: slug, viewer: viewer)
+            return try await PostgresOutlineQuery(database: postgres, logger: postgres.logger)
+                .outlineResponse(slug: slug, viewer: viewer, cache: cache)
         }
         guard let (outline, purchased) = try await outline(slug: slug, viewer: viewer) else { return nil }
         // A free course is owned by everyone, like a purchased one (see `LessonAccess.ownershipGrant`).

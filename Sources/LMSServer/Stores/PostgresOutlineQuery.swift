@@ -13,51 +13,66 @@ struct PostgresOutlineQuery {
     /// The whole `CourseOutlineResponse` body, written straight from the rows' cells in the order
     /// `JSONWriter.encode(_: CourseOutlineResponse)` writes them (the same bytes, which a test
     /// checks): no `Chapter` or `Lesson` is built, no string made, for the API's busiest read.
-    func outlineResponse(slug: String, viewer: Principal) async throws -> Data? {
+    /// The chapters come from `cache` while the course's structure version is unchanged.
+    func outlineResponse(slug: String, viewer: Principal, cache: OutlineCache? = nil) async throws -> Data? {
         let courseStatement = CourseBySlug(slug: slug, userID: viewer.userID, tenantID: viewer.tenantID)
         let logger = logger
         return try await database.withConnection { connection in
             connection.eventLoop.makeFutureWithTask { () -> Data? in
-                guard let (course, purchased) = try await connection.execute(courseStatement, logger: logger)
-                    .first(where: { _ in true }) else { return nil }
-                guard CourseVisibility.mayOpen(course, purchased: purchased, viewer: viewer) else { return nil }
-                var writer = JSONWriter(capacity: 1024 + 400 * max(course.lessonsCount, 1))
+                guard let found = try await connection.execute(courseStatement, logger: logger).first(where: { _ in true }),
+                      CourseVisibility.mayOpen(found.course, purchased: found.purchased, viewer: viewer) else { return nil }
+                let course = found.course
+                let chapters: Data
+                if let cached = cache?.chapters(of: course.id, version: found.structureVersion) {
+                    chapters = cached
+                } else {
+                    chapters = try await Self.encodedChapters(of: course, on: connection, logger: logger)
+                    cache?.store(chapters, of: course.id, version: found.structureVersion)
+                }
+                var writer = JSONWriter(capacity: chapters.count + 2048)
                 writer.beginObject()
                 writer.beginObject("outline")
-                writer.beginArray("chapters")
-                var chapterID: ByteBuffer?
-                for try await row in try await connection.execute(OutlineRows(courseID: course.id), logger: logger) {
-                    var cells = OutlineCells(row)
-                    let id = try cells.next()
-                    if id.bytes != chapterID {
-                        if chapterID != nil {
-                            writer.endArray()
-                            writer.endObject()
-                        }
-                        chapterID = id.bytes
-                        writer.beginObject()
-                        try cells.writeChapter(to: &writer)
-                        writer.beginArray("lessons")
-                    } else {
-                        try cells.skip(7)
-                    }
-                    try cells.writeLesson(to: &writer)
-                }
-                if chapterID != nil {
-                    writer.endArray()
-                    writer.endObject()
-                }
-                writer.endArray()
+                writer.raw("chapters", chapters)
                 writer.beginObject("course")
                 writer.write(course)
                 writer.endObject()
                 writer.endObject()
                 // A free course is owned by everyone, like a purchased one (see `LessonAccess.ownershipGrant`).
-                writer.field("owned", course.isFree || purchased)
+                writer.field("owned", course.isFree || found.purchased)
                 writer.endObject()
                 return writer.data
             }
         }.get()
+    }
+
+    /// The outline's `chapters` array, each with its `lessons`.
+    private static func encodedChapters(of course: Course, on connection: PostgresConnection, logger: Logger) async throws -> Data {
+        var writer = JSONWriter(capacity: 1024 + 400 * max(course.lessonsCount, 1))
+        writer.beginArray()
+        var chapterID: ByteBuffer?
+        for try await row in try await connection.execute(OutlineRows(courseID: course.id), logger: logger) {
+            var cells = OutlineCells(row)
+            let id = try cells.next()
+            if id.bytes != chapterID {
+                if chapterID != nil {
+                    writer.endArray()
+                    writer.endObject()
+                }
+                chapterID = id.bytes
+                writer.beginObject()
+                try cells.writeChapter(to: &writer)
+                writer.beginArray("lessons")
+            } else {
+                try cells.skip(7)
+            }
+            try cells.writeLesson(to: &writer)
+        }
+        if chapterID != nil {
+            writer.endArray()
+            writer.endObject()
+        }
+        writer.endArray()
+        return writer.data
     }
 
     /// Chapters joined with their lessons, each record's columns in the order of its JSON keys,
@@ -104,14 +119,15 @@ struct PostgresOutlineQuery {
         return chapters
     }
 
-    /// The course row by slug, whatever its status, with the viewer's purchase; `CourseVisibility`
-    /// decides from it, so one plan serves every role.
+    /// The course row by slug, whatever its status, with the viewer's purchase and the version of
+    /// its chapters and lessons; `CourseVisibility` decides from it, so one plan serves every role.
     struct CourseBySlug: PostgresPreparedStatement {
         static let name = "lms_outline_course"
         static let sql = """
             SELECT \(Columns.course),
                    EXISTS (SELECT 1 FROM purchases p WHERE p.course_id = c.id AND p.status = 'completed'
-                           AND (p.user_id = $2 OR p.tenant_id = $3)) AS owned
+                           AND (p.user_id = $2 OR p.tenant_id = $3)) AS owned,
+                   COALESCE((SELECT v.version FROM course_structure_versions v WHERE v.course_id = c.id), 0) AS structure_version
             FROM courses c WHERE c.slug = $1 AND c.deleted_at IS NULL
             """
         static let bindingDataTypes: [PostgresDataType] = [.varchar, .uuid, .uuid]
@@ -128,10 +144,10 @@ struct PostgresOutlineQuery {
             return bindings
         }
 
-        func decodeRow(_ row: PostgresRow) throws -> (Course, Bool) {
+        func decodeRow(_ row: PostgresRow) throws -> (course: Course, purchased: Bool, structureVersion: Int64) {
             var cells = PostgresCellReader(row)
             let course = try cells.course()
-            return (course, try cells.next(Bool.self))
+            return (course, try cells.next(Bool.self), try cells.next(Int64.self))
         }
     }
 

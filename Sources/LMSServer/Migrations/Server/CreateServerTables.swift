@@ -76,3 +76,98 @@ struct CreateSyncChanges: SQLMigration {
         try await sql.raw("INSERT INTO sync_state (id, epoch) VALUES (1, \(bind: UUID()))").run()
     }
 }
+
+/// A version per course, raised in the same transaction as any change to its chapters or lessons,
+/// by triggers, so that no writer (the API, the seeders, an admin's SQL) can forget it. The server
+/// keeps encoded outlines in memory and serves one only while its version is current; the version
+/// is read in the query that fetches the course anyway, so checking it costs no round trip.
+/// Statement-level triggers with transition tables: a bulk insert of 100,000 lessons raises each
+/// course once. No foreign key: a cascade deleting a course's chapters fires these triggers after
+/// the course row is gone, and a version row left for a deleted course is harmless.
+/// PostgreSQL only: SQLite builds outlines through SQLKit, uncached.
+struct CreateCourseStructureVersions: SQLMigration {
+    let name = "020_create_course_structure_versions"
+    let postgresUp = [
+        """
+        CREATE TABLE course_structure_versions (
+          course_id UUID PRIMARY KEY,
+          version BIGINT NOT NULL
+        )
+        """,
+        // Sorted ids: two statements raising the same courses lock their rows in the same order.
+        """
+        CREATE FUNCTION lms_raise_structure_versions(course_ids UUID[]) RETURNS void LANGUAGE sql AS $$
+          INSERT INTO course_structure_versions AS v (course_id, version)
+          SELECT id, 1 FROM (SELECT DISTINCT unnest(course_ids) AS id) ids WHERE id IS NOT NULL ORDER BY id
+          ON CONFLICT (course_id) DO UPDATE SET version = v.version + 1
+        $$
+        """,
+        """
+        CREATE FUNCTION lms_chapters_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF TG_OP IN ('INSERT', 'UPDATE') THEN
+            PERFORM lms_raise_structure_versions(ARRAY(SELECT course_id FROM new_rows));
+          END IF;
+          IF TG_OP IN ('DELETE', 'UPDATE') THEN
+            PERFORM lms_raise_structure_versions(ARRAY(SELECT course_id FROM old_rows));
+          END IF;
+          RETURN NULL;
+        END
+        $$
+        """,
+        """
+        CREATE FUNCTION lms_lessons_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF TG_OP IN ('INSERT', 'UPDATE') THEN
+            PERFORM lms_raise_structure_versions(ARRAY(
+              SELECT ch.course_id FROM new_rows l JOIN chapters ch ON ch.id = l.chapter_id));
+          END IF;
+          IF TG_OP IN ('DELETE', 'UPDATE') THEN
+            PERFORM lms_raise_structure_versions(ARRAY(
+              SELECT ch.course_id FROM old_rows l JOIN chapters ch ON ch.id = l.chapter_id));
+          END IF;
+          RETURN NULL;
+        END
+        $$
+        """,
+        // TRUNCATE has no transition table: every course's version goes up.
+        """
+        CREATE FUNCTION lms_structure_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          PERFORM lms_raise_structure_versions(ARRAY(SELECT id FROM courses));
+          RETURN NULL;
+        END
+        $$
+        """,
+    ] + ["chapters", "lessons"].flatMap { table in
+        [
+            """
+            CREATE TRIGGER lms_\(table)_inserted AFTER INSERT ON \(table)
+            REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION lms_\(table)_changed()
+            """,
+            """
+            CREATE TRIGGER lms_\(table)_updated AFTER UPDATE ON \(table)
+            REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION lms_\(table)_changed()
+            """,
+            """
+            CREATE TRIGGER lms_\(table)_deleted AFTER DELETE ON \(table)
+            REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION lms_\(table)_changed()
+            """,
+            """
+            CREATE TRIGGER lms_\(table)_truncated AFTER TRUNCATE ON \(table)
+            FOR EACH STATEMENT EXECUTE FUNCTION lms_structure_truncated()
+            """,
+        ]
+    }
+    let postgresDown = ["chapters", "lessons"].flatMap { table in
+        ["inserted", "updated", "deleted", "truncated"].map { "DROP TRIGGER lms_\(table)_\($0) ON \(table)" }
+    } + [
+        "DROP FUNCTION lms_structure_truncated()",
+        "DROP FUNCTION lms_lessons_changed()",
+        "DROP FUNCTION lms_chapters_changed()",
+        "DROP FUNCTION lms_raise_structure_versions(UUID[])",
+        "DROP TABLE course_structure_versions",
+    ]
+    let sqliteUp: [String] = []
+    let sqliteDown: [String] = []
+}
