@@ -135,6 +135,19 @@ struct ListViewTests {
         #expect(buffer[3, 1].style == Style(foreground: .black, background: .cyan, modifiers: .bold))
         #expect(buffer[11, 0].style.background == nil)
     }
+
+    /// A reverse-video selection has no colours of its own: the selected row must not keep its
+    /// spans' colours, or reverse video would paint them as backgrounds in mid-bar.
+    @Test func selectedRowDropsSpanColoursButKeepsModifiers() {
+        var state = ListState(selected: 0)
+        var buffer = Buffer(area: Rect(x: 0, y: 0, width: 12, height: 2))
+        ListView(count: 2, selectedStyle: Style(modifiers: .reverse), marker: "> ") {
+            [Span("a\($0)", style: Style(foreground: .yellow, modifiers: .underline)), Span(" b", style: Style(foreground: .gray))]
+        }.render(buffer.area, &buffer, state: &state)
+        #expect(buffer[2, 0].style == Style(modifiers: [.reverse, .underline]))
+        #expect(buffer[5, 0].style == Style(modifiers: .reverse))
+        #expect(buffer[2, 1].style == Style(foreground: .yellow, modifiers: .underline), "rows not selected keep their colours")
+    }
 }
 
 @Suite("TableView")

@@ -85,7 +85,9 @@ done
 
 echo "==> scrolling a 100,000-row list ($steps steps)"
 "$bin/lms-bench" grow-catalog "$work/long/data" 100000 >"$work/rows.txt"
-lms_scroll=$($harness scroll --marker Home --setup c --quit qqq --steps "$steps" --idle 30 -- $(lms_in "$work/long"))
+# Setup: open the catalog and bring the selection to the bottom row (38 moves), so that every
+# measured step scrolls the list by one row, as every step of less does.
+lms_scroll=$($harness scroll --marker Home --setup "c$(printf 'j%.0s' $(seq 1 38))" --quit qqq --steps "$steps" --idle 30 -- $(lms_in "$work/long"))
 less_scroll=$($harness scroll --marker "Synthetic" --steps "$steps" --idle 30 -- less -S "$work/rows.txt")
 
 big=$(median "${big_starts[@]}"); small=$(median "${small_starts[@]}"); py=$(median "${python_loads[@]}")

@@ -166,11 +166,11 @@ public struct Theme: Sendable, Equatable {
 
     /// The theme every other falls back to when a file is missing or broken: 16 colours only.
     public static let fallback = Theme(name: "default", styles: [
-        "ui.selection": Style(foreground: .black, background: .cyan, modifiers: .bold),
+        "ui.selection": Style(modifiers: .reverse),
         "ui.statusbar": Style(foreground: .black, background: .white),
         "ui.statusbar.error": Style(foreground: .brightWhite, background: .red, modifiers: .bold),
         "ui.title": Style(modifiers: .bold),
-        "ui.text.dim": Style(modifiers: .dim),
+        "ui.text.dim": Style(foreground: .gray),
         "ui.border": Style(foreground: .gray),
         "ui.help.key": Style(foreground: .yellow, modifiers: .bold),
         "progress.done": Style(foreground: .green),

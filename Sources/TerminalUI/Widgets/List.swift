@@ -56,13 +56,21 @@ public struct ListView {
                 buffer.fill(area.row(line), with: Cell(" ", style: selectedStyle))
                 buffer.write(marker, x: area.x, y: y, maxWidth: area.width, style: selectedStyle)
             }
-            let spans = row(index).map { isSelected ? Span($0.text, style: $0.style.patched(with: selectedStyle)) : $0 }
+            // The selected row is one bar in the selection's colours (none: the terminal's own, as
+            // reverse video needs); the spans keep only their modifiers.
+            let spans = row(index).map { span in
+                guard isSelected else { return span }
+                return Span(span.text, style: Style(
+                    foreground: selectedStyle.foreground, background: selectedStyle.background,
+                    modifiers: span.style.modifiers.union(selectedStyle.modifiers)))
+            }
             buffer.write(spans, x: area.x + markerWidth, y: y, maxWidth: area.width - markerWidth)
         }
-        // A scroll indicator when the list is longer than the view.
+        // A scroll indicator when the list is longer than the view. Plain: the terminal scrolls it
+        // with the rows, so it is redrawn on almost every step, and an attribute would triple that.
         if count > area.height, area.width > 2 {
             let thumb = area.y + (area.height - 1) * state.offset / max(1, count - area.height)
-            buffer.write("┃", x: area.right - 1, y: thumb, style: Style(modifiers: .dim))
+            buffer.write("┃", x: area.right - 1, y: thumb)
         }
     }
 }
