@@ -90,10 +90,20 @@ public final class CursesBackend: Backend {
             if style.modifiers.contains(.underline) { attributes |= lms_attr_underline() }
             if style.modifiers.contains(.reverse) { attributes |= lms_attr_reverse() }
             let pair = pairNumber(foreground: style.foreground, background: style.background)
-            var scalars = change.cell.symbol.unicodeScalars.map { wchar_t(bitPattern: $0.value) }
-            if scalars.isEmpty { scalars = [wchar_t(32)] }
-            scalars.append(0)
-            _ = lms_put_cell(window, Int32(change.y), Int32(change.x), scalars, attributes, pair)
+            // A cell holds at most 15 UTF-8 bytes, so at most 15 scalars, and a terminator.
+            withUnsafeTemporaryAllocation(of: wchar_t.self, capacity: 16) { scalars in
+                var count = 0
+                change.cell.forEachScalar { scalar in
+                    scalars[count] = wchar_t(bitPattern: scalar.value)
+                    count += 1
+                }
+                if count == 0 {
+                    scalars[0] = 32
+                    count = 1
+                }
+                scalars[count] = 0
+                _ = lms_put_cell(window, Int32(change.y), Int32(change.x), scalars.baseAddress, attributes, pair)
+            }
         }
     }
 

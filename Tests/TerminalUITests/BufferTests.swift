@@ -1,5 +1,5 @@
 import Testing
-import TerminalUI
+@testable import TerminalUI
 
 @Suite("Buffer: cells, wide characters, diffing")
 struct BufferTests {
@@ -206,5 +206,41 @@ struct BufferTests {
         after.write("abcd", x: 0, y: 0)
         #expect(after.changes(since: before).map(\.cell.symbol) == ["a", "b", "c", "d"])
         #expect(before.changes(since: after).map(\.cell.symbol) == ["日", "本"])
+    }
+
+    @Test("A cell keeps its grapheme inline, whatever its UTF-8 length up to 15 bytes",
+          arguments: ["a", "é", "€", "日", "🎌", "🇯🇵", "👍🏽", "1️⃣", "🧑‍💻", "🏳️‍🌈", "e\u{301}", ""])
+    func inlineSymbols(_ symbol: String) {
+        let cell = Cell(symbol)
+        #expect(cell.symbol == symbol)
+        var scalars: [Unicode.Scalar] = []
+        cell.forEachScalar { scalars.append($0) }
+        #expect(scalars == Array(symbol.unicodeScalars))
+        if symbol.unicodeScalars.count == 1 {
+            #expect(Cell(scalar: symbol.unicodeScalars.first!, style: .plain) == cell, "the scalar initialiser packs the same bytes")
+        }
+    }
+
+    @Test func aClusterTooLongForACellKeepsItsFirstScalar() {
+        let family = "👨\u{200D}👩\u{200D}👧\u{200D}👦"
+        #expect(family.utf8.count > 15)
+        #expect(Cell(family).symbol == "👨")
+        var b = buffer(6)
+        b.write(family + family, x: 0, y: 0)
+        #expect(b.lines == ["👨👨  "])
+    }
+
+    @Test func printableASCIIAndTheGeneralPathWriteTheSameCells() {
+        // The same text with a control character in it takes the general path for the whole text.
+        var fast = buffer(12)
+        fast.fill(Rect(x: 0, y: 0, width: 6, height: 1), with: Cell(" ", style: Style(background: .blue)))
+        fast.write("plain ascii!", x: 1, y: 0, maxWidth: 9, style: Style(foreground: .red))
+        var general = buffer(12)
+        general.fill(Rect(x: 0, y: 0, width: 6, height: 1), with: Cell(" ", style: Style(background: .blue)))
+        general.write("plain ascii\u{7}!", x: 1, y: 0, maxWidth: 9, style: Style(foreground: .red))
+        #expect(fast.lines == [" plain asc  "])
+        #expect(fast == general)
+        #expect(fast[1, 0].style == Style(foreground: .red, background: .blue))
+        #expect(fast[7, 0].style == Style(foreground: .red))
     }
 }

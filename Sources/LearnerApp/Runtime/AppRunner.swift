@@ -43,6 +43,8 @@ public struct AppEnvironment: Sendable {
 /// Runs the app: draw, wait for a key or a message, update, perform effects.
 public final class AppRunner {
     private let terminal: Terminal
+    /// Catalog rows laid out on earlier frames (rendering only; never part of the state).
+    private let rowMemo = RowMemo()
     private let environment: AppEnvironment
     private let mailbox = Mailbox()
     public private(set) var state: AppState
@@ -84,13 +86,18 @@ public final class AppRunner {
         start()
         while !state.quitting {
             if shouldTerminate() { break }
+            var changed = false
             if let event = terminal.backend.nextEvent(timeoutMilliseconds: 50) {
                 handle(event)
                 // Take every key already typed before drawing, so fast typing never lags.
                 while let more = terminal.backend.nextEvent(timeoutMilliseconds: 0) { handle(more) }
+                changed = true
             }
-            for message in mailbox.drain() { dispatch(message) }
-            render()
+            let messages = mailbox.drain()
+            for message in messages { dispatch(message) }
+            // A frame depends on the state alone, which only events and messages change: an idle
+            // app draws nothing and costs no CPU.
+            if changed || !messages.isEmpty { render() }
         }
         syncTask?.cancel()
     }
@@ -117,7 +124,8 @@ public final class AppRunner {
 
     public func render() {
         let snapshot = state
-        terminal.draw { buffer in Screen.render(snapshot, into: &buffer) }
+        let memo = rowMemo
+        terminal.draw { buffer in Screen.render(snapshot, into: &buffer, memo: memo) }
     }
 
     /// Waits for background work to report (tests and the demo use it).

@@ -4,7 +4,7 @@ import TerminalUI
 
 /// All published courses, filtered as you type, with owned / free / price markers.
 enum CatalogScreen {
-    static func render(_ state: AppState, _ area: Rect, _ buffer: inout Buffer) {
+    static func render(_ state: AppState, _ area: Rect, _ buffer: inout Buffer, memo: RowMemo? = nil) {
         let theme = state.theme
         let courses = CatalogModel.courses(state)
         let (top, body) = area.splitTop(2)
@@ -17,20 +17,33 @@ enum CatalogScreen {
         }
         var list = state.list(.catalog)
         let titleWidth = max(10, body.width - 34)
+        memo?.use(RowMemo.Layout(titleWidth: titleWidth, theme: theme, unicode: state.unicode))
+        let learner = state.library?.learner()
         ListView(count: courses.count, selectedStyle: theme.style("ui.selection"), marker: state.glyph("▶ ", "> ")) { index in
             let course = courses[index]
-            let title = DisplayWidth.truncate(course.title, to: titleWidth)
-            let pad = Spaces.of(max(1, titleWidth - DisplayWidth.of(title) + 1))
-            var spans = [Span(title), Span(pad)]
-            // Padded, so the lesson counts after it line up too.
-            let price = state.priceLabel(course)
-            spans.append(Span(price.text + Spaces.of(7 - DisplayWidth.of(price.text)), style: price.style))
-            spans.append(Span("  \(course.lessonsCount) lessons · \(DurationText.format(seconds: course.duration))", style: theme.style("ui.text.dim")))
-            if course.status != .published { spans.append(Span(" [\(course.status.rawValue)]", style: theme.style("warning"))) }
+            let ownership = learner.flatMap { LessonAccess.ownershipGrant(course: course, learner: $0) }
+            // No closure over `state` here: capturing it would copy the whole state for every row.
+            if let spans = memo?.spans(for: course, ownership: ownership) { return spans }
+            let spans = row(course, ownership: ownership, titleWidth: titleWidth, state)
+            memo?.keep(spans, for: course, ownership: ownership)
             return spans
         }.render(body, &buffer, state: &list)
         if courses.isEmpty {
             buffer.write(state.library == nil ? "Loading…" : "No course matches. Esc clears the filter; s syncs.", x: body.x + 2, y: body.y, style: theme.style("ui.text.dim"))
         }
+    }
+
+    /// Title, price (or owned / free), lesson count and duration, in columns that line up.
+    static func row(_ course: Course, ownership: AccessGrant?, titleWidth: Int, _ state: AppState) -> [Span] {
+        let theme = state.theme
+        let title = DisplayWidth.truncate(course.title, to: titleWidth)
+        let pad = Spaces.of(max(1, titleWidth - DisplayWidth.of(title) + 1))
+        var spans = [Span(title), Span(pad)]
+        // Padded, so the lesson counts after it line up too.
+        let price = state.priceLabel(course, ownership: ownership)
+        spans.append(Span(price.text + Spaces.of(7 - DisplayWidth.of(price.text)), style: price.style))
+        spans.append(Span("  \(course.lessonsCount) lessons · \(DurationText.format(seconds: course.duration))", style: theme.style("ui.text.dim")))
+        if course.status != .published { spans.append(Span(" [\(course.status.rawValue)]", style: theme.style("warning"))) }
+        return spans
     }
 }

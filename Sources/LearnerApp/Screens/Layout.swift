@@ -10,7 +10,8 @@ public enum Layout {
 
 /// Draws the whole frame for the current state. Pure: state in, cells out.
 public enum Screen {
-    public static func render(_ state: AppState, into buffer: inout Buffer) {
+    /// `memo` keeps laid-out catalog rows between frames; without it every row is laid out anew.
+    public static func render(_ state: AppState, into buffer: inout Buffer, memo: RowMemo? = nil) {
         let area = buffer.area
         let theme = state.theme
         buffer.fill(area, with: Cell(" ", style: Self.screenBackground(theme, monochrome: state.monochrome)))
@@ -28,7 +29,7 @@ public enum Screen {
         let content = body.inset(horizontal: 1, vertical: 0)
         switch state.route {
         case .home: HomeScreen.render(state, content, &buffer)
-        case .catalog: CatalogScreen.render(state, content, &buffer)
+        case .catalog: CatalogScreen.render(state, content, &buffer, memo: memo)
         case .course(let id): CourseScreen.render(state, id, content, &buffer)
         case .lesson(let course, let lesson): LessonScreen.render(state, course, lesson, content, &buffer)
         case .quiz: QuizScreen.render(state, content, &buffer)
@@ -152,7 +153,12 @@ extension AppState {
 
     func priceLabel(_ course: Course) -> Span {
         guard let library else { return Span("") }
-        switch library.ownership(of: course) {
+        return priceLabel(course, ownership: library.ownership(of: course))
+    }
+
+    func priceLabel(_ course: Course, ownership: AccessGrant?) -> Span {
+        guard library != nil else { return Span("") }
+        switch ownership {
         case .purchased?, .tenantLicence?: return Span(glyph("✓ owned", "owned"), style: theme.style("owned"))
         default: break
         }

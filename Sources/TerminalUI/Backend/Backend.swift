@@ -30,7 +30,10 @@ public final class Terminal {
         var buffer = Buffer(area: area)
         render(&buffer)
         let depth = backend.capabilities.colors
-        let changes = buffer.changes(since: previous).map { ($0.x, $0.y, Cell($0.cell.symbol, style: $0.cell.style.downsampled(to: depth))) }
+        var changes = buffer.changes(since: previous)
+        for index in changes.indices {
+            changes[index].cell.style = changes[index].cell.style.downsampled(to: depth)
+        }
         lastFrameChanges = changes.count
         backend.draw(changes)
         backend.flush()

@@ -1,14 +1,81 @@
 /// One terminal cell: a grapheme and its style. A wide character occupies its cell and marks the
 /// next one as its continuation, which backends skip.
+///
+/// The grapheme's UTF-8 is kept inline, so a cell is plain bytes: a frame of thousands of cells
+/// is made, compared and freed without reference counting, which is most of a frame's cost when
+/// cells hold `String`s. Up to 15 bytes fit (every letter, CJK ideograph, flag, keycap and
+/// skin-toned emoji); a longer cluster, such as a family emoji joined by ZWJs, keeps its first
+/// scalar, and shows as its first person.
 public struct Cell: Hashable, Sendable {
-    public var symbol: String
+    /// Bytes 0–7 of the UTF-8.
+    private var low: UInt64
+    /// Bytes 8–14 of the UTF-8, and its length in the top byte.
+    private var high: UInt64
     public var style: Style
     public var isContinuation: Bool
 
     public init(_ symbol: String = " ", style: Style = .plain, isContinuation: Bool = false) {
-        self.symbol = symbol
+        (low, high) = Self.pack(symbol)
         self.style = style
         self.isContinuation = isContinuation
+    }
+
+    /// A cell of one scalar, without going through `String`.
+    @inline(__always)
+    init(scalar: Unicode.Scalar, style: Style) {
+        let value = scalar.value
+        switch value {
+        case 0..<0x80:
+            low = UInt64(value)
+            high = 1 << 56
+        case 0x80..<0x800:
+            low = UInt64(0xC0 | value >> 6) | UInt64(0x80 | value & 0x3F) << 8
+            high = 2 << 56
+        case 0x800..<0x10000:
+            low = UInt64(0xE0 | value >> 12) | UInt64(0x80 | value >> 6 & 0x3F) << 8 | UInt64(0x80 | value & 0x3F) << 16
+            high = 3 << 56
+        default:
+            low = UInt64(0xF0 | value >> 18) | UInt64(0x80 | value >> 12 & 0x3F) << 8
+                | UInt64(0x80 | value >> 6 & 0x3F) << 16 | UInt64(0x80 | value & 0x3F) << 24
+            high = 4 << 56
+        }
+        self.style = style
+        isContinuation = false
+    }
+
+    /// The grapheme's scalars, for backends, without making a `String`.
+    public func forEachScalar(_ body: (Unicode.Scalar) -> Void) {
+        withUnsafeBytes(of: (low, high)) { raw in
+            var decoder = UTF8()
+            var bytes = raw.prefix(Int(high >> 56)).makeIterator()
+            while case .scalarValue(let scalar) = decoder.decode(&bytes) { body(scalar) }
+        }
+    }
+
+    public var symbol: String {
+        get {
+            withUnsafeBytes(of: (low, high)) { raw in
+                String(decoding: raw.prefix(Int(high >> 56)), as: UTF8.self)
+            }
+        }
+        set { (low, high) = Self.pack(newValue) }
+    }
+
+    private static func pack(_ symbol: String) -> (UInt64, UInt64) {
+        var bytes = (UInt64(0), UInt64(0))
+        var count = 0
+        // Too long a cluster keeps its first scalar alone: a prefix could end in a joiner, which
+        // would glue it to whatever the next cell holds.
+        let scalars = symbol.utf8.count <= 15 ? Substring(symbol).unicodeScalars : Substring(symbol).unicodeScalars.prefix(1)
+        withUnsafeMutableBytes(of: &bytes) { raw in
+            for scalar in scalars {
+                for byte in UTF8.encode(scalar)! {
+                    raw[count] = byte
+                    count += 1
+                }
+            }
+        }
+        return (bytes.0, bytes.1 | UInt64(count) << 56)
     }
 
     public static let blank = Cell()
@@ -113,6 +180,10 @@ public struct Buffer: Sendable, Equatable {
     /// lookups. At the first other scalar the rest of the text, from the character before it
     /// (which that scalar might extend), goes through the general path.
     private mutating func writeSimple(_ text: String, x: Int, y: Int, limit: Int, style: Style) -> Int? {
+        // Nil outside: no contiguous UTF-8 (a bridged string); nil inside: not printable ASCII.
+        if case let columns?? = text.utf8.withContiguousStorageIfAvailable({ writePrintableASCII($0, x: x, y: y, limit: limit, style: style) }) {
+            return columns
+        }
         var column = 0
         var scalars = text.unicodeScalars.makeIterator()
         var current = scalars.next()
@@ -129,8 +200,7 @@ public struct Buffer: Sendable, Equatable {
             if cx >= area.x, let i = index(cx, y) {
                 // Over the right half of a wide character: its left half goes too.
                 if cells[i].isContinuation { blank(cx - 1, y) }
-                let symbol = scalar.value < 0x7F ? Self.asciiSymbols[Int(scalar.value) - 0x20] : String(scalar)
-                cells[i] = Cell(symbol, style: cells[i].style.patched(with: style))
+                cells[i] = Cell(scalar: scalar, style: cells[i].style.patched(with: style))
             }
             column += 1
             consumed = text.unicodeScalars.index(after: consumed)
@@ -139,6 +209,29 @@ public struct Buffer: Sendable, Equatable {
         // Over the left half of a wide character: its right half, now orphaned, goes.
         if column > 0, let next = index(x + column, y), cells[next].isContinuation { blank(x + column, y) }
         return column
+    }
+
+    /// Text of printable ASCII only (most of any screen): a byte per cell, and the style worked
+    /// out once per run of cells with the same base style, not once per cell. Nil for anything else.
+    private mutating func writePrintableASCII(_ bytes: UnsafeBufferPointer<UInt8>, x: Int, y: Int, limit: Int, style: Style) -> Int? {
+        for byte in bytes where byte < 0x20 || byte >= 0x7F { return nil }
+        let count = max(0, min(bytes.count, limit))
+        var base: Style?
+        var patched = style
+        for column in 0..<count {
+            let cx = x + column
+            guard cx >= area.x, let i = index(cx, y) else { continue }
+            // Over the right half of a wide character: its left half goes too.
+            if cells[i].isContinuation { blank(cx - 1, y) }
+            if cells[i].style != base {
+                base = cells[i].style
+                patched = cells[i].style.patched(with: style)
+            }
+            cells[i] = Cell(scalar: Unicode.Scalar(bytes[column]), style: patched)
+        }
+        // Over the left half of a wide character: its right half, now orphaned, goes.
+        if count > 0, let next = index(x + count, y), cells[next].isContinuation { blank(x + count, y) }
+        return count
     }
 
     /// One column, never combining, never emoji-presented, never extended by what follows
@@ -152,8 +245,6 @@ public struct Buffer: Sendable, Equatable {
             false
         }
     }
-
-    private static let asciiSymbols: [String] = (0x20..<0x7F).map { String(UnicodeScalar(UInt8($0))) }
 
     /// Writes spans one after another; returns the columns used.
     @discardableResult
@@ -169,12 +260,13 @@ public struct Buffer: Sendable, Equatable {
     /// The cells that differ from `previous`, row by row, as the backend should write them.
     public func changes(since previous: Buffer?) -> [(x: Int, y: Int, cell: Cell)] {
         var result: [(x: Int, y: Int, cell: Cell)] = []
-        let comparable = previous?.area == area
-        for i in cells.indices {
-            if comparable, previous!.cells[i] == cells[i] { continue }
-            let cell = cells[i]
-            if cell.isContinuation { continue }
-            result.append((area.x + i % area.width, area.y + i / area.width, cell))
+        let before = previous?.area == area ? previous?.cells : nil
+        cells.withUnsafeBufferPointer { now in
+            for i in now.indices {
+                if let before, before[i] == now[i] { continue }
+                if now[i].isContinuation { continue }
+                result.append((area.x + i % area.width, area.y + i / area.width, now[i]))
+            }
         }
         return result
     }
@@ -189,5 +281,11 @@ public struct Buffer: Sendable, Equatable {
             }
             return line
         }
+    }
+}
+
+extension Cell: CustomDebugStringConvertible {
+    public var debugDescription: String {
+        "Cell(\(symbol.debugDescription), \(style)\(isContinuation ? ", continuation" : ""))"
     }
 }

@@ -22,6 +22,17 @@ public enum DisplayWidth {
     }
 
     public static func of(_ text: some StringProtocol) -> Int {
+        // ASCII, the bulk of titles and labels, needs no grapheme breaking: every byte is its own
+        // character (CR LF is one, but both are controls), one column unless a control.
+        var printable = 0
+        for byte in text.utf8 {
+            guard byte < 0x80 else { return ofCharacters(text) }
+            if byte >= 0x20 && byte != 0x7F { printable += 1 }
+        }
+        return printable
+    }
+
+    private static func ofCharacters(_ text: some StringProtocol) -> Int {
         var total = 0
         for character in text { total += of(character) }
         return total

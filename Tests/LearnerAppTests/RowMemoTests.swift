@@ -1,0 +1,65 @@
+import LMSClient
+import LMSKit
+import TerminalUI
+import Testing
+
+@testable import LearnerApp
+
+/// The catalog keeps laid-out rows between frames; a frame drawn with the memo must always be the
+/// frame drawn without it, whatever changed in between.
+@Suite("Catalog row memo")
+struct RowMemoTests {
+    static func frame(_ state: AppState, memo: RowMemo?) -> Buffer {
+        var buffer = Buffer(area: Rect(x: 0, y: 0, width: state.width, height: state.height))
+        Screen.render(state, into: &buffer, memo: memo)
+        return buffer
+    }
+
+    /// Whether the memo's frame is the memo-less one (a Bool, so a failure reads as one line).
+    static func drawnAlike(_ state: AppState, _ memo: RowMemo) -> Bool {
+        frame(state, memo: memo) == frame(state, memo: nil)
+    }
+
+    static func catalog(records: LearnerRecords, width: Int = 100, theme: Theme = DemoFixture.defaultTheme) -> AppState {
+        var state = DemoFixture.state(width: width, height: 30, library: DemoFixture.library(records: records), theme: theme)
+        state.stack.append(.catalog)
+        return state
+    }
+
+    @Test func ownershipCourseLayoutAndThemeChangesAreDrawnAtOnce() throws {
+        let memo = RowMemo()
+        var unpaid = DemoFixture.records
+        unpaid.purchases = []
+        let before = Self.catalog(records: unpaid)
+        #expect(Self.drawnAlike(before, memo))
+        #expect(memo.count > 0)
+        #expect(Self.drawnAlike(before, memo), "drawn again from the memo")
+        let terminalRow = try #require(Self.frame(before, memo: memo).lines.first { $0.contains("Terminal Mastery") })
+        #expect(terminalRow.contains("€29.00"))
+
+        // The learner buys a course: its row says so in the very next frame.
+        let bought = Self.catalog(records: DemoFixture.records)
+        let boughtFrame = Self.frame(bought, memo: memo)
+        #expect(boughtFrame == Self.frame(bought, memo: nil) ? true : false)
+        #expect(try #require(boughtFrame.lines.first { $0.contains("Terminal Mastery") }).contains("owned"))
+
+        // A course renamed by a sync, a narrower terminal, another theme.
+        var renamed = bought
+        var index = try #require(renamed.library?.index)
+        let position = try #require(index.courses.firstIndex { $0.title == "Terminal Mastery" })
+        index.courses[position].title = "Terminal Mastery, second edition"
+        renamed.library = CourseLibrary(index: index, snapshot: bought.library!.snapshot, store: bought.library!.store, userID: bought.library!.me!.id)
+        #expect(Self.drawnAlike(renamed, memo))
+        let narrow = Self.catalog(records: DemoFixture.records, width: 60)
+        #expect(Self.drawnAlike(narrow, memo))
+        let mono = Self.catalog(records: DemoFixture.records, theme: Theme.load("mono", directories: [DemoFixture.themesDirectory]))
+        #expect(Self.drawnAlike(mono, memo))
+    }
+
+    @Test func theMemoStaysWithinItsCapacity() {
+        let memo = RowMemo(capacity: 2)
+        let state = Self.catalog(records: DemoFixture.records)
+        #expect(Self.drawnAlike(state, memo))
+        #expect(memo.count <= 2)
+    }
+}
