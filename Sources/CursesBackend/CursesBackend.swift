@@ -30,6 +30,10 @@ public final class CursesBackend: Backend {
         // Lets curses shift lines with the terminal's own insert/delete-line when a list scrolls,
         // instead of rewriting every row.
         idlok(window, true)
+        // No typeahead check while drawing: curses would poll the keyboard between lines and flush
+        // what it has each time, so a frame reached the terminal in five writes. Keys typed
+        // meanwhile are all read before the next frame anyway (see `AppRunner.run`).
+        typeahead(-1)
         curs_set(0)
         var colorCount = 0
         if has_colors() {
