@@ -67,6 +67,8 @@ public struct AppState: Sendable {
     public var collapsed: Set<UUID> = []
     public var filter: TextInput?
     public var filterText = ""
+    /// What the catalog filter matched, kept up to date by `App.update` (see `CatalogSearch`).
+    public internal(set) var catalogSearch: CatalogSearch?
     public var scroll = 0
     public var quiz: QuizSession?
     public var sync = SyncStatus()

@@ -13,6 +13,8 @@ public enum App {
             return []
         case .libraryLoaded(let library, let notices):
             state.library = library
+            state.catalogSearch = nil
+            CatalogModel.refreshSearch(&state)
             state.notices = notices
             if let first = notices.first { state.status = StatusMessage(text: first, isError: true) }
             // Outlines of the courses being taken load in the background (for "continue" on Home).
@@ -464,6 +466,7 @@ public enum App {
             _ = filter.handle(key)
             state.filter = filter
         }
+        CatalogModel.refreshSearch(&state)
         state.lists[.catalog] = ListState()
         return []
     }
