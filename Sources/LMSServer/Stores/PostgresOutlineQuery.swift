@@ -77,24 +77,16 @@ struct PostgresOutlineQuery {
 
     /// Chapters joined with their lessons, each record's columns in the order of its JSON keys,
     /// after the chapter's id (to tell when a new chapter starts).
-    struct OutlineRows: PostgresPreparedStatement {
+    struct OutlineRows: ChaptersAndLessonsStatement {
         static let name = "lms_outline_rows"
         static let sql = """
             SELECT ch.id, ch.course_id, ch.created_at, ch.description, ch.id, ch.position, ch.title, ch.updated_at,
                    l.chapter_id, l.created_at, l.duration, l.id, l.is_free, l.position, l.requires_previous, l.title, l.type,
                    l.updated_at, l.video_id, l.video_url
-            FROM chapters ch LEFT JOIN lessons l ON l.chapter_id = ch.id
-            WHERE ch.course_id = $1 ORDER BY ch.position, ch.id, l.position, l.id
+            \(chaptersAndLessonsOfCourse)
             """
-        static let bindingDataTypes: [PostgresDataType] = [.uuid]
 
         let courseID: UUID
-
-        func makeBindings() throws -> PostgresBindings {
-            var bindings = PostgresBindings(capacity: 1)
-            bindings.append(courseID)
-            return bindings
-        }
 
         func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
     }
@@ -151,24 +143,15 @@ struct PostgresOutlineQuery {
         }
     }
 
-    /// Every chapter with its lessons in study order; a chapter without lessons comes once, with
-    /// NULL lesson columns.
-    struct ChaptersWithLessons: PostgresPreparedStatement {
+    /// The same rows as `OutlineRows`, decoded into models.
+    struct ChaptersWithLessons: ChaptersAndLessonsStatement {
         static let name = "lms_outline_chapters"
         static let sql = """
             SELECT \(Columns.chapter), \(Columns.lesson)
-            FROM chapters ch LEFT JOIN lessons l ON l.chapter_id = ch.id
-            WHERE ch.course_id = $1 ORDER BY ch.position, ch.id, l.position, l.id
+            \(chaptersAndLessonsOfCourse)
             """
-        static let bindingDataTypes: [PostgresDataType] = [.uuid]
 
         let courseID: UUID
-
-        func makeBindings() throws -> PostgresBindings {
-            var bindings = PostgresBindings(capacity: 1)
-            bindings.append(courseID)
-            return bindings
-        }
 
         func decodeRow(_ row: PostgresRow) throws -> (Chapter, Lesson?) {
             var cells = PostgresCellReader(row)
@@ -186,6 +169,29 @@ struct PostgresOutlineQuery {
                 updatedAt: try cells.next(Date.self))
             return (chapter, lesson)
         }
+    }
+}
+
+/// A course's chapters joined with their lessons in study order, the course's id the only
+/// parameter; a chapter without lessons comes once, with NULL lesson columns.
+protocol ChaptersAndLessonsStatement: PostgresPreparedStatement {
+    var courseID: UUID { get }
+}
+
+extension ChaptersAndLessonsStatement {
+    static var chaptersAndLessonsOfCourse: String {
+        """
+        FROM chapters ch LEFT JOIN lessons l ON l.chapter_id = ch.id
+        WHERE ch.course_id = $1 ORDER BY ch.position, ch.id, l.position, l.id
+        """
+    }
+
+    static var bindingDataTypes: [PostgresDataType] { [.uuid] }
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 1)
+        bindings.append(courseID)
+        return bindings
     }
 }
 

@@ -50,11 +50,8 @@ public enum CatalogModel {
     /// calls it after every change to either.
     static func refreshSearch(_ state: inout AppState) {
         let query = state.filter?.value ?? state.filterText
-        guard let library = state.library, !query.isEmpty else {
-            // The folded titles stay: the next query needs them.
-            state.catalogSearch?.reset(to: state.library?.listedCourses)
-            return
-        }
+        // An empty filter shows every course; the last matches stay, valid for this library.
+        guard let library = state.library, !query.isEmpty else { return }
         let visible = library.listedCourses
         let search = state.catalogSearch ?? CatalogSearch(visible)
         state.catalogSearch = search.narrowed(to: query, in: visible)
@@ -68,33 +65,23 @@ public enum CatalogModel {
 public struct CatalogSearch: Sendable {
     /// Lowercased titles, in `listedCourses` order.
     let titles: [String]
-    /// The folded query the matches are for ("" for every course).
-    private(set) var query: String
+    /// The folded query the matches are for; "" before the first search.
+    private(set) var query = ""
     /// Positions in `listedCourses`, and those courses.
-    private(set) var matches: [Int]
-    public private(set) var courses: [Course]
+    private(set) var matches: [Int] = []
+    public private(set) var courses: [Course] = []
 
     init(_ visible: [Course]) {
         titles = visible.map { Self.fold($0.title) }
-        query = ""
-        matches = Array(visible.indices)
-        courses = visible
     }
 
     static func fold(_ text: String) -> String { text.lowercased() }
-
-    mutating func reset(to visible: [Course]?) {
-        guard let visible, visible.count == titles.count else { return }
-        query = ""
-        matches = Array(visible.indices)
-        courses = visible
-    }
 
     func narrowed(to rawQuery: String, in visible: [Course]) -> CatalogSearch {
         let query = Self.fold(rawQuery)
         guard query != self.query else { return self }
         // Every title containing "abc" contains "ab": a longer query looks only at what matched.
-        let candidates = query.hasPrefix(self.query) ? matches : Array(visible.indices)
+        let candidates = !self.query.isEmpty && query.hasPrefix(self.query) ? matches : Array(visible.indices)
         var next = self
         next.query = query
         next.matches = candidates.filter { Self.contains(titles[$0], query) }
@@ -104,11 +91,8 @@ public struct CatalogSearch: Sendable {
 
     /// Substring search on UTF-8 bytes: both sides are folded already.
     static func contains(_ title: String, _ query: String) -> Bool {
-        title.utf8.withContiguousStorageIfAvailable { haystack in
-            query.utf8.withContiguousStorageIfAvailable { needle in
-                contains(haystack, needle)
-            }
-        }.flatMap { $0 } ?? title.contains(query)
+        var title = title, query = query
+        return title.withUTF8 { haystack in query.withUTF8 { needle in contains(haystack, needle) } }
     }
 
     private static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {

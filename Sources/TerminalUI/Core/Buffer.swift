@@ -23,22 +23,17 @@ public struct Cell: Hashable, Sendable {
     /// A cell of one scalar, without going through `String`.
     @inline(__always)
     init(scalar: Unicode.Scalar, style: Style) {
-        let value = scalar.value
-        switch value {
-        case 0..<0x80:
-            low = UInt64(value)
-            high = 1 << 56
-        case 0x80..<0x800:
-            low = UInt64(0xC0 | value >> 6) | UInt64(0x80 | value & 0x3F) << 8
-            high = 2 << 56
-        case 0x800..<0x10000:
-            low = UInt64(0xE0 | value >> 12) | UInt64(0x80 | value >> 6 & 0x3F) << 8 | UInt64(0x80 | value & 0x3F) << 16
-            high = 3 << 56
-        default:
-            low = UInt64(0xF0 | value >> 18) | UInt64(0x80 | value >> 12 & 0x3F) << 8
-                | UInt64(0x80 | value >> 6 & 0x3F) << 16 | UInt64(0x80 | value & 0x3F) << 24
-            high = 4 << 56
+        var bytes = UInt64(scalar.value), count: UInt64 = 1
+        if !scalar.isASCII {
+            bytes = 0
+            count = 0
+            for byte in UTF8.encode(scalar)! {
+                bytes |= UInt64(byte) << (8 * count)
+                count += 1
+            }
         }
+        low = bytes
+        high = count << 56
         self.style = style
         isContinuation = false
     }
@@ -62,12 +57,12 @@ public struct Cell: Hashable, Sendable {
     }
 
     private static func pack(_ symbol: String) -> (UInt64, UInt64) {
-        var bytes = (UInt64(0), UInt64(0))
-        var count = 0
         // Too long a cluster keeps its first scalar alone: a prefix could end in a joiner, which
         // would glue it to whatever the next cell holds.
         let scalars = symbol.utf8.count <= 15 ? Substring(symbol).unicodeScalars : Substring(symbol).unicodeScalars.prefix(1)
-        withUnsafeMutableBytes(of: &bytes) { raw in
+        var words = (UInt64(0), UInt64(0))
+        var count = 0
+        withUnsafeMutableBytes(of: &words) { raw in
             for scalar in scalars {
                 for byte in UTF8.encode(scalar)! {
                     raw[count] = byte
@@ -75,7 +70,7 @@ public struct Cell: Hashable, Sendable {
                 }
             }
         }
-        return (bytes.0, bytes.1 | UInt64(count) << 56)
+        return (words.0, words.1 | UInt64(count) << 56)
     }
 
     public static let blank = Cell()
