@@ -22,20 +22,9 @@ pg_port=55497
 api_port=18497
 work="${TMPDIR:-/tmp}/lms-bench-client"
 
-echo "==> building lms and lms-server (release)"
-swift build -c release --scratch-path .build-release --product lms-server 2>&1 | grep -E "error|Build of" || true
-swift build -c release --scratch-path .build-release --product lms 2>&1 | grep -E "error|Build of" || true
-swift build -c release --scratch-path .build-release --product lms-bench 2>&1 | grep -E "error|Build of" || true
-bin="$(swift build -c release --scratch-path .build-release --show-bin-path)"
-
-cleanup() {
-    [ -n "${server_pid:-}" ] && kill "$server_pid" 2>/dev/null || true
-    bash scripts/postgres.sh stop "$work/pg" >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
-bash scripts/postgres.sh stop "$work/pg" >/dev/null 2>&1 || true
-rm -rf "$work" && mkdir -p "$work"
-url="$(bash scripts/postgres.sh start "$pg_port" "$work/pg" 2>/dev/null)"
+source scripts/bench/common.sh
+build_release lms-server lms lms-bench
+start_postgres "$pg_port"
 export DATABASE_URL="$url" LOG_LEVEL=warning LMS_JWT_SECRET="client-benchmark-secret-at-least-32-bytes"
 
 echo "==> seeding $courses courses"

@@ -23,22 +23,10 @@ work="${TMPDIR:-/tmp}/lms-bench-server"
 
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 
-echo "==> building lms-server (release)"
-# A separate scratch path so a benchmark build never waits on (or invalidates) the debug build.
-swift build -c release --product lms-server --scratch-path .build-release 2>&1 | grep -E "error|warning: .*Sources|Build complete" || true
-server="$(swift build -c release --scratch-path .build-release --show-bin-path)/lms-server"
-
-cleanup() {
-    [ -n "${server_pid:-}" ] && kill "$server_pid" 2>/dev/null || true
-    bash scripts/postgres.sh stop "$work/pg" >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
-
-bash scripts/postgres.sh stop "$work/pg" >/dev/null 2>&1 || true
-rm -rf "$work" && mkdir -p "$work"
-url="$(bash scripts/postgres.sh start "$pg_port" "$work/pg" 2>/dev/null)"
-bin="$(dirname "$(command -v pgbench)")"
-[ -x /opt/lms-pgserver/pgserver/pginstall/bin/pgbench ] && bin=/opt/lms-pgserver/pgserver/pginstall/bin
+source scripts/bench/common.sh
+build_release lms-server
+server="$bin/lms-server"
+start_postgres "$pg_port"
 export DATABASE_URL="$url" LOG_LEVEL=warning
 # A fixed key, so tokens survive the restart with the cache off.
 export LMS_JWT_SECRET=lms-bench-secret-0123456789abcdef0123456789
@@ -56,7 +44,7 @@ serve
 
 token="$(curl -sf -X POST "http://127.0.0.1:$api_port/api/v1/auth/login" -H 'content-type: application/json' \
     -d '{"email":"bench@synthetic.lms","password":"demo-password"}' | python3 -c 'import sys,json; print(json.load(sys.stdin)["access_token"])')"
-psql() { "$bin/psql" "$url" -tAqc "$1"; }
+psql() { "$pg_bin/psql" "$url" -tAqc "$1"; }
 user_id="$(psql "SELECT id FROM users WHERE email = 'bench@synthetic.lms'")"
 slug="$(psql "SELECT slug FROM courses WHERE slug LIKE 'synthetic-%' ORDER BY slug LIMIT 1 OFFSET $((courses / 2))")"
 course_id="$(psql "SELECT id FROM courses WHERE slug = '$slug'")"
@@ -84,7 +72,7 @@ api_rps() {
         | awk '/Requests\/sec/ {print $2} /Non-2xx/ {print "non-2xx responses: " $0 > "/dev/stderr"}'
 }
 pg_tps() {
-    "$bin/pgbench" -n -M prepared -c "$connections" -j 2 -T "$seconds" -f "$1" "$url" 2>/dev/null \
+    "$pg_bin/pgbench" -n -M prepared -c "$connections" -j 2 -T "$seconds" -f "$1" "$url" 2>/dev/null \
         | awk -F'= ' '/^tps/ {split($2, a, " "); print a[1]}'
 }
 

@@ -22,20 +22,9 @@ work="${TMPDIR:-/tmp}/lms-bench-tui"
 harness="python3 scripts/bench/pty_harness.py"
 command -v less >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq less; }
 
-echo "==> building (release)"
-for product in lms-server lms lms-bench; do
-    swift build -c release --scratch-path .build-release --product "$product" 2>&1 | grep -E "error|Build of" || true
-done
-bin="$(swift build -c release --scratch-path .build-release --show-bin-path)"
-
-cleanup() {
-    [ -n "${server_pid:-}" ] && kill "$server_pid" 2>/dev/null || true
-    bash scripts/postgres.sh stop "$work/pg" >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
-bash scripts/postgres.sh stop "$work/pg" >/dev/null 2>&1 || true
-rm -rf "$work" && mkdir -p "$work"
-url="$(bash scripts/postgres.sh start "$pg_port" "$work/pg" 2>/dev/null)"
+source scripts/bench/common.sh
+build_release lms-server lms lms-bench
+start_postgres "$pg_port"
 export LOG_LEVEL=warning LMS_JWT_SECRET="tui-benchmark-secret-of-at-least-32-bytes" NO_COLOR=
 base="http://127.0.0.1:$api_port"
 
@@ -51,9 +40,7 @@ fill() {  # fill SCHEMA COURSES HOME
     XDG_CONFIG_HOME="$home/config" XDG_DATA_HOME="$home/data" "$bin/lms" sync >/dev/null
     kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=
 }
-psql_bin="$(dirname "$(command -v pgbench 2>/dev/null || echo /usr/bin/x)")"
-[ -x /opt/lms-pgserver/pgserver/pginstall/bin/psql ] && psql_bin=/opt/lms-pgserver/pgserver/pginstall/bin
-for schema in big small; do "$psql_bin/psql" "$url" -qc "CREATE SCHEMA IF NOT EXISTS $schema" >/dev/null; done
+for schema in big small; do "$pg_bin/psql" "$url" -qc "CREATE SCHEMA IF NOT EXISTS $schema" >/dev/null; done
 echo "==> filling the caches (the server is stopped before measuring: lms runs offline)"
 fill big 1000 "$work/big"
 fill small 1 "$work/small"
