@@ -81,8 +81,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // Helpers for scripts/bench/client.sh; not shipped.
-        .executableTarget(name: "lms-bench", dependencies: ["LMSClient", "LMSKit"]),
+        // Helpers for the scripts under scripts/bench/; not shipped.
+        .executableTarget(name: "lms-bench", dependencies: ["LMSClient", "LMSKit", "LearnerApp", "TerminalUI"]),
         .testTarget(
             name: "LMSKitTests",
             dependencies: [

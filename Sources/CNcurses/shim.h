@@ -14,29 +14,21 @@
 
 static inline int lms_height(WINDOW *w) { return getmaxy(w); }
 static inline int lms_width(WINDOW *w) { return getmaxx(w); }
-static inline int lms_colors(void) { return COLORS; }
-static inline int lms_color_pairs(void) { return COLOR_PAIRS; }
 static inline int lms_key_resize(void) { return KEY_RESIZE; }
 static inline int lms_key_code_yes(void) { return KEY_CODE_YES; }
 
-static inline attr_t lms_attr_bold(void) { return A_BOLD; }
-static inline attr_t lms_attr_dim(void) { return A_DIM; }
-static inline attr_t lms_attr_italic(void) { return A_ITALIC; }
-static inline attr_t lms_attr_underline(void) { return A_UNDERLINE; }
-static inline attr_t lms_attr_reverse(void) { return A_REVERSE; }
-
-/// Writes one cell. The pair number goes through setcchar's extended argument, so pairs above
-/// 255 work (COLOR_PAIR() would overflow into the attribute bits).
-static inline int lms_put_cell(WINDOW *w, int y, int x, const wchar_t *text, attr_t attributes, int pair) {
-    cchar_t cell;
-    int extended = pair;
-    if (setcchar(&cell, text, attributes, 0, &extended) != OK) return ERR;
-    return mvwadd_wch(w, y, x, &cell);
+/// A terminfo string capability, or NULL when the terminal has none (tigetstr also answers
+/// (char *)-1 for a name that is not a string capability).
+static inline const char *lms_string_capability(const char *name) {
+    const char *value = tigetstr(name);
+    return (value == NULL || value == (const char *)-1) ? NULL : value;
 }
 
-static inline int lms_init_pair(int pair, int foreground, int background) {
-    return init_extended_pair(pair, foreground, background);
-}
+static inline int lms_number_capability(const char *name) { return tigetnum(name); }
+
+// tiparm is variadic, which Swift cannot call: fixed arities.
+static inline const char *lms_tiparm1(const char *capability, int a) { return tiparm(capability, a); }
+static inline const char *lms_tiparm2(const char *capability, int a, int b) { return tiparm(capability, a, b); }
 
 // Signals: the handler only sets a flag; the UI loop notices it and restores the terminal.
 static volatile sig_atomic_t lms_signal_received = 0;

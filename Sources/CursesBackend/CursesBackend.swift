@@ -2,20 +2,18 @@ import CNcurses
 import Foundation
 import TerminalUI
 
-/// The only code that talks to curses. Cells arrive already diffed by `Terminal`; this writes
-/// them with the wide-character API and maps colours to (lazily allocated) colour pairs.
+/// The only code that talks to curses. Curses sets the terminal up and gives it back, reads
+/// the terminfo entry, and decodes the keyboard; frames go out through `FrameEncoder` in the
+/// terminal's own control sequences, in one write each. Curses' own drawing would diff every
+/// frame a second time and, since ncurses 6.4 flushes after each cursor movement, send it in
+/// about eight writes.
 public final class CursesBackend: Backend {
     private let window: UnsafeMutablePointer<WINDOW>
     public let capabilities: Capabilities
-    private var pairs: [PairKey: Int32] = [:]
-    private var nextPair: Int32 = 1
-    private let maxPairs: Int32
+    private var encoder: FrameEncoder
+    private let sequences: ControlSequences
+    private var output: [UInt8] = []
     private var closed = false
-
-    private struct PairKey: Hashable {
-        let foreground: Int32
-        let background: Int32
-    }
 
     /// Takes over the terminal. Call `close()` (also done on deinit) to give it back.
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
@@ -27,40 +25,36 @@ public final class CursesBackend: Backend {
         noecho()
         keypad(window, true)
         nonl()
-        // Lets curses shift lines with the terminal's own insert/delete-line when a list scrolls,
-        // instead of rewriting every row.
-        idlok(window, true)
-        // No typeahead check while drawing: curses would poll the keyboard between lines and flush
-        // what it has each time, so a frame reached the terminal in five writes. Keys typed
-        // meanwhile are all read before the next frame anyway (see `AppRunner.run`).
-        typeahead(-1)
         curs_set(0)
-        var colorCount = 0
-        if has_colors() {
-            start_color()
-            use_default_colors()
-            colorCount = Int(lms_colors())
-        }
-        maxPairs = has_colors() ? lms_color_pairs() : 0
+        // Curses' own start (alternate screen, clearing) goes out now, before the first frame.
+        // After this curses never draws again but for a resize or a return from a player, and
+        // `clear()` makes the next frame repaint everything over whatever it drew.
+        wrefresh(window)
+        let colorCount = Int(lms_number_capability("colors"))
         var detected = Capabilities.detect(environment: environment, terminalColors: colorCount)
-        // Standard terminfo has no 24-bit colours; themes are downsampled to the 256 palette.
-        if detected.colors == .truecolor { detected.colors = colorCount >= 256 ? .indexed256 : .sixteen }
+        // 24-bit colours only where the terminal announces them (COLORTERM); terminfo has no
+        // standard capability for them.
+        if detected.colors == .truecolor, colorCount < 256 { detected.colors = colorCount >= 16 ? .sixteen : .eight }
         capabilities = detected
+        sequences = Terminfo.sequences()
+        encoder = FrameEncoder(sequences: sequences, capabilities: detected)
         lms_install_signal_handlers()
     }
 
     deinit { close() }
 
-    /// Restores the terminal: cursor, echo, normal screen.
+    /// Restores the terminal: attributes, cursor, echo, normal screen.
     public func close() {
         guard !closed else { return }
         closed = true
+        leaveScreen()
         curs_set(1)
         endwin()
     }
 
     /// Hands the terminal to another program (a video player) and takes it back afterwards.
     public func suspend() {
+        leaveScreen()
         def_prog_mode()
         endwin()
     }
@@ -68,6 +62,16 @@ public final class CursesBackend: Backend {
     public func resume() {
         reset_prog_mode()
         wrefresh(window)
+        encoder.reset()
+    }
+
+    /// Plain attributes and the cursor on the bottom row, where curses expects to leave it.
+    private func leaveScreen() {
+        output.removeAll(keepingCapacity: true)
+        output += sequences.resetAttributes
+        output += sequences.moveTo(0, max(0, size.height - 1))
+        writeOutput()
+        encoder.reset()
     }
 
     public var size: (width: Int, height: Int) {
@@ -81,39 +85,29 @@ public final class CursesBackend: Backend {
     }
 
     public func clear() {
-        wclear(window)
+        encoder.reset()
     }
 
-    public func draw(_ changes: [(x: Int, y: Int, cell: Cell)]) {
-        for change in changes {
-            let style = change.cell.style
-            var attributes = attr_t(0)
-            if style.modifiers.contains(.bold) { attributes |= lms_attr_bold() }
-            if style.modifiers.contains(.dim) { attributes |= lms_attr_dim() }
-            if style.modifiers.contains(.italic) { attributes |= lms_attr_italic() }
-            if style.modifiers.contains(.underline) { attributes |= lms_attr_underline() }
-            if style.modifiers.contains(.reverse) { attributes |= lms_attr_reverse() }
-            let pair = pairNumber(foreground: style.foreground, background: style.background)
-            // A cell holds at most 15 UTF-8 bytes, so at most 15 scalars, and a terminator.
-            withUnsafeTemporaryAllocation(of: wchar_t.self, capacity: 16) { scalars in
-                var count = 0
-                change.cell.forEachScalar { scalar in
-                    scalars[count] = wchar_t(bitPattern: scalar.value)
-                    count += 1
+    public func draw(_ frame: Buffer) {
+        output.removeAll(keepingCapacity: true)
+        encoder.encode(frame, into: &output)
+        writeOutput()
+    }
+
+    private func writeOutput() {
+        output.withUnsafeBytes { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = write(STDOUT_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
+                if written > 0 {
+                    offset += written
+                } else if written < 0, errno == EINTR || errno == EAGAIN {
+                    continue
+                } else {
+                    return  // the terminal is gone (hang-up): nothing left to show it to
                 }
-                if count == 0 {
-                    scalars[0] = 32
-                    count = 1
-                }
-                scalars[count] = 0
-                _ = lms_put_cell(window, Int32(change.y), Int32(change.x), scalars.baseAddress, attributes, pair)
             }
         }
-    }
-
-    public func flush() {
-        wnoutrefresh(window)
-        doupdate()
     }
 
     public func nextEvent(timeoutMilliseconds: Int) -> Event? {
@@ -122,7 +116,14 @@ public final class CursesBackend: Backend {
         let status = wget_wch(window, &character)
         if status == ERR { return nil }
         if status == lms_key_code_yes() {
-            return Self.functionKey(Int32(character)).map(Event.key) ?? (Int32(character) == lms_key_resize() ? .resize(width: size.width, height: size.height) : nil)
+            if Int32(character) == lms_key_resize() {
+                // Curses resized its screen and would repaint it at the next read, over our
+                // frame: let it do so now, before the app draws the new size.
+                wrefresh(window)
+                encoder.reset()
+                return .resize(width: size.width, height: size.height)
+            }
+            return Self.functionKey(Int32(character)).map(Event.key)
         }
         guard let scalar = Unicode.Scalar(UInt32(character)) else { return nil }
         switch scalar.value {
@@ -153,30 +154,68 @@ public final class CursesBackend: Backend {
         default: nil
         }
     }
+}
 
-    private func cursesColor(_ color: Color?) -> Int32 {
-        switch color {
-        case nil, .reset?: -1
-        case .ansi(let index)?: Int32(index)
-        case .indexed(let index)?: Int32(index)
-        case .rgb?: -1  // never reaches here: Terminal downsamples to our capabilities first
+/// The terminal's control sequences from its terminfo entry; ECMA-48 for what the entry lacks
+/// but every terminal emulator has, nil for the optional ones it lacks.
+enum Terminfo {
+    static func sequences() -> ControlSequences {
+        var sequences = ControlSequences.ansi
+        if let cup = string("cup") { sequences.moveTo = { x, y in expand(cup, y, x) } }
+        sequences.moveRight = string("cuf").map { cuf in { columns in expand(cuf, columns) } }
+        sequences.setScrollRegion = string("csr").map { csr in { top, bottom in expand(csr, top, bottom) } }
+        sequences.scrollForward = string("ind").map(bytes)
+        sequences.scrollReverse = string("ri").map(bytes)
+        if let clear = string("clear") { sequences.clearScreen = bytes(clear) }
+        sequences.clearToEndOfLine = string("el").map(bytes)
+        if let sgr0 = string("sgr0") { sequences.resetAttributes = bytes(sgr0) }
+        sequences.bold = string("bold").map(bytes) ?? []
+        sequences.dim = string("dim").map(bytes) ?? []
+        sequences.italic = string("sitm").map(bytes) ?? []
+        sequences.underline = string("smul").map(bytes) ?? []
+        sequences.reverse = string("rev").map(bytes) ?? []
+        let setaf = string("setaf"), setab = string("setab")
+        sequences.color = { color, isBackground in
+            let capability = isBackground ? setab : setaf
+            switch color {
+            case .ansi(let index), .indexed(let index):
+                if let capability { return expand(capability, Int(index)) }
+            case .reset, .rgb:
+                break
+            }
+            return ControlSequences.ansiColor(color, isBackground: isBackground)
         }
+        return sequences
     }
 
-    private func pairNumber(foreground: Color?, background: Color?) -> Int32 {
-        guard maxPairs > 1 else { return 0 }
-        let key = PairKey(foreground: cursesColor(foreground), background: cursesColor(background))
-        if key.foreground == -1 && key.background == -1 { return 0 }
-        if let pair = pairs[key] { return pair }
-        if nextPair >= maxPairs {
-            // Out of pairs (a theme with very many combinations): start over.
-            pairs = [:]
-            nextPair = 1
+    private static func string(_ name: String) -> [CChar]? {
+        guard let value = lms_string_capability(name) else { return nil }
+        return Array(UnsafeBufferPointer(start: value, count: strlen(value) + 1))
+    }
+
+    private static func expand(_ capability: [CChar], _ a: Int) -> [UInt8] {
+        lms_tiparm1(capability, Int32(a)).map { bytes(Array(UnsafeBufferPointer(start: $0, count: strlen($0) + 1))) } ?? []
+    }
+
+    private static func expand(_ capability: [CChar], _ a: Int, _ b: Int) -> [UInt8] {
+        lms_tiparm2(capability, Int32(a), Int32(b)).map { bytes(Array(UnsafeBufferPointer(start: $0, count: strlen($0) + 1))) } ?? []
+    }
+
+    /// A capability's bytes without its terminator and without padding (`$<5>`, `$<2/>`):
+    /// delays that only hardware terminals of the 1980s needed, which tputs would turn into
+    /// waiting and a raw write would print.
+    static func bytes(_ capability: [CChar]) -> [UInt8] {
+        var result: [UInt8] = []
+        var index = 0
+        while index < capability.count, capability[index] != 0 {
+            if capability[index] == 0x24, index + 1 < capability.count, capability[index + 1] == 0x3C,
+               let close = capability[(index + 2)...].firstIndex(of: 0x3E) {
+                index = close + 1
+                continue
+            }
+            result.append(UInt8(bitPattern: capability[index]))
+            index += 1
         }
-        let pair = nextPair
-        nextPair += 1
-        _ = lms_init_pair(pair, key.foreground, key.background)
-        pairs[key] = pair
-        return pair
+        return result
     }
 }

@@ -1,6 +1,8 @@
 import Foundation
 import LMSClient
 import LMSKit
+import LearnerApp
+import TerminalUI
 
 /// Helpers for `scripts/bench/client.sh`: they read and write an account's files through the
 /// client's own storage code, so the benchmark measures what `lms` does.
@@ -13,6 +15,9 @@ import LMSKit
 ///                                                the cached ones, new ids and titles); prints
 ///                                                their titles, one per line
 ///     lms-bench decode index|course FILE         MB/s of the client's reader on FILE
+///     lms-bench frames THEMES_DIR STEPS          microseconds of CPU per catalog scroll step
+///                                                (update, render, diff, encode), no terminal;
+///                                                the account comes from $XDG_DATA_HOME
 enum Bench {
     static func main() throws {
         let arguments = Array(CommandLine.arguments.dropFirst())
@@ -22,6 +27,7 @@ enum Bench {
         case ("cache-files", 2): try cacheFiles(store: store(arguments[1]))
         case ("grow-catalog", 3): try growCatalog(store: store(arguments[1]), count: Int(arguments[2]) ?? 0)
         case ("decode", 3): try decode(kind: arguments[1], file: arguments[2])
+        case ("frames", 3): try frames(themes: arguments[1], steps: Int(arguments[2]) ?? 1000)
         default:
             FileHandle.standardError.write(Data("usage: lms-bench lessons|enqueue-progress|cache-files|decode ...\n".utf8))
             exit(2)
@@ -120,10 +126,69 @@ enum Bench {
         print(Double(size * rounds) / seconds / 1e6)
     }
 
+    /// The app's own work per scroll step, with a backend that keeps nothing: what a keypress
+    /// costs before the terminal is involved.
+    static func frames(themes: String, steps: Int) throws {
+        let session = try ClientSession.open(paths: Paths())
+        let backend = DiscardingBackend(width: 120, height: 40)
+        let directories = [URL(fileURLWithPath: themes)]
+        let runner = AppRunner(
+            terminal: Terminal(backend: backend),
+            environment: AppEnvironment(session: session, themeDirectories: directories, player: nil, syncOnStart: false),
+            theme: Theme.load("default", directories: directories))
+        runner.start()
+        // As the pty benchmark: the catalog, with the selection on the bottom row.
+        for key in [Key.character("c")] + Array(repeating: Key.down, count: 38) {
+            runner.handle(.key(key))
+            runner.render()
+        }
+        // Paused between steps like a person (or the pty harness) typing: caches go cold as
+        // they do in the real app, which a tight loop would hide.
+        let pause = ProcessInfo.processInfo.environment["LMS_BENCH_PAUSE_US"].flatMap { UInt32($0) } ?? 0
+        let pollution = ProcessInfo.processInfo.environment["LMS_BENCH_POLLUTE_KB"].flatMap { Int($0) } ?? 0
+        var junk = [UInt8](repeating: 1, count: pollution * 1024)
+        let clock = ContinuousClock()
+        var elapsed = Duration.zero
+        for step in 0..<steps {
+            if pause > 0 { usleep(pause) }
+            for i in stride(from: 0, to: junk.count, by: 64) { junk[i] &+= UInt8(truncatingIfNeeded: step) }
+            elapsed += clock.measure {
+                runner.handle(.key(.down))
+                runner.render()
+            }
+        }
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        if junk.first == 0 { print("") }
+        print(String(format: "%.1f us per step, %.0f bytes per step", seconds / Double(steps) * 1e6, Double(backend.bytes) / Double(steps + 39)))
+    }
+
     static func load<Value>(_ file: VersionedFile<Value>) throws -> Value {
         guard case .current(let value) = try file.load() else { throw BenchError("\(file.url.path) did not load") }
         return value
     }
+}
+
+/// A terminal that encodes frames as the real one does and throws the bytes away.
+final class DiscardingBackend: Backend {
+    let size: (width: Int, height: Int)
+    let capabilities = Capabilities(colors: .indexed256, unicode: true)
+    private var encoder: FrameEncoder
+    private var output: [UInt8] = []
+    private(set) var bytes = 0
+
+    init(width: Int, height: Int) {
+        size = (width, height)
+        encoder = FrameEncoder(sequences: .ansi, capabilities: capabilities)
+    }
+
+    func draw(_ frame: Buffer) {
+        output.removeAll(keepingCapacity: true)
+        encoder.encode(frame, into: &output)
+        bytes += output.count
+    }
+
+    func nextEvent(timeoutMilliseconds: Int) -> Event? { nil }
+    func clear() { encoder.reset() }
 }
 
 struct BenchError: Error, CustomStringConvertible {

@@ -217,7 +217,7 @@ struct BufferTests {
         cell.forEachScalar { scalars.append($0) }
         #expect(scalars == Array(symbol.unicodeScalars))
         if symbol.unicodeScalars.count == 1 {
-            #expect(Cell(scalar: symbol.unicodeScalars.first!, style: .plain) == cell, "the scalar initialiser packs the same bytes")
+            #expect(Cell(scalar: symbol.unicodeScalars.first!, styleBits: PackedStyle.pack(.plain)) == cell, "the scalar initialiser packs the same bytes")
         }
     }
 

@@ -1,24 +1,20 @@
-/// The one thing that talks to a terminal. `CursesBackend` drives ncursesw; `TestBackend` keeps
-/// cells in memory for tests.
+/// The one thing that talks to a terminal. `CursesBackend` drives a real one; `TestBackend`
+/// keeps cells in memory for tests.
 public protocol Backend: AnyObject {
     var size: (width: Int, height: Int) { get }
     var capabilities: Capabilities { get }
-    /// Writes changed cells (already downsampled) and shows them.
-    func draw(_ changes: [(x: Int, y: Int, cell: Cell)])
-    func flush()
+    /// Shows `frame`. A backend remembers what it showed last and sends only what changed.
+    func draw(_ frame: Buffer)
     /// Waits up to `timeoutMilliseconds` (negative: forever) for input or a resize.
     func nextEvent(timeoutMilliseconds: Int) -> Event?
     /// Forget what is on screen, so the next frame redraws everything (after a resize).
     func clear()
 }
 
-/// Renders frames onto a backend: each frame is drawn whole, then only the cells that changed
-/// since the previous frame are written.
+/// Renders frames onto a backend: each frame is drawn whole into a fresh buffer, and the backend
+/// compares it with the one before so that only what changed reaches the terminal.
 public final class Terminal {
     public let backend: any Backend
-    private var previous: Buffer?
-    /// Cells written by the last frame, for benchmarks and tests.
-    public private(set) var lastFrameChanges = 0
 
     public init(backend: any Backend) {
         self.backend = backend
@@ -29,20 +25,11 @@ public final class Terminal {
     public func draw(_ render: (inout Buffer) -> Void) {
         var buffer = Buffer(area: area)
         render(&buffer)
-        let depth = backend.capabilities.colors
-        var changes = buffer.changes(since: previous)
-        for index in changes.indices {
-            changes[index].cell.style = changes[index].cell.style.downsampled(to: depth)
-        }
-        lastFrameChanges = changes.count
-        backend.draw(changes)
-        backend.flush()
-        previous = buffer
+        backend.draw(buffer)
     }
 
     /// After a resize the old picture is meaningless: redraw everything next time.
     public func invalidate() {
-        previous = nil
         backend.clear()
     }
 }
@@ -54,6 +41,9 @@ public final class TestBackend: Backend {
     public private(set) var screen: Buffer
     public var pendingEvents: [Event] = []
     public private(set) var cellsWritten = 0
+    /// Cells the last frame changed.
+    public private(set) var lastFrameChanges = 0
+    private var shown: Buffer?
 
     public init(width: Int, height: Int, capabilities: Capabilities = Capabilities(colors: .sixteen, unicode: true)) {
         size = (width, height)
@@ -64,17 +54,27 @@ public final class TestBackend: Backend {
     public func resize(width: Int, height: Int) {
         size = (width, height)
         screen = Buffer(area: Rect(x: 0, y: 0, width: width, height: height))
+        shown = nil
         pendingEvents.append(.resize(width: width, height: height))
     }
 
-    public func draw(_ changes: [(x: Int, y: Int, cell: Cell)]) {
+    public func draw(_ frame: Buffer) {
+        let changes = frame.changes(since: shown)
+        lastFrameChanges = changes.count
         cellsWritten += changes.count
         // Like a terminal: a wide character takes two cells, and one partly overwritten goes whole.
-        for change in changes { screen.put(change.cell, x: change.x, y: change.y) }
+        for change in changes {
+            var cell = change.cell
+            cell.style = cell.style.downsampled(to: capabilities.colors)
+            screen.put(cell, x: change.x, y: change.y)
+        }
+        shown = frame
     }
 
-    public func flush() {}
-    public func clear() { screen = Buffer(area: screen.area) }
+    public func clear() {
+        screen = Buffer(area: screen.area)
+        shown = nil
+    }
 
     public func nextEvent(timeoutMilliseconds: Int) -> Event? {
         pendingEvents.isEmpty ? nil : pendingEvents.removeFirst()

@@ -1,28 +1,28 @@
 /// One terminal cell: a grapheme and its style. A wide character occupies its cell and marks the
 /// next one as its continuation, which backends skip.
 ///
-/// The grapheme's UTF-8 is kept inline, so a cell is plain bytes: a frame of thousands of cells
-/// is made, compared and freed without reference counting, which is most of a frame's cost when
-/// cells hold `String`s. Up to 15 bytes fit (every letter, CJK ideograph, flag, keycap and
-/// skin-toned emoji); a longer cluster, such as a family emoji joined by ZWJs, keeps its first
-/// scalar, and shows as its first person.
+/// A cell is three machine words and nothing else: the grapheme's UTF-8 inline, and the style
+/// packed into a word. So a frame of thousands of cells is made, compared and freed without
+/// reference counting, and two cells are equal exactly when their bytes are, which lets rows be
+/// compared and hashed as plain memory. Up to 15 bytes of UTF-8 fit (every letter, CJK ideograph,
+/// flag, keycap and skin-toned emoji); a longer cluster, such as a family emoji joined by ZWJs,
+/// keeps its first scalar, and shows as its first person.
 public struct Cell: Hashable, Sendable {
     /// Bytes 0–7 of the UTF-8.
     private var low: UInt64
     /// Bytes 8–14 of the UTF-8, and its length in the top byte.
     private var high: UInt64
-    public var style: Style
-    public var isContinuation: Bool
+    /// The style and the continuation flag (`PackedStyle`).
+    private(set) var bits: UInt64
 
     public init(_ symbol: String = " ", style: Style = .plain, isContinuation: Bool = false) {
         (low, high) = Self.pack(symbol)
-        self.style = style
-        self.isContinuation = isContinuation
+        bits = PackedStyle.pack(style) | (isContinuation ? PackedStyle.continuation : 0)
     }
 
     /// A cell of one scalar, without going through `String`.
     @inline(__always)
-    init(scalar: Unicode.Scalar, style: Style) {
+    init(scalar: Unicode.Scalar, styleBits: UInt64) {
         var bytes = UInt64(scalar.value), count: UInt64 = 1
         if !scalar.isASCII {
             bytes = 0
@@ -34,25 +34,41 @@ public struct Cell: Hashable, Sendable {
         }
         low = bytes
         high = count << 56
-        self.style = style
-        isContinuation = false
+        bits = styleBits
+    }
+
+    public var style: Style {
+        get { PackedStyle.unpack(bits) }
+        set { bits = PackedStyle.pack(newValue) | (bits & PackedStyle.continuation) }
+    }
+
+    public var isContinuation: Bool {
+        get { bits & PackedStyle.continuation != 0 }
+        set { bits = newValue ? bits | PackedStyle.continuation : bits & ~PackedStyle.continuation }
+    }
+
+    /// The style's packed form (without the continuation flag), for comparing styles quickly.
+    var styleBits: UInt64 { bits & ~PackedStyle.continuation }
+
+    /// The length of the grapheme's UTF-8 (0 for a continuation).
+    var byteCount: Int { Int(high >> 56) }
+
+    /// The grapheme's UTF-8, for backends, without making a `String`.
+    public func withUTF8<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+        withUnsafeBytes(of: (low, high)) { raw in body(UnsafeRawBufferPointer(rebasing: raw.prefix(Int(high >> 56)))) }
     }
 
     /// The grapheme's scalars, for backends, without making a `String`.
     public func forEachScalar(_ body: (Unicode.Scalar) -> Void) {
-        withUnsafeBytes(of: (low, high)) { raw in
+        withUTF8 { raw in
             var decoder = UTF8()
-            var bytes = raw.prefix(Int(high >> 56)).makeIterator()
+            var bytes = raw.makeIterator()
             while case .scalarValue(let scalar) = decoder.decode(&bytes) { body(scalar) }
         }
     }
 
     public var symbol: String {
-        get {
-            withUnsafeBytes(of: (low, high)) { raw in
-                String(decoding: raw.prefix(Int(high >> 56)), as: UTF8.self)
-            }
-        }
+        get { withUTF8 { String(decoding: $0, as: UTF8.self) } }
         set { (low, high) = Self.pack(newValue) }
     }
 
@@ -74,6 +90,50 @@ public struct Cell: Hashable, Sendable {
     }
 
     public static let blank = Cell()
+}
+
+/// A style in one word, so cells stay plain bytes: each colour in 27 bits (a 3-bit kind and
+/// 24 bits of value), then the modifiers, then a cell's continuation flag.
+enum PackedStyle {
+    static let continuation: UInt64 = 1 << 59
+    private static let modifierShift: UInt64 = 54
+    private static let backgroundShift: UInt64 = 27
+    private static let colorMask: UInt64 = (1 << 27) - 1
+
+    @inline(__always)
+    static func pack(_ style: Style) -> UInt64 {
+        pack(style.foreground) | pack(style.background) << backgroundShift | UInt64(style.modifiers.rawValue & 0x1F) << modifierShift
+    }
+
+    @inline(__always)
+    static func unpack(_ bits: UInt64) -> Style {
+        Style(
+            foreground: unpackColor(bits & colorMask), background: unpackColor(bits >> backgroundShift & colorMask),
+            modifiers: Modifiers(rawValue: UInt8(bits >> modifierShift & 0x1F)))
+    }
+
+    @inline(__always)
+    private static func pack(_ color: Color?) -> UInt64 {
+        switch color {
+        case nil: 0
+        case .reset?: 1 << 24
+        case .ansi(let index)?: 2 << 24 | UInt64(index)
+        case .indexed(let index)?: 3 << 24 | UInt64(index)
+        case .rgb(let r, let g, let b)?: 4 << 24 | UInt64(r) << 16 | UInt64(g) << 8 | UInt64(b)
+        }
+    }
+
+    @inline(__always)
+    private static func unpackColor(_ bits: UInt64) -> Color? {
+        let value = UInt8(truncatingIfNeeded: bits)
+        switch bits >> 24 {
+        case 1: return .reset
+        case 2: return .ansi(value)
+        case 3: return .indexed(value)
+        case 4: return .rgb(UInt8(truncatingIfNeeded: bits >> 16), UInt8(truncatingIfNeeded: bits >> 8), value)
+        default: return nil
+        }
+    }
 }
 
 /// A grid of cells the size of an area: every frame is drawn whole into a fresh buffer, then
@@ -130,7 +190,7 @@ public struct Buffer: Sendable, Equatable {
     /// Puts one character's cell at (x, y) the way a terminal would: a wide character also takes
     /// the next cell as its continuation, and a wide character partly overwritten disappears
     /// whole, so no half of one is ever left behind.
-    mutating func put(_ cell: Cell, x: Int, y: Int) {
+    public mutating func put(_ cell: Cell, x: Int, y: Int) {
         guard let i = index(x, y) else { return }
         let width = cell.isContinuation ? 0 : max(1, min(2, DisplayWidth.of(cell.symbol)))
         // Over the right half of a wide character: its left half goes too.
@@ -195,7 +255,7 @@ public struct Buffer: Sendable, Equatable {
             if cx >= area.x, let i = index(cx, y) {
                 // Over the right half of a wide character: its left half goes too.
                 if cells[i].isContinuation { blank(cx - 1, y) }
-                cells[i] = Cell(scalar: scalar, style: cells[i].style.patched(with: style))
+                cells[i] = Cell(scalar: scalar, styleBits: PackedStyle.pack(cells[i].style.patched(with: style)))
             }
             column += 1
             consumed = text.unicodeScalars.index(after: consumed)
@@ -211,18 +271,18 @@ public struct Buffer: Sendable, Equatable {
     private mutating func writePrintableASCII(_ bytes: UnsafeBufferPointer<UInt8>, x: Int, y: Int, limit: Int, style: Style) -> Int? {
         for byte in bytes where byte < 0x20 || byte >= 0x7F { return nil }
         let count = max(0, min(bytes.count, limit))
-        var base: Style?
-        var patched = style
+        var base = UInt64.max
+        var patched: UInt64 = 0
         for column in 0..<count {
             let cx = x + column
             guard cx >= area.x, let i = index(cx, y) else { continue }
             // Over the right half of a wide character: its left half goes too.
             if cells[i].isContinuation { blank(cx - 1, y) }
-            if cells[i].style != base {
-                base = cells[i].style
-                patched = cells[i].style.patched(with: style)
+            if cells[i].styleBits != base {
+                base = cells[i].styleBits
+                patched = PackedStyle.pack(cells[i].style.patched(with: style))
             }
-            cells[i] = Cell(scalar: Unicode.Scalar(bytes[column]), style: patched)
+            cells[i] = Cell(scalar: Unicode.Scalar(bytes[column]), styleBits: patched)
         }
         // Over the left half of a wide character: its right half, now orphaned, goes.
         if count > 0, let next = index(x + count, y), cells[next].isContinuation { blank(x + count, y) }

@@ -1,0 +1,307 @@
+import Foundation
+
+/// Turns each frame into the bytes that bring the terminal from the previous frame to it, in one
+/// piece for a single write: a frame that leaves in several writes reaches the terminal, and the
+/// person, later.
+///
+/// Only changed cells are sent, with short cursor moves (a few unchanged letters are rewritten
+/// rather than jumped over), attributes set only when they change, and blank row ends erased
+/// rather than overwritten. When rows of the new frame are rows of the old one moved up or
+/// down, as when a list scrolls, the terminal moves them itself inside a scroll region and only
+/// the rows that came into view are written: a one-line scroll of a full-screen list costs about
+/// one row of text, as it does in `less`.
+public struct FrameEncoder {
+    private let sequences: ControlSequences
+    private let depth: Capabilities.ColorDepth
+    private let unicode: Bool
+    /// What the terminal shows; nil when unknown (the first frame, after a resize, after another
+    /// program had the terminal), which makes the next frame clear and paint everything.
+    private var screen: Buffer?
+    private var cursor: (x: Int, y: Int)?
+    /// The attributes the terminal writes with now (a downsampled style's packed bits); nil when
+    /// unknown.
+    private var pen: UInt64?
+    /// Styles downsampled so far: a frame uses a handful, and finding the nearest palette colour
+    /// is far dearer than this lookup.
+    private var downsampled: [UInt64: UInt64] = [:]
+    private var colorCodes: [UInt64: [UInt8]] = [:]
+
+    public init(sequences: ControlSequences, capabilities: Capabilities) {
+        self.sequences = sequences
+        depth = capabilities.colors
+        unicode = capabilities.unicode
+    }
+
+    /// Forgets what the terminal shows: the next frame starts from a cleared screen.
+    public mutating func reset() {
+        screen = nil
+        cursor = nil
+        pen = nil
+    }
+
+    /// Appends to `output` what turns the terminal's picture into `frame`.
+    public mutating func encode(_ frame: Buffer, into output: inout [UInt8]) {
+        let width = frame.area.width, height = frame.area.height
+        guard width > 0, height > 0 else { return }
+        if screen?.area != frame.area {
+            output += sequences.resetAttributes
+            output += sequences.clearScreen
+            pen = 0
+            cursor = nil
+            screen = Buffer(area: frame.area)
+        }
+        let previous = screen!
+        frame.cells.withUnsafeBufferPointer { new in
+            previous.cells.withUnsafeBufferPointer { old in
+                let rows = RowPair(new: new.baseAddress!, old: old.baseAddress!, width: width)
+                // Which row of the old picture each row of the terminal shows now; -1 is blank.
+                var shown = Array(0..<height)
+                scrollIfWorthIt(rows, height: height, shown: &shown, frame: frame, output: &output)
+                for y in 0..<height {
+                    encodeRow(y, rows: rows, oldRow: shown[y], frame: frame, output: &output)
+                }
+            }
+        }
+        screen = frame
+    }
+
+    // MARK: Scrolling
+
+    /// Finds the shift that explains most changed rows (new row y is old row y + shift), takes
+    /// the longest run of rows it explains, and lets the terminal move that run, when that saves
+    /// rewriting at least two rows.
+    private mutating func scrollIfWorthIt(_ rows: RowPair, height: Int, shown: inout [Int], frame: Buffer, output: inout [UInt8]) {
+        guard height > 2, let setScrollRegion = sequences.setScrollRegion else { return }
+        var changed: [Int] = []
+        for y in 0..<height where !rows.equal(new: y, old: y) { changed.append(y) }
+        guard changed.count >= 2 else { return }
+        let newHashes = (0..<height).map { rows.hash(new: $0) }
+        let oldHashes = (0..<height).map { rows.hash(old: $0) }
+        let blankHash = rows.blankHash
+        // Votes for each shift, offset by `height` to index an array.
+        var votes = [Int](repeating: 0, count: 2 * height)
+        for y in changed where newHashes[y] != blankHash {
+            for source in 0..<height where source != y && oldHashes[source] == newHashes[y] {
+                votes[source - y + height] += 1
+            }
+        }
+        guard let best = votes.indices.max(by: { (votes[$0], -abs($0 - height)) < (votes[$1], -abs($1 - height)) }),
+              votes[best] >= 2
+        else { return }
+        let shift = best - height
+        // The longest run of rows that the shift explains exactly (hashes can collide).
+        var run: (first: Int, last: Int)?
+        var start: Int?
+        for y in 0..<height {
+            let source = y + shift
+            let explained = source >= 0 && source < height && newHashes[y] == oldHashes[source] && rows.equal(new: y, old: source)
+            if explained {
+                if start == nil { start = y }
+                if let first = start, (run.map { $0.last - $0.first } ?? -1) < y - first { run = (first, y) }
+            } else {
+                start = nil
+            }
+        }
+        guard let run else { return }
+        let saved = (run.first...run.last).filter { newHashes[$0] != oldHashes[$0] }.count
+        guard saved >= 2 else { return }
+
+        setPen(0, output: &output)  // new lines take the current background
+        if shift > 0 {
+            // Content moves up: the region spans the run and the rows it came from below.
+            guard let scrollForward = sequences.scrollForward else { return }
+            let top = run.first, bottom = run.last + shift
+            output += setScrollRegion(frame.area.y + top, frame.area.y + bottom)
+            output += sequences.moveTo(frame.area.x, frame.area.y + bottom)
+            for _ in 0..<shift { output += scrollForward }
+            for y in top...bottom { shown[y] = y + shift <= bottom ? y + shift : -1 }
+        } else {
+            guard let scrollReverse = sequences.scrollReverse else { return }
+            let lines = -shift
+            let top = run.first - lines, bottom = run.last
+            output += setScrollRegion(frame.area.y + top, frame.area.y + bottom)
+            output += sequences.moveTo(frame.area.x, frame.area.y + top)
+            for _ in 0..<lines { output += scrollReverse }
+            for y in top...bottom { shown[y] = y - lines >= top ? y - lines : -1 }
+        }
+        output += setScrollRegion(frame.area.y, frame.area.y + height - 1)
+        // Setting a region homes the cursor on most terminals, and not on some.
+        cursor = nil
+    }
+
+    // MARK: Rows
+
+    private mutating func encodeRow(_ y: Int, rows: RowPair, oldRow: Int, frame: Buffer, output: inout [UInt8]) {
+        if oldRow == y, rows.equal(new: y, old: y) { return }
+        let width = rows.width
+        let new = rows.new + y * width
+        let old: UnsafePointer<Cell>? = oldRow >= 0 ? rows.old + oldRow * width : nil
+        @inline(__always) func before(_ x: Int) -> Cell { old?[x] ?? .blank }
+
+        // A blank end of row is erased in one go when enough of it has to change.
+        var end = width
+        if let clearToEndOfLine = sequences.clearToEndOfLine {
+            var contentEnd = width
+            while contentEnd > 0, new[contentEnd - 1] == .blank { contentEnd -= 1 }
+            var stale = 0
+            for x in contentEnd..<width where before(x) != .blank { stale += 1 }
+            if stale > clearToEndOfLine.count / 2 + 1 {
+                end = contentEnd
+            }
+        }
+        var x = 0
+        while x < end {
+            let cell = new[x]
+            if cell.isContinuation {
+                x += 1
+                continue
+            }
+            let wide = x + 1 < width && new[x + 1].isContinuation
+            guard cell != before(x) || (wide && new[x + 1] != before(x + 1)) else {
+                x += 1
+                continue
+            }
+            moveCursor(to: x, y, row: new, frame: frame, output: &output)
+            setPen(downsample(cell.styleBits), output: &output)
+            writeSymbol(of: cell, wide: wide, output: &output)
+            x += wide ? 2 : 1
+            cursor = x < width ? (x, y) : nil  // past the last column the cursor waits to wrap
+        }
+        if end < width {
+            moveCursor(to: end, y, row: new, frame: frame, output: &output)
+            setPen(0, output: &output)
+            output += sequences.clearToEndOfLine!
+        }
+    }
+
+    private mutating func moveCursor(to x: Int, _ y: Int, row: UnsafePointer<Cell>, frame: Buffer, output: inout [UInt8]) {
+        if let cursor, cursor.y == y, cursor.x <= x {
+            let gap = x - cursor.x
+            if gap == 0 { return }
+            // Unchanged cells in between: rewriting a few one-byte letters in the current
+            // attributes is shorter than any cursor movement.
+            if gap <= 3, (cursor.x..<x).allSatisfy({ i in
+                row[i].byteCount == 1 && !row[i + 1].isContinuation && downsample(row[i].styleBits) == pen
+            }) {
+                for i in cursor.x..<x { row[i].withUTF8 { output.append($0[0] < 0x20 || $0[0] == 0x7F ? 0x3F : $0[0]) } }
+                self.cursor = (x, y)
+                return
+            }
+            if let moveRight = sequences.moveRight {
+                output += moveRight(gap)
+                self.cursor = (x, y)
+                return
+            }
+        }
+        output += sequences.moveTo(frame.area.x + x, frame.area.y + y)
+        cursor = (x, y)
+    }
+
+    private func writeSymbol(of cell: Cell, wide: Bool, output: inout [UInt8]) {
+        cell.withUTF8 { bytes in
+            guard let first = bytes.first else {
+                output.append(0x20)
+                return
+            }
+            // Control characters never reach the terminal (Buffer keeps them out; this is the
+            // last line of defence); a terminal that is not UTF-8 gets a placeholder per column.
+            if first < 0x20 || first == 0x7F || (!unicode && first >= 0x80) {
+                output.append(0x3F)
+                if wide { output.append(0x3F) }
+                return
+            }
+            output.append(contentsOf: bytes)
+        }
+    }
+
+    // MARK: Attributes
+
+    /// The style as the terminal can show it, as packed bits; the default colour is "no colour".
+    private mutating func downsample(_ bits: UInt64) -> UInt64 {
+        if bits == 0 { return 0 }
+        if let known = downsampled[bits] { return known }
+        var style = PackedStyle.unpack(bits).downsampled(to: depth)
+        if style.foreground == .reset { style.foreground = nil }
+        if style.background == .reset { style.background = nil }
+        let result = PackedStyle.pack(style)
+        downsampled[bits] = result
+        return result
+    }
+
+    private mutating func setPen(_ bits: UInt64, output: inout [UInt8]) {
+        guard bits != pen else { return }
+        let target = PackedStyle.unpack(bits)
+        var current = pen.map(PackedStyle.unpack) ?? Style(modifiers: Modifiers(rawValue: 0xFF))
+        // Attributes only switch off all at once; so do colours going back to the default.
+        if !current.modifiers.isSubset(of: target.modifiers)
+            || (current.foreground != nil && target.foreground == nil)
+            || (current.background != nil && target.background == nil) {
+            output += sequences.resetAttributes
+            current = .plain
+        }
+        let added = target.modifiers.subtracting(current.modifiers)
+        if added.contains(.bold) { output += sequences.bold }
+        if added.contains(.dim) { output += sequences.dim }
+        if added.contains(.italic) { output += sequences.italic }
+        if added.contains(.underline) { output += sequences.underline }
+        if added.contains(.reverse) { output += sequences.reverse }
+        if let foreground = target.foreground, foreground != current.foreground {
+            output += colorCode(foreground, isBackground: false)
+        }
+        if let background = target.background, background != current.background {
+            output += colorCode(background, isBackground: true)
+        }
+        pen = bits
+    }
+
+    private mutating func colorCode(_ color: Color, isBackground: Bool) -> [UInt8] {
+        let key = PackedStyle.pack(Style(foreground: color)) | (isBackground ? 1 << 63 : 0)
+        if let known = colorCodes[key] { return known }
+        let code = sequences.color(color, isBackground)
+        colorCodes[key] = code
+        return code
+    }
+}
+
+/// The new frame's rows and the old picture's rows, compared and hashed as plain memory (cells
+/// are plain words, equal exactly when their bytes are).
+private struct RowPair {
+    let new: UnsafePointer<Cell>
+    let old: UnsafePointer<Cell>
+    let width: Int
+
+    func equal(new y: Int, old source: Int) -> Bool {
+        memcmp(new + y * width, old + source * width, width * MemoryLayout<Cell>.stride) == 0
+    }
+
+    func hash(new y: Int) -> UInt64 { Self.hash(new + y * width, width) }
+    func hash(old y: Int) -> UInt64 { Self.hash(old + y * width, width) }
+
+    var blankHash: UInt64 {
+        withUnsafeTemporaryAllocation(of: Cell.self, capacity: width) { row in
+            row.initialize(repeating: .blank)
+            return Self.hash(UnsafePointer(row.baseAddress!), width)
+        }
+    }
+
+    /// Four independent multiply-xor lanes, so the row is hashed at memory speed.
+    private static func hash(_ row: UnsafePointer<Cell>, _ width: Int) -> UInt64 {
+        UnsafeRawPointer(row).withMemoryRebound(to: UInt64.self, capacity: width * 3) { words in
+            var lanes: (UInt64, UInt64, UInt64, UInt64) = (0x9E37_79B9_7F4A_7C15, 0xC2B2_AE3D_27D4_EB4F, 0x1656_67B1_9E37_79F9, 0x27D4_EB2F_1656_67C5)
+            let count = width * 3
+            var i = 0
+            while i + 4 <= count {
+                lanes.0 = (lanes.0 ^ words[i]) &* 0x100_0000_01B3
+                lanes.1 = (lanes.1 ^ words[i + 1]) &* 0x100_0000_01B3
+                lanes.2 = (lanes.2 ^ words[i + 2]) &* 0x100_0000_01B3
+                lanes.3 = (lanes.3 ^ words[i + 3]) &* 0x100_0000_01B3
+                i += 4
+            }
+            while i < count {
+                lanes.0 = (lanes.0 ^ words[i]) &* 0x100_0000_01B3
+                i += 1
+            }
+            return lanes.0 ^ (lanes.1 &* 31) ^ (lanes.2 &* 1_000_003) ^ (lanes.3 &* 0x5851_F42D_4C95_7F2D)
+        }
+    }
+}
