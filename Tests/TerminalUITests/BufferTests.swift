@@ -243,4 +243,39 @@ struct BufferTests {
         #expect(fast[1, 0].style == Style(foreground: .red, background: .blue))
         #expect(fast[7, 0].style == Style(foreground: .red))
     }
+
+    @Test("Text that turns complex right after overwriting the left half of a wide character keeps what it wrote")
+    func complexTextOverAWideCharacter() {
+        var b = buffer(8)
+        b.write("日", x: 3, y: 0)
+        b.write("ab\u{301}c", x: 3, y: 0)
+        #expect(b.lines == ["   ab\u{301}c  "])
+        b.checkInvariants()
+        // Both halves overwritten, on every path: ASCII, simple UTF-8, general.
+        for text in ["ab", "€1", "a\u{301}b"] {
+            var over = buffer(6)
+            over.write("日本", x: 0, y: 0)
+            over.write(text, x: 0, y: 0)
+            #expect(over.lines == [text + "本  "], "\(text)")
+            over.checkInvariants()
+        }
+    }
+
+    @Test("Simple non-ASCII text (prices, separators, box drawing) read from UTF-8 gives the general path's cells",
+          arguments: ["€12.00 · 7h 32m", "café — ½ ✓ owned", "│ ┃ ─ ▶ ◐", "naïve ±5% ← →"])
+    func simpleUTF8AndTheGeneralPathWriteTheSameCells(_ text: String) {
+        // A control character at the end sends the whole text down the general path.
+        for (x, limit) in [(0, 40), (2, 7), (-3, 12)] {
+            var fast = buffer(24)
+            fast.fill(Rect(x: 0, y: 0, width: 5, height: 1), with: Cell(" ", style: Style(background: .blue)))
+            fast.write("日本", x: 6, y: 0)
+            fast.write(text, x: x, y: 0, maxWidth: limit, style: Style(foreground: .red))
+            var general = buffer(24)
+            general.fill(Rect(x: 0, y: 0, width: 5, height: 1), with: Cell(" ", style: Style(background: .blue)))
+            general.write("日本", x: 6, y: 0)
+            general.write(text + "\u{7}", x: x, y: 0, maxWidth: limit, style: Style(foreground: .red))
+            #expect(fast == general, "\(text) at \(x) in \(limit): \(fast.lines) vs \(general.lines)")
+            fast.checkInvariants()
+        }
+    }
 }

@@ -17,6 +17,9 @@ public struct FrameEncoder {
     /// What the terminal shows; nil when unknown (the first frame, after a resize, after another
     /// program had the terminal), which makes the next frame clear and paint everything.
     private var screen: Buffer?
+    /// Row hashes of `screen`, when the last frame worked them out (a scrolled list does, every
+    /// frame).
+    private var screenHashes: [UInt64]?
     private var cursor: (x: Int, y: Int)?
     /// The attributes the terminal writes with now (a downsampled style's packed bits); nil when
     /// unknown.
@@ -35,6 +38,7 @@ public struct FrameEncoder {
     /// Forgets what the terminal shows: the next frame starts from a cleared screen.
     public mutating func reset() {
         screen = nil
+        screenHashes = nil
         cursor = nil
         pen = nil
     }
@@ -49,34 +53,37 @@ public struct FrameEncoder {
             pen = 0
             cursor = nil
             screen = Buffer(area: frame.area)
+            screenHashes = nil
         }
         let previous = screen!
+        var frameHashes: [UInt64]?
         frame.cells.withUnsafeBufferPointer { new in
             previous.cells.withUnsafeBufferPointer { old in
                 let rows = RowPair(new: new.baseAddress!, old: old.baseAddress!, width: width)
                 // Which row of the old picture each row of the terminal shows now; -1 is blank.
                 var shown = Array(0..<height)
-                scrollIfWorthIt(rows, height: height, shown: &shown, frame: frame, output: &output)
+                frameHashes = scrollIfWorthIt(rows, height: height, shown: &shown, frame: frame, output: &output)
                 for y in 0..<height {
                     encodeRow(y, rows: rows, oldRow: shown[y], frame: frame, output: &output)
                 }
             }
         }
         screen = frame
+        screenHashes = frameHashes
     }
 
     // MARK: Scrolling
 
     /// Finds the shift that explains most changed rows (new row y is old row y + shift), takes
     /// the longest run of rows it explains, and lets the terminal move that run, when that saves
-    /// rewriting at least two rows.
-    private mutating func scrollIfWorthIt(_ rows: RowPair, height: Int, shown: inout [Int], frame: Buffer, output: inout [UInt8]) {
-        guard height > 2, let setScrollRegion = sequences.setScrollRegion else { return }
+    /// rewriting at least two rows. Returns the new frame's row hashes when it worked them out.
+    private mutating func scrollIfWorthIt(_ rows: RowPair, height: Int, shown: inout [Int], frame: Buffer, output: inout [UInt8]) -> [UInt64]? {
+        guard height > 2, let setScrollRegion = sequences.setScrollRegion else { return nil }
         var changed: [Int] = []
         for y in 0..<height where !rows.equal(new: y, old: y) { changed.append(y) }
-        guard changed.count >= 2 else { return }
+        guard changed.count >= 2 else { return nil }
         let newHashes = (0..<height).map { rows.hash(new: $0) }
-        let oldHashes = (0..<height).map { rows.hash(old: $0) }
+        let oldHashes = screenHashes ?? (0..<height).map { rows.hash(old: $0) }
         let blankHash = rows.blankHash
         // Votes for each shift, offset by `height` to index an array.
         var votes = [Int](repeating: 0, count: 2 * height)
@@ -87,7 +94,7 @@ public struct FrameEncoder {
         }
         guard let best = votes.indices.max(by: { (votes[$0], -abs($0 - height)) < (votes[$1], -abs($1 - height)) }),
               votes[best] >= 2
-        else { return }
+        else { return newHashes }
         let shift = best - height
         // The longest run of rows that the shift explains exactly (hashes can collide).
         var run: (first: Int, last: Int)?
@@ -102,21 +109,21 @@ public struct FrameEncoder {
                 start = nil
             }
         }
-        guard let run else { return }
+        guard let run else { return newHashes }
         let saved = (run.first...run.last).filter { newHashes[$0] != oldHashes[$0] }.count
-        guard saved >= 2 else { return }
+        guard saved >= 2 else { return newHashes }
 
         setPen(0, output: &output)  // new lines take the current background
         if shift > 0 {
             // Content moves up: the region spans the run and the rows it came from below.
-            guard let scrollForward = sequences.scrollForward else { return }
+            guard let scrollForward = sequences.scrollForward else { return newHashes }
             let top = run.first, bottom = run.last + shift
             output += setScrollRegion(frame.area.y + top, frame.area.y + bottom)
             output += sequences.moveTo(frame.area.x, frame.area.y + bottom)
             for _ in 0..<shift { output += scrollForward }
             for y in top...bottom { shown[y] = y + shift <= bottom ? y + shift : -1 }
         } else {
-            guard let scrollReverse = sequences.scrollReverse else { return }
+            guard let scrollReverse = sequences.scrollReverse else { return newHashes }
             let lines = -shift
             let top = run.first - lines, bottom = run.last
             output += setScrollRegion(frame.area.y + top, frame.area.y + bottom)
@@ -127,6 +134,7 @@ public struct FrameEncoder {
         output += setScrollRegion(frame.area.y, frame.area.y + height - 1)
         // Setting a region homes the cursor on most terminals, and not on some.
         cursor = nil
+        return newHashes
     }
 
     // MARK: Rows

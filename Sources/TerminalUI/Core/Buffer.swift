@@ -20,6 +20,16 @@ public struct Cell: Hashable, Sendable {
         bits = PackedStyle.pack(style) | (isContinuation ? PackedStyle.continuation : 0)
     }
 
+    /// A cell of one scalar's UTF-8 (at most 8 bytes), copied as it is.
+    @inline(__always)
+    init(utf8 bytes: UnsafeBufferPointer<UInt8>, at offset: Int, count: Int, styleBits: UInt64) {
+        var word: UInt64 = 0
+        for index in 0..<count { word |= UInt64(bytes[offset + index]) << (8 * index) }
+        low = word
+        high = UInt64(count) << 56
+        bits = styleBits
+    }
+
     /// A cell of one scalar, without going through `String`.
     @inline(__always)
     init(scalar: Unicode.Scalar, styleBits: UInt64) {
@@ -235,8 +245,8 @@ public struct Buffer: Sendable, Equatable {
     /// lookups. At the first other scalar the rest of the text, from the character before it
     /// (which that scalar might extend), goes through the general path.
     private mutating func writeSimple(_ text: String, x: Int, y: Int, limit: Int, style: Style) -> Int? {
-        // Nil outside: no contiguous UTF-8 (a bridged string); nil inside: not printable ASCII.
-        if case let columns?? = text.utf8.withContiguousStorageIfAvailable({ writePrintableASCII($0, x: x, y: y, limit: limit, style: style) }) {
+        // Nil outside: no contiguous UTF-8 (a bridged string); nil inside: not all simple.
+        if case let columns?? = text.utf8.withContiguousStorageIfAvailable({ writeSimpleUTF8($0, x: x, y: y, limit: limit, style: style) }) {
             return columns
         }
         var column = 0
@@ -244,18 +254,24 @@ public struct Buffer: Sendable, Equatable {
         var current = scalars.next()
         var consumed = text.unicodeScalars.startIndex
         while let scalar = current {
+            // The limit first: text that turns complex exactly at the limit still ends here,
+            // where the orphaned half of a wide character is cleared.
+            guard column < limit else { break }
             let next = scalars.next()
             guard Self.isSimple(scalar), next.map(Self.isSimple) ?? true else {
                 guard column > 0 else { return nil }
                 let rest = String(text.unicodeScalars[consumed...])
                 return column + write(rest, x: x + column, y: y, maxWidth: limit - column, style: style)
             }
-            guard column < limit else { break }
             let cx = x + column
             if cx >= area.x, let i = index(cx, y) {
                 // Over the right half of a wide character: its left half goes too.
                 if cells[i].isContinuation { blank(cx - 1, y) }
                 cells[i] = Cell(scalar: scalar, styleBits: PackedStyle.pack(cells[i].style.patched(with: style)))
+                // Over the left half of a wide character: its right half goes now, since the
+                // text may turn complex here and hand the next cell to `put`, which would take
+                // an orphaned right half for a wide character and clear this cell with it.
+                if let after = index(cx + 1, y), cells[after].isContinuation { blank(cx + 1, y) }
             }
             column += 1
             consumed = text.unicodeScalars.index(after: consumed)
@@ -266,27 +282,61 @@ public struct Buffer: Sendable, Equatable {
         return column
     }
 
-    /// Text of printable ASCII only (most of any screen): a byte per cell, and the style worked
-    /// out once per run of cells with the same base style, not once per cell. Nil for anything else.
-    private mutating func writePrintableASCII(_ bytes: UnsafeBufferPointer<UInt8>, x: Int, y: Int, limit: Int, style: Style) -> Int? {
-        for byte in bytes where byte < 0x20 || byte >= 0x7F { return nil }
-        let count = max(0, min(bytes.count, limit))
+    /// Text whose every scalar is a one-column character of its own (`isSimple`; most of any
+    /// screen), read straight from its UTF-8: a cell per scalar, and the style worked out once per
+    /// run of cells with the same base style, not once per cell. Nil for anything else.
+    private mutating func writeSimpleUTF8(_ bytes: UnsafeBufferPointer<UInt8>, x: Int, y: Int, limit: Int, style: Style) -> Int? {
+        // Simple scalars are all below U+2600: one to three bytes each.
+        var offset = 0
+        while offset < bytes.count {
+            let lead = bytes[offset]
+            if lead < 0x80 {
+                guard lead >= 0x20, lead != 0x7F else { return nil }
+                offset += 1
+                continue
+            }
+            guard lead < 0xF0, let scalar = Self.scalar(in: bytes, at: offset), Self.isSimple(scalar) else { return nil }
+            offset += lead < 0xE0 ? 2 : 3
+        }
         var base = UInt64.max
         var patched: UInt64 = 0
-        for column in 0..<count {
+        var column = 0
+        offset = 0
+        while offset < bytes.count, column < limit {
+            let lead = bytes[offset]
+            let length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : 3
             let cx = x + column
-            guard cx >= area.x, let i = index(cx, y) else { continue }
-            // Over the right half of a wide character: its left half goes too.
-            if cells[i].isContinuation { blank(cx - 1, y) }
-            if cells[i].styleBits != base {
-                base = cells[i].styleBits
-                patched = PackedStyle.pack(cells[i].style.patched(with: style))
+            if cx >= area.x, let i = index(cx, y) {
+                // Over the right half of a wide character: its left half goes too.
+                if cells[i].isContinuation { blank(cx - 1, y) }
+                if cells[i].styleBits != base {
+                    base = cells[i].styleBits
+                    patched = PackedStyle.pack(cells[i].style.patched(with: style))
+                }
+                cells[i] = Cell(utf8: bytes, at: offset, count: length, styleBits: patched)
+                // Over the left half of a wide character: its right half goes now, or the next
+                // cell would take it for a wide character and clear this one with it.
+                if let after = index(cx + 1, y), cells[after].isContinuation { blank(cx + 1, y) }
             }
-            cells[i] = Cell(scalar: Unicode.Scalar(bytes[column]), styleBits: patched)
+            offset += length
+            column += 1
         }
         // Over the left half of a wide character: its right half, now orphaned, goes.
-        if count > 0, let next = index(x + count, y), cells[next].isContinuation { blank(x + count, y) }
-        return count
+        if column > 0, let next = index(x + column, y), cells[next].isContinuation { blank(x + column, y) }
+        return column
+    }
+
+    /// The scalar of a two- or three-byte UTF-8 sequence (the text came from a `String`, so it is
+    /// valid UTF-8).
+    @inline(__always)
+    private static func scalar(in bytes: UnsafeBufferPointer<UInt8>, at offset: Int) -> Unicode.Scalar? {
+        let lead = UInt32(bytes[offset])
+        if lead < 0xE0 {
+            guard offset + 1 < bytes.count else { return nil }
+            return Unicode.Scalar((lead & 0x1F) << 6 | UInt32(bytes[offset + 1]) & 0x3F)
+        }
+        guard offset + 2 < bytes.count else { return nil }
+        return Unicode.Scalar((lead & 0x0F) << 12 | (UInt32(bytes[offset + 1]) & 0x3F) << 6 | UInt32(bytes[offset + 2]) & 0x3F)
     }
 
     /// One column, never combining, never emoji-presented, never extended by what follows

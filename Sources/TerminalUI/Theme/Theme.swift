@@ -18,6 +18,8 @@ public struct Theme: Sendable, Equatable {
     }
 
     public func style(_ key: String) -> Style {
+        // Most keys are defined as asked: one lookup, no substring copies.
+        if let style = styles[key] { return style }
         var key = Substring(key)
         while true {
             if let style = styles[String(key)] { return style }
