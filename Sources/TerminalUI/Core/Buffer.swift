@@ -185,8 +185,11 @@ public struct Buffer: Sendable, Equatable {
         guard !clipped.isEmpty else { return }
         for y in clipped.y..<clipped.bottom {
             // A wide character cut by either edge of the rectangle goes whole: no half cells.
-            if cells[index(clipped.x, y)!].isContinuation { blank(clipped.x - 1, y) }
-            for x in clipped.x..<clipped.right { cells[index(x, y)!] = cell }
+            let start = index(clipped.x, y)!
+            if cells[start].isContinuation { blank(clipped.x - 1, y) }
+            cells.withUnsafeMutableBufferPointer { cells in
+                UnsafeMutableBufferPointer(rebasing: cells[start..<start + clipped.width]).update(repeating: cell)
+            }
             if let next = index(clipped.right, y), cells[next].isContinuation { blank(clipped.right, y) }
         }
     }
@@ -194,7 +197,7 @@ public struct Buffer: Sendable, Equatable {
     /// Replaces a cell by a space in the same style.
     private mutating func blank(_ x: Int, _ y: Int) {
         guard let i = index(x, y) else { return }
-        cells[i] = Cell(" ", style: cells[i].style)
+        cells[i] = Cell(scalar: " ", styleBits: cells[i].styleBits)
     }
 
     /// Puts one character's cell at (x, y) the way a terminal would: a wide character also takes
@@ -298,31 +301,35 @@ public struct Buffer: Sendable, Equatable {
             guard lead < 0xF0, let scalar = Self.scalar(in: bytes, at: offset), Self.isSimple(scalar) else { return nil }
             offset += lead < 0xE0 ? 2 : 3
         }
-        var base = UInt64.max
-        var patched: UInt64 = 0
+        let limit = max(0, limit)
+        let rowStart = (y - area.y) * area.width - area.x
+        let left = area.x, right = area.right
         var column = 0
         offset = 0
-        while offset < bytes.count, column < limit {
-            let lead = bytes[offset]
-            let length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : 3
-            let cx = x + column
-            if cx >= area.x, let i = index(cx, y) {
-                // Over the right half of a wide character: its left half goes too.
-                if cells[i].isContinuation { blank(cx - 1, y) }
-                if cells[i].styleBits != base {
-                    base = cells[i].styleBits
-                    patched = PackedStyle.pack(cells[i].style.patched(with: style))
+        cells.withUnsafeMutableBufferPointer { cells in
+            var base = UInt64.max
+            var patched: UInt64 = 0
+            while offset < bytes.count, column < limit {
+                let lead = bytes[offset]
+                let length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : 3
+                let cx = x + column
+                if cx >= left, cx < right {
+                    let i = rowStart + cx
+                    // Over the right half of a wide character: its left half goes too.
+                    if cells[i].isContinuation, cx > left { cells[i - 1] = Cell(scalar: " ", styleBits: cells[i - 1].styleBits) }
+                    if cells[i].styleBits != base {
+                        base = cells[i].styleBits
+                        patched = PackedStyle.pack(cells[i].style.patched(with: style))
+                    }
+                    cells[i] = Cell(utf8: bytes, at: offset, count: length, styleBits: patched)
+                    // Over the left half of a wide character: its right half goes now, or the
+                    // next cell would take it for a wide character and clear this one with it.
+                    if cx + 1 < right, cells[i + 1].isContinuation { cells[i + 1] = Cell(scalar: " ", styleBits: cells[i + 1].styleBits) }
                 }
-                cells[i] = Cell(utf8: bytes, at: offset, count: length, styleBits: patched)
-                // Over the left half of a wide character: its right half goes now, or the next
-                // cell would take it for a wide character and clear this one with it.
-                if let after = index(cx + 1, y), cells[after].isContinuation { blank(cx + 1, y) }
+                offset += length
+                column += 1
             }
-            offset += length
-            column += 1
         }
-        // Over the left half of a wide character: its right half, now orphaned, goes.
-        if column > 0, let next = index(x + column, y), cells[next].isContinuation { blank(x + column, y) }
         return column
     }
 
