@@ -18,6 +18,14 @@ struct FrameEncoderTests {
         return expected
     }
 
+    /// What a fresh encoder sends for `frame` on a 16-colour terminal.
+    static func firstFrame(_ frame: Buffer, unicode: Bool) -> [UInt8] {
+        var encoder = FrameEncoder(sequences: .ansi, capabilities: Capabilities(colors: .sixteen, unicode: unicode))
+        var output: [UInt8] = []
+        encoder.encode(frame, into: &output)
+        return output
+    }
+
     static func firstDifference(_ a: Buffer, _ b: Buffer) -> (Int, Int)? {
         for y in 0..<a.area.height {
             for x in 0..<a.area.width where a[x, y] != b[x, y] { return (x, y) }
@@ -138,9 +146,7 @@ struct FrameEncoderTests {
         frame[0, 0] = Cell("\u{1B}")
         frame[1, 0] = Cell("\u{07}")
         frame[2, 0] = Cell("a")
-        var encoder = FrameEncoder(sequences: .ansi, capabilities: Capabilities(colors: .sixteen, unicode: true))
-        var output: [UInt8] = []
-        encoder.encode(frame, into: &output)
+        let output = Self.firstFrame(frame, unicode: true)
         #expect(!output.contains(0x07))
         var terminal = ScreenEmulator(width: 6, height: 1)
         terminal.feed(output)
@@ -151,9 +157,7 @@ struct FrameEncoderTests {
     func asciiTerminal() {
         var frame = Buffer(area: Rect(x: 0, y: 0, width: 8, height: 1))
         frame.write("é日x", x: 0, y: 0)
-        var encoder = FrameEncoder(sequences: .ansi, capabilities: Capabilities(colors: .sixteen, unicode: false))
-        var output: [UInt8] = []
-        encoder.encode(frame, into: &output)
+        let output = Self.firstFrame(frame, unicode: false)
         #expect(output.allSatisfy { $0 < 0x80 })
         #expect(String(decoding: output, as: UTF8.self).hasSuffix("???x"))
     }
