@@ -9,6 +9,13 @@ struct DisplayWidthTests {
         #expect(DisplayWidth.of(Character("a")) == 1)
     }
 
+    @Test("Text measured on the fast path (simple scalars from UTF-8) is as wide as its characters say",
+          arguments: ["€12.00 · 7h 32m", "Ada · learner ", "lms › Home › Catalog", "naïve — ½ ✓ owned ◐ ┃", "café\u{301}", "· \u{FE0F}",
+                      "→\u{200D}x", "£5 ⟳ syncing", "a\u{7}€", "Ωmega ½", "\u{2028}", "ab\u{25FD}"])
+    func simpleScalarsMeasureAsCharacters(_ text: String) {
+        #expect(DisplayWidth.of(text) == text.reduce(0) { $0 + DisplayWidth.of($1) })
+    }
+
     @Test func eastAsianWide() {
         #expect(DisplayWidth.of("日本語") == 6)
         #expect(DisplayWidth.of("ひらがな") == 8)

@@ -140,7 +140,8 @@ public struct FrameEncoder {
     // MARK: Rows
 
     private mutating func encodeRow(_ y: Int, rows: RowPair, oldRow: Int, frame: Buffer, output: inout [UInt8]) {
-        if oldRow == y, rows.equal(new: y, old: y) { return }
+        // Unchanged, or moved by the scroll region and now in place: nothing to send.
+        if oldRow >= 0, rows.equal(new: y, old: oldRow) { return }
         let width = rows.width
         let new = rows.new + y * width
         let old: UnsafePointer<Cell>? = oldRow >= 0 ? rows.old + oldRow * width : nil

@@ -346,17 +346,7 @@ public struct Buffer: Sendable, Equatable {
         return Unicode.Scalar((lead & 0x0F) << 12 | (UInt32(bytes[offset + 1]) & 0x3F) << 6 | UInt32(bytes[offset + 2]) & 0x3F)
     }
 
-    /// One column, never combining, never emoji-presented, never extended by what follows
-    /// unless that is itself outside this set (which `writeSimple` checks).
-    private static func isSimple(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x20..<0x7F, 0xA0..<0x300, 0x2010...0x2027, 0x2030...0x205E, 0x20A0...0x20C0, 0x2190...0x21FF,
-             0x2500...0x25FC:
-            true
-        default:
-            false
-        }
-    }
+    private static func isSimple(_ scalar: Unicode.Scalar) -> Bool { DisplayWidth.isSimple(scalar.value) }
 
     /// Writes spans one after another; returns the columns used.
     @discardableResult

@@ -22,14 +22,42 @@ public enum DisplayWidth {
     }
 
     public static func of(_ text: some StringProtocol) -> Int {
-        // ASCII, the bulk of titles and labels, needs no grapheme breaking: every byte is its own
-        // character (CR LF is one, but both are controls), one column unless a control.
+        // ASCII and the other simple scalars (`isSimple`), the bulk of titles and labels, need no
+        // grapheme breaking: each is a character of its own (CR LF is one, but both are
+        // controls), one column unless a control.
         var printable = 0
-        for byte in text.utf8 {
-            guard byte < 0x80 else { return ofCharacters(text) }
-            if byte >= 0x20 && byte != 0x7F { printable += 1 }
+        var bytes = text.utf8.makeIterator()
+        while let byte = bytes.next() {
+            if byte < 0x80 {
+                if byte >= 0x20 && byte != 0x7F { printable += 1 }
+                continue
+            }
+            // Simple scalars are two or three bytes; anything else is measured character by character.
+            guard byte >= 0xC0, byte < 0xF0, let second = bytes.next() else { return ofCharacters(text) }
+            var value = UInt32(second & 0x3F)
+            if byte < 0xE0 {
+                value |= UInt32(byte & 0x1F) << 6
+            } else {
+                guard let third = bytes.next() else { return ofCharacters(text) }
+                value = UInt32(byte & 0x0F) << 12 | value << 6 | UInt32(third & 0x3F)
+            }
+            guard isSimple(value) else { return ofCharacters(text) }
+            printable += 1
         }
         return printable
+    }
+
+    /// One column, never combining, never emoji-presented, never extended by what follows
+    /// unless that is itself outside this set: printable ASCII, Latin, common punctuation,
+    /// currency, arrows, box drawing, geometric shapes.
+    static func isSimple(_ value: UInt32) -> Bool {
+        switch value {
+        case 0x20..<0x7F, 0xA0..<0x300, 0x2010...0x2027, 0x2030...0x205E, 0x20A0...0x20C0, 0x2190...0x21FF,
+             0x2500...0x25FC:
+            true
+        default:
+            false
+        }
     }
 
     private static func ofCharacters(_ text: some StringProtocol) -> Int {
