@@ -15,9 +15,11 @@ import TerminalUI
 ///                                                the cached ones, new ids and titles); prints
 ///                                                their titles, one per line
 ///     lms-bench decode index|course FILE         MB/s of the client's reader on FILE
-///     lms-bench frames THEMES_DIR STEPS          microseconds of CPU per catalog scroll step
-///                                                (update, render, diff, encode), no terminal;
-///                                                the account comes from $XDG_DATA_HOME
+///     lms-bench frames THEMES_DIR STEPS          microseconds per catalog scroll step (update,
+///                                                render, encode), no terminal; the account comes
+///                                                from $XDG_DATA_HOME. LMS_BENCH_PAUSE_US pauses
+///                                                between steps (30000: caches go cold as between
+///                                                key presses), LMS_BENCH_POLLUTE_KB evicts caches
 enum Bench {
     static func main() throws {
         let arguments = Array(CommandLine.arguments.dropFirst())
@@ -148,15 +150,21 @@ enum Bench {
         let pollution = ProcessInfo.processInfo.environment["LMS_BENCH_POLLUTE_KB"].flatMap { Int($0) } ?? 0
         var junk = [UInt8](repeating: 1, count: pollution * 1024)
         let clock = ContinuousClock()
-        var elapsed = Duration.zero
+        var elapsed = Duration.zero, handling = Duration.zero
+        backend.encoding = .zero
         for step in 0..<steps {
             if pause > 0 { usleep(pause) }
             for i in stride(from: 0, to: junk.count, by: 64) { junk[i] &+= UInt8(truncatingIfNeeded: step) }
-            elapsed += clock.measure {
-                runner.handle(.key(.down))
-                runner.render()
-            }
+            let started = clock.now
+            runner.handle(.key(.down))
+            handling += clock.now - started
+            runner.render()
+            elapsed += clock.now - started
         }
+        func microseconds(_ duration: Duration) -> Double {
+            (Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18) / Double(steps) * 1e6
+        }
+        print(String(format: "update %.1f us, render %.1f us, encode %.1f us", microseconds(handling), microseconds(elapsed - handling - backend.encoding), microseconds(backend.encoding)))
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         if junk.first == 0 { print("") }
         print(String(format: "%.1f us per step, %.0f bytes per step", seconds / Double(steps) * 1e6, Double(backend.bytes) / Double(steps + 39)))
@@ -181,10 +189,14 @@ final class DiscardingBackend: Backend {
         encoder = FrameEncoder(sequences: .ansi, capabilities: capabilities)
     }
 
+    var encoding = Duration.zero
+
     func draw(_ frame: Buffer) {
+        let started = ContinuousClock.now
         output.removeAll(keepingCapacity: true)
         encoder.encode(frame, into: &output)
         bytes += output.count
+        encoding += ContinuousClock.now - started
     }
 
     func nextEvent(timeoutMilliseconds: Int) -> Event? { nil }
