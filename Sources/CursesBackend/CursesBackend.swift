@@ -65,11 +65,14 @@ public final class CursesBackend: Backend {
         encoder.reset()
     }
 
-    /// Plain attributes and the cursor on the bottom row, where curses expects to leave it.
+    /// Plain attributes and the cursor at the start of a blank bottom row, where curses expects
+    /// to leave it: on a terminal without an alternate screen (the Linux console, vt100) the
+    /// shell's prompt appears there, and should not sit on top of the old status line.
     private func leaveScreen() {
         output.removeAll(keepingCapacity: true)
         output += sequences.resetAttributes
         output += sequences.moveTo(0, max(0, size.height - 1))
+        output += sequences.clearToEndOfLine ?? []
         writeOutput()
         encoder.reset()
     }
@@ -168,7 +171,7 @@ enum Terminfo {
         sequences.scrollReverse = string("ri").map(bytes)
         if let clear = string("clear") { sequences.clearScreen = bytes(clear) }
         sequences.clearToEndOfLine = string("el").map(bytes)
-        if let sgr0 = string("sgr0") { sequences.resetAttributes = bytes(sgr0) }
+        if let sgr0 = string("sgr0") { sequences.resetAttributes = withoutCharsetReset(bytes(sgr0)) }
         sequences.bold = string("bold").map(bytes) ?? []
         sequences.dim = string("dim").map(bytes) ?? []
         sequences.italic = string("sitm").map(bytes) ?? []
@@ -199,6 +202,17 @@ enum Terminfo {
 
     private static func expand(_ capability: [CChar], _ a: Int, _ b: Int) -> [UInt8] {
         lms_tiparm2(capability, Int32(a), Int32(b)).map { bytes(Array(UnsafeBufferPointer(start: $0, count: strlen($0) + 1))) } ?? []
+    }
+
+    /// xterm's `sgr0` also selects the ASCII character set (`ESC ( B`), for programs that draw
+    /// lines in the DEC special graphics set. Frames write box drawing as UTF-8 and never switch
+    /// sets, so that part would only add three bytes to every attribute change.
+    static func withoutCharsetReset(_ sequence: [UInt8]) -> [UInt8] {
+        let designation: [UInt8] = [0x1B, 0x28, 0x42]
+        guard let start = sequence.indices.first(where: { sequence[$0...].starts(with: designation) }),
+              sequence.count > designation.count
+        else { return sequence }
+        return Array(sequence[..<start] + sequence[(start + designation.count)...])
     }
 
     /// A capability's bytes without its terminator and without padding (`$<5>`, `$<2/>`):
