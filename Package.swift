@@ -106,7 +106,7 @@ let package = Package(
             ],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "CursesBackend"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LearnerAppTests", dependencies: ["LearnerApp", "TerminalUI", "LMSClient", "LMSKit", "LMSServer"], resources: [.copy("Golden")]),
     ],
     swiftLanguageModes: [.v6]

@@ -215,7 +215,7 @@ enum Terminfo {
         return Array(sequence[..<start] + sequence[(start + designation.count)...])
     }
 
-    /// A capability's bytes without its terminator and without padding (`$<5>`, `$<2/>`):
+    /// A capability's bytes without its terminator and without padding (`$<5>`, `$<2.5*/>`):
     /// delays that only hardware terminals of the 1980s needed, which tputs would turn into
     /// waiting and a raw write would print.
     static func bytes(_ capability: [CChar]) -> [UInt8] {
@@ -223,7 +223,8 @@ enum Terminfo {
         var index = 0
         while index < capability.count, capability[index] != 0 {
             if capability[index] == 0x24, index + 1 < capability.count, capability[index + 1] == 0x3C,
-               let close = capability[(index + 2)...].firstIndex(of: 0x3E) {
+               let close = capability[(index + 2)...].firstIndex(of: 0x3E), close > index + 2,
+               capability[(index + 2)..<close].allSatisfy({ (0x30...0x39).contains($0) || $0 == 0x2E || $0 == 0x2A || $0 == 0x2F }) {
                 index = close + 1
                 continue
             }

@@ -1,0 +1,30 @@
+import Testing
+@testable import CursesBackend
+
+@Suite("Terminfo strings as the frame encoder sends them")
+struct TerminfoTests {
+    static func capability(_ text: String) -> [CChar] { Array(text.utf8CString) }
+
+    @Test("Padding delays are dropped; everything else, and the terminator, is kept out or in as it should be",
+          arguments: [
+              ("\u{1B}[H\u{1B}[2J$<50>", "\u{1B}[H\u{1B}[2J"),
+              ("\u{1B}[%i%p1%d;%p2%dr$<2/>", "\u{1B}[%i%p1%d;%p2%dr"),
+              ("$<5*>\u{1B}M", "\u{1B}M"),
+              ("\u{1B}[K", "\u{1B}[K"),
+              ("costs $5", "costs $5"),
+              ("$<unclosed", "$<unclosed"),
+              ("\u{1B}[$<x>\u{1B}[>1m", "\u{1B}[$<x>\u{1B}[>1m"),
+              ("a$<2.5*/>b", "ab"),
+          ])
+    func paddingIsStripped(raw: String, sent: String) {
+        #expect(Terminfo.bytes(Self.capability(raw)) == Array(sent.utf8))
+    }
+
+    @Test func theCharacterSetResetLeavesXtermsSgr0() {
+        #expect(Terminfo.withoutCharsetReset(Array("\u{1B}(B\u{1B}[m".utf8)) == Array("\u{1B}[m".utf8))
+        #expect(Terminfo.withoutCharsetReset(Array("\u{1B}[0m\u{1B}(B".utf8)) == Array("\u{1B}[0m".utf8))
+        // Nothing else to reset with: kept as it is.
+        #expect(Terminfo.withoutCharsetReset(Array("\u{1B}(B".utf8)) == Array("\u{1B}(B".utf8))
+        #expect(Terminfo.withoutCharsetReset(Array("\u{1B}[m\u{0F}".utf8)) == Array("\u{1B}[m\u{0F}".utf8))
+    }
+}
