@@ -8,7 +8,8 @@
 #       vs less scrolling the same 100,000 rows as text: median, p99 and bytes written per step;
 #   - peak RSS of lms with the synthetic cache vs python3 json.load of it.
 # Goals: start <= 0.25x json.load and <= 1.3x the small cache; latency <= 1.5x less (median, p99);
-# bytes per step <= 1.2x less; RSS <= json.load.
+# bytes per step <= 1.2x less; RSS <= json.load. Last, for reading the latency: the app's own work
+# per step (update, render, encode) warm and after 30 ms idle, from lms-bench frames.
 #
 #   bash scripts/bench/tui.sh [STEPS]
 set -euo pipefail
@@ -88,3 +89,12 @@ for key in median_ms p99_ms; do
 done
 printf '%-44s %12.0f %12.0f %8s %s\n' "bytes written per step" "$(field "$lms_scroll" bytes_per_step)" "$(field "$less_scroll" bytes_per_step)" "$(ratio "$(field "$lms_scroll" bytes_per_step)" "$(field "$less_scroll" bytes_per_step)")" "<= 1.2"
 printf '%-44s %10.0fMB %10.0fMB %8s %s\n' "peak RSS, 100,000 lessons vs json.load" "$(echo "$rss / 1024" | bc -l)" "$(echo "$py_rss / 1024" | bc -l)" "$(ratio "$rss" "$py_rss")" "<= 1.0"
+
+# Where a step's time goes, for reading the latency above (no baseline, no goal): the app's own
+# work per scroll step without a terminal, right after the previous step (warm) and after 30 ms
+# idle, as between the harness's key presses (cold: caches and TLBs of this machine lost).
+echo
+for pause in 300 30000; do
+    label=$([ "$pause" = 300 ] && echo "warm" || echo "cold, 30 ms idle")
+    printf '%-28s %s\n' "app work, $label:" "$(LMS_BENCH_PAUSE_US=$pause XDG_CONFIG_HOME="$work/long/config" XDG_DATA_HOME="$work/long/data" "$bin/lms-bench" frames "$PWD/themes" 200 | head -1)"
+done
