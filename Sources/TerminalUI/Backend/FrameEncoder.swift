@@ -60,10 +60,11 @@ public struct FrameEncoder {
         frame.cells.withUnsafeBufferPointer { new in
             previous.cells.withUnsafeBufferPointer { old in
                 let rows = RowPair(new: new.baseAddress!, old: old.baseAddress!, width: width)
+                let unchanged = (0..<height).map { rows.equal(new: $0, old: $0) }
                 // Which row of the old picture each row of the terminal shows now; -1 is blank.
                 var shown = Array(0..<height)
-                frameHashes = scrollIfWorthIt(rows, height: height, shown: &shown, frame: frame, output: &output)
-                for y in 0..<height {
+                frameHashes = scrollIfWorthIt(rows, changed: unchanged.indices.filter { !unchanged[$0] }, shown: &shown, frame: frame, output: &output)
+                for y in 0..<height where shown[y] != y || !unchanged[y] {
                     encodeRow(y, rows: rows, oldRow: shown[y], frame: frame, output: &output)
                 }
             }
@@ -77,11 +78,9 @@ public struct FrameEncoder {
     /// Finds the shift that explains most changed rows (new row y is old row y + shift), takes
     /// the longest run of rows it explains, and lets the terminal move that run, when that saves
     /// rewriting at least two rows. Returns the new frame's row hashes when it worked them out.
-    private mutating func scrollIfWorthIt(_ rows: RowPair, height: Int, shown: inout [Int], frame: Buffer, output: inout [UInt8]) -> [UInt64]? {
-        guard height > 2, let setScrollRegion = sequences.setScrollRegion else { return nil }
-        var changed: [Int] = []
-        for y in 0..<height where !rows.equal(new: y, old: y) { changed.append(y) }
-        guard changed.count >= 2 else { return nil }
+    private mutating func scrollIfWorthIt(_ rows: RowPair, changed: [Int], shown: inout [Int], frame: Buffer, output: inout [UInt8]) -> [UInt64]? {
+        let height = frame.area.height
+        guard height > 2, changed.count >= 2, let setScrollRegion = sequences.setScrollRegion else { return nil }
         let newHashes = (0..<height).map { rows.hash(new: $0) }
         let oldHashes = screenHashes ?? (0..<height).map { rows.hash(old: $0) }
         let blankHash = rows.blankHash
@@ -111,24 +110,22 @@ public struct FrameEncoder {
         }
         guard let run else { return newHashes }
         let saved = (run.first...run.last).filter { newHashes[$0] != oldHashes[$0] }.count
-        guard saved >= 2 else { return newHashes }
+        guard saved >= 2, let scroll = shift > 0 ? sequences.scrollForward : sequences.scrollReverse else { return newHashes }
 
         setPen(0, output: &output)  // new lines take the current background
         if shift > 0 {
             // Content moves up: the region spans the run and the rows it came from below.
-            guard let scrollForward = sequences.scrollForward else { return newHashes }
             let top = run.first, bottom = run.last + shift
             output += setScrollRegion(frame.area.y + top, frame.area.y + bottom)
             output += sequences.moveTo(frame.area.x, frame.area.y + bottom)
-            for _ in 0..<shift { output += scrollForward }
+            for _ in 0..<shift { output += scroll }
             for y in top...bottom { shown[y] = y + shift <= bottom ? y + shift : -1 }
         } else {
-            guard let scrollReverse = sequences.scrollReverse else { return newHashes }
             let lines = -shift
             let top = run.first - lines, bottom = run.last
             output += setScrollRegion(frame.area.y + top, frame.area.y + bottom)
             output += sequences.moveTo(frame.area.x, frame.area.y + top)
-            for _ in 0..<lines { output += scrollReverse }
+            for _ in 0..<lines { output += scroll }
             for y in top...bottom { shown[y] = y - lines >= top ? y - lines : -1 }
         }
         output += setScrollRegion(frame.area.y, frame.area.y + height - 1)
@@ -139,9 +136,10 @@ public struct FrameEncoder {
 
     // MARK: Rows
 
+    /// Row `y`, which changed in place or was moved by the scroll region.
     private mutating func encodeRow(_ y: Int, rows: RowPair, oldRow: Int, frame: Buffer, output: inout [UInt8]) {
-        // Unchanged, or moved by the scroll region and now in place: nothing to send.
-        if oldRow >= 0, rows.equal(new: y, old: oldRow) { return }
+        // Moved into place by the scroll region: nothing to send.
+        if oldRow != y, oldRow >= 0, rows.equal(new: y, old: oldRow) { return }
         let width = rows.width
         let new = rows.new + y * width
         let old: UnsafePointer<Cell>? = oldRow >= 0 ? rows.old + oldRow * width : nil
@@ -192,7 +190,7 @@ public struct FrameEncoder {
             if gap <= 3, (cursor.x..<x).allSatisfy({ i in
                 row[i].byteCount == 1 && !row[i + 1].isContinuation && downsample(row[i].styleBits) == pen
             }) {
-                for i in cursor.x..<x { row[i].withUTF8 { output.append($0[0] < 0x20 || $0[0] == 0x7F ? 0x3F : $0[0]) } }
+                for i in cursor.x..<x { writeSymbol(of: row[i], wide: false, output: &output) }
                 self.cursor = (x, y)
                 return
             }
