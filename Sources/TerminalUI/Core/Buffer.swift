@@ -289,23 +289,12 @@ public struct Buffer: Sendable, Equatable {
     /// screen), read straight from its UTF-8: a cell per scalar, and the style worked out once per
     /// run of cells with the same base style, not once per cell. Nil for anything else.
     private mutating func writeSimpleUTF8(_ bytes: UnsafeBufferPointer<UInt8>, x: Int, y: Int, limit: Int, style: Style) -> Int? {
-        // Simple scalars are all below U+2600: one to three bytes each.
-        var offset = 0
-        while offset < bytes.count {
-            let lead = bytes[offset]
-            if lead < 0x80 {
-                guard lead >= 0x20, lead != 0x7F else { return nil }
-                offset += 1
-                continue
-            }
-            guard lead < 0xF0, let scalar = Self.scalar(in: bytes, at: offset), Self.isSimple(scalar) else { return nil }
-            offset += lead < 0xE0 ? 2 : 3
-        }
+        guard DisplayWidth.simpleColumns(bytes) != nil else { return nil }
         let limit = max(0, limit)
         let rowStart = (y - area.y) * area.width - area.x
         let left = area.x, right = area.right
         var column = 0
-        offset = 0
+        var offset = 0
         cells.withUnsafeMutableBufferPointer { cells in
             var base = UInt64.max
             var patched: UInt64 = 0
@@ -331,19 +320,6 @@ public struct Buffer: Sendable, Equatable {
             }
         }
         return column
-    }
-
-    /// The scalar of a two- or three-byte UTF-8 sequence (the text came from a `String`, so it is
-    /// valid UTF-8).
-    @inline(__always)
-    private static func scalar(in bytes: UnsafeBufferPointer<UInt8>, at offset: Int) -> Unicode.Scalar? {
-        let lead = UInt32(bytes[offset])
-        if lead < 0xE0 {
-            guard offset + 1 < bytes.count else { return nil }
-            return Unicode.Scalar((lead & 0x1F) << 6 | UInt32(bytes[offset + 1]) & 0x3F)
-        }
-        guard offset + 2 < bytes.count else { return nil }
-        return Unicode.Scalar((lead & 0x0F) << 12 | (UInt32(bytes[offset + 1]) & 0x3F) << 6 | UInt32(bytes[offset + 2]) & 0x3F)
     }
 
     private static func isSimple(_ scalar: Unicode.Scalar) -> Bool { DisplayWidth.isSimple(scalar.value) }

@@ -22,29 +22,32 @@ public enum DisplayWidth {
     }
 
     public static func of(_ text: some StringProtocol) -> Int {
-        // ASCII and the other simple scalars (`isSimple`), the bulk of titles and labels, need no
-        // grapheme breaking: each is a character of its own (CR LF is one, but both are
-        // controls), one column unless a control.
-        var printable = 0
-        var bytes = text.utf8.makeIterator()
-        while let byte = bytes.next() {
-            if byte < 0x80 {
-                if byte >= 0x20 && byte != 0x7F { printable += 1 }
-                continue
+        if case let columns?? = text.utf8.withContiguousStorageIfAvailable(simpleColumns) { return columns }
+        return ofCharacters(text)
+    }
+
+    /// The width of UTF-8 text made only of simple scalars (`isSimple`), the bulk of titles and
+    /// labels: each is a character of its own and one column, so no grapheme breaking is needed.
+    /// Nil when the text holds anything else, control characters included.
+    static func simpleColumns(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var columns = 0
+        var offset = 0
+        while offset < bytes.count {
+            let lead = UInt32(bytes[offset])
+            // Simple scalars are all below U+2600: one to three bytes each (valid UTF-8, since
+            // the text came from a String).
+            let length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 0
+            guard length > 0, offset + length <= bytes.count else { return nil }
+            let value = switch length {
+            case 1: lead
+            case 2: (lead & 0x1F) << 6 | UInt32(bytes[offset + 1]) & 0x3F
+            default: (lead & 0x0F) << 12 | (UInt32(bytes[offset + 1]) & 0x3F) << 6 | UInt32(bytes[offset + 2]) & 0x3F
             }
-            // Simple scalars are two or three bytes; anything else is measured character by character.
-            guard byte >= 0xC0, byte < 0xF0, let second = bytes.next() else { return ofCharacters(text) }
-            var value = UInt32(second & 0x3F)
-            if byte < 0xE0 {
-                value |= UInt32(byte & 0x1F) << 6
-            } else {
-                guard let third = bytes.next() else { return ofCharacters(text) }
-                value = UInt32(byte & 0x0F) << 12 | value << 6 | UInt32(third & 0x3F)
-            }
-            guard isSimple(value) else { return ofCharacters(text) }
-            printable += 1
+            guard isSimple(value) else { return nil }
+            columns += 1
+            offset += length
         }
-        return printable
+        return columns
     }
 
     /// One column, never combining, never emoji-presented, never extended by what follows

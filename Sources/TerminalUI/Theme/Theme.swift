@@ -18,13 +18,11 @@ public struct Theme: Sendable, Equatable {
     }
 
     public func style(_ key: String) -> Style {
-        // Most keys are defined as asked: one lookup, no substring copies.
-        if let style = styles[key] { return style }
-        var key = Substring(key)
+        var key = key
         while true {
-            if let style = styles[String(key)] { return style }
+            if let style = styles[key] { return style }
             guard let dot = key.lastIndex(of: ".") else { return .plain }
-            key = key[..<dot]
+            key = String(key[..<dot])
         }
     }
 
