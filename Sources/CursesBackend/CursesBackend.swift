@@ -74,7 +74,6 @@ public final class CursesBackend: Backend {
         output += sequences.moveTo(0, max(0, size.height - 1))
         output += sequences.clearToEndOfLine ?? []
         writeOutput()
-        encoder.reset()
     }
 
     public var size: (width: Int, height: Int) {

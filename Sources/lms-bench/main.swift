@@ -19,7 +19,7 @@ import TerminalUI
 ///                                                render, encode), no terminal; the account comes
 ///                                                from $XDG_DATA_HOME. LMS_BENCH_PAUSE_US pauses
 ///                                                between steps (30000: caches go cold as between
-///                                                key presses), LMS_BENCH_POLLUTE_KB evicts caches
+///                                                key presses)
 enum Bench {
     static func main() throws {
         let arguments = Array(CommandLine.arguments.dropFirst())
@@ -147,14 +147,11 @@ enum Bench {
         // Paused between steps like a person (or the pty harness) typing: caches go cold as
         // they do in the real app, which a tight loop would hide.
         let pause = ProcessInfo.processInfo.environment["LMS_BENCH_PAUSE_US"].flatMap { UInt32($0) } ?? 0
-        let pollution = ProcessInfo.processInfo.environment["LMS_BENCH_POLLUTE_KB"].flatMap { Int($0) } ?? 0
-        var junk = [UInt8](repeating: 1, count: pollution * 1024)
         let clock = ContinuousClock()
         var elapsed = Duration.zero, handling = Duration.zero
-        backend.encoding = .zero
-        for step in 0..<steps {
+        backend.startCounting()
+        for _ in 0..<steps {
             if pause > 0 { usleep(pause) }
-            for i in stride(from: 0, to: junk.count, by: 64) { junk[i] &+= UInt8(truncatingIfNeeded: step) }
             let started = clock.now
             runner.handle(.key(.down))
             handling += clock.now - started
@@ -165,9 +162,7 @@ enum Bench {
             (Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18) / Double(steps) * 1e6
         }
         print(String(format: "update %.1f us, render %.1f us, encode %.1f us", microseconds(handling), microseconds(elapsed - handling - backend.encoding), microseconds(backend.encoding)))
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        if junk.first == 0 { print("") }
-        print(String(format: "%.1f us per step, %.0f bytes per step", seconds / Double(steps) * 1e6, Double(backend.bytes) / Double(steps + 39)))
+        print(String(format: "%.1f us per step, %.0f bytes per step", microseconds(elapsed), Double(backend.bytes) / Double(steps)))
     }
 
     static func load<Value>(_ file: VersionedFile<Value>) throws -> Value {
@@ -182,14 +177,19 @@ final class DiscardingBackend: Backend {
     let capabilities = Capabilities(colors: .indexed256, unicode: true)
     private var encoder: FrameEncoder
     private var output: [UInt8] = []
+    /// Bytes sent and time spent encoding since `startCounting()`.
     private(set) var bytes = 0
+    private(set) var encoding = Duration.zero
 
     init(width: Int, height: Int) {
         size = (width, height)
         encoder = FrameEncoder(sequences: .ansi, capabilities: capabilities)
     }
 
-    var encoding = Duration.zero
+    func startCounting() {
+        bytes = 0
+        encoding = .zero
+    }
 
     func draw(_ frame: Buffer) {
         let started = ContinuousClock.now
