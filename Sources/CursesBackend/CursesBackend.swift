@@ -90,10 +90,11 @@ public final class CursesBackend: Backend {
         encoder.reset()
     }
 
-    public func draw(_ frame: Buffer) {
+    public func draw(_ frame: Buffer) -> Buffer? {
         output.removeAll(keepingCapacity: true)
-        encoder.encode(frame, into: &output)
+        let replaced = encoder.encode(frame, into: &output)
         writeOutput()
+        return replaced
     }
 
     private func writeOutput() {

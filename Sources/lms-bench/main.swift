@@ -191,12 +191,13 @@ final class DiscardingBackend: Backend {
         encoding = .zero
     }
 
-    func draw(_ frame: Buffer) {
+    func draw(_ frame: Buffer) -> Buffer? {
         let started = ContinuousClock.now
         output.removeAll(keepingCapacity: true)
-        encoder.encode(frame, into: &output)
+        let replaced = encoder.encode(frame, into: &output)
         bytes += output.count
         encoding += ContinuousClock.now - started
+        return replaced
     }
 
     func nextEvent(timeoutMilliseconds: Int) -> Event? { nil }

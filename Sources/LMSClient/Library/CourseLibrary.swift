@@ -3,7 +3,7 @@ import LMSKit
 
 /// Read-only questions about the cached courses, answered with LMSKit's rules over the learner's
 /// optimistic snapshot. Shared by the CLI and the TUI so both say the same thing.
-public struct CourseLibrary: Sendable {
+public final class CourseLibrary: Sendable {
     public let index: CacheIndex
     public let snapshot: LearnerSnapshot
     public let store: AccountStore

@@ -43,8 +43,8 @@ public struct AppEnvironment: Sendable {
 /// Runs the app: draw, wait for a key or a message, update, perform effects.
 public final class AppRunner {
     private let terminal: Terminal
-    /// Catalog rows laid out on earlier frames (rendering only; never part of the state).
-    private let rowMemo = RowMemo()
+    /// What earlier frames drew (rendering only; never part of the state).
+    private let frameMemo = FrameMemo()
     private let environment: AppEnvironment
     private let mailbox = Mailbox()
     public private(set) var state: AppState
@@ -124,8 +124,8 @@ public final class AppRunner {
 
     public func render() {
         let snapshot = state
-        let memo = rowMemo
-        terminal.draw { buffer in Screen.render(snapshot, into: &buffer, memo: memo) }
+        let memo = frameMemo
+        terminal.draw(background: Screen.background(snapshot)) { buffer in Screen.render(snapshot, into: &buffer, memo: memo, filled: true) }
     }
 
     /// Waits for background work to report (tests and the demo use it).

@@ -11,10 +11,11 @@ public enum Layout {
 /// Draws the whole frame for the current state. Pure: state in, cells out.
 public enum Screen {
     /// `memo` keeps laid-out catalog rows between frames; without it every row is laid out anew.
-    public static func render(_ state: AppState, into buffer: inout Buffer, memo: RowMemo? = nil) {
+    /// `filled` says every cell already holds `background(state)`, as `Terminal.draw` leaves them.
+    public static func render(_ state: AppState, into buffer: inout Buffer, memo: FrameMemo? = nil, filled: Bool = false) {
         let area = buffer.area
         let theme = state.theme
-        buffer.fill(area, with: Cell(" ", style: Self.screenBackground(theme, monochrome: state.monochrome)))
+        if !filled { buffer.fill(area, with: background(state)) }
         guard area.width >= Layout.minimumWidth, area.height >= Layout.minimumHeight else {
             let lines = ["Terminal too small", "(\(area.width)×\(area.height), needs \(Layout.minimumWidth)×\(Layout.minimumHeight))", "q: quit"]
             for (index, line) in lines.enumerated() where index < area.height {
@@ -25,7 +26,7 @@ public enum Screen {
         }
         let (header, rest) = area.splitTop(1)
         let (footer, body) = rest.splitBottom(1)
-        renderHeader(state, header, &buffer)
+        renderHeader(state, header, &buffer, memo: memo)
         let content = body.inset(horizontal: 1, vertical: 0)
         switch state.route {
         case .home: HomeScreen.render(state, content, &buffer)
@@ -39,7 +40,12 @@ public enum Screen {
         case .help: HelpScreen.render(state, content, &buffer)
         case .themes: ThemeScreen.render(state, content, &buffer)
         }
-        renderStatus(state, footer, &buffer)
+        renderStatus(state, footer, &buffer, memo: memo)
+    }
+
+    /// The cell every frame starts from.
+    public static func background(_ state: AppState) -> Cell {
+        Cell(" ", style: screenBackground(state.theme, monochrome: state.monochrome))
     }
 
     /// `ui.background`, without its background colour on a terminal without colour: there a
@@ -86,22 +92,38 @@ public enum Screen {
         }
     }
 
-    static func renderHeader(_ state: AppState, _ area: Rect, _ buffer: inout Buffer) {
+    static func renderHeader(_ state: AppState, _ area: Rect, _ buffer: inout Buffer, memo: FrameMemo? = nil) {
+        let crumbs = state.stack.suffix(3).map { title(of: $0, state) }
+        guard let memo else { return renderHeader(state, crumbs: crumbs, area, &buffer) }
+        let key = FrameMemo.HeaderKey(crumbs: crumbs, firstName: state.user?.firstName, role: state.user?.role, unicode: state.unicode, theme: state.theme)
+        memo.header.draw(key, in: area, &buffer) { renderHeader(state, crumbs: crumbs, area, &$0) }
+    }
+
+    private static func renderHeader(_ state: AppState, crumbs: [String], _ area: Rect, _ buffer: inout Buffer) {
         let theme = state.theme
         buffer.fill(area, with: Cell(" ", style: theme.style("ui.statusbar")))
         let separator = state.unicode ? " › " : " > "
-        let crumbs = state.stack.suffix(3).map { title(of: $0, state) }.joined(separator: separator)
+        let crumbs = crumbs.joined(separator: separator)
         let right = state.user.map { "\($0.firstName) · \($0.role.rawValue) " } ?? ""
         let rightWidth = min(DisplayWidth.of(right), area.width / 3)
         buffer.write(DisplayWidth.truncate(right, to: rightWidth), x: area.right - rightWidth, y: area.y, style: theme.style("ui.statusbar"))
         buffer.write(" lms" + separator + crumbs, x: area.x, y: area.y, maxWidth: area.width - rightWidth - 1, style: theme.style("ui.statusbar").bold())
     }
 
-    static func renderStatus(_ state: AppState, _ area: Rect, _ buffer: inout Buffer) {
-        let theme = state.theme
-        var right: [Span] = []
+    static func renderStatus(_ state: AppState, _ area: Rect, _ buffer: inout Buffer, memo: FrameMemo? = nil) {
         let pending = state.library?.snapshot.pendingCount ?? 0
         let rejected = state.library?.snapshot.rejected.count ?? 0
+        let hints = Layout.keyHints(state)
+        guard let memo else { return renderStatus(state, pending: pending, rejected: rejected, hints: hints, area, &buffer) }
+        let key = FrameMemo.StatusKey(
+            sync: state.sync, pending: pending, rejected: rejected, lastSync: state.library?.index.lastSync,
+            message: state.status, hints: hints, unicode: state.unicode, theme: state.theme)
+        memo.status.draw(key, in: area, &buffer) { renderStatus(state, pending: pending, rejected: rejected, hints: hints, area, &$0) }
+    }
+
+    private static func renderStatus(_ state: AppState, pending: Int, rejected: Int, hints: String, _ area: Rect, _ buffer: inout Buffer) {
+        let theme = state.theme
+        var right: [Span] = []
         if state.sync.running {
             let detail: String = switch state.sync.phase {
             case .pushing(let sent, let total)?: "sending \(sent)/\(total)"
@@ -123,7 +145,7 @@ public enum Screen {
         }
         if !state.unicode { right = right.map { Span($0.text.replacingOccurrences(of: "●", with: "*").replacingOccurrences(of: "○", with: "o").replacingOccurrences(of: "⟳", with: "~"), style: $0.style) } }
         let message = state.status.map { [Span(" " + $0.text, style: $0.isError ? theme.style("ui.statusbar.error") : Style())] }
-            ?? [Span(" " + Layout.keyHints(state))]
+            ?? [Span(" " + hints)]
         StatusBar(left: message, right: right, style: theme.style("ui.statusbar")).render(area, &buffer)
     }
 }

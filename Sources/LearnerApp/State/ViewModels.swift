@@ -36,9 +36,12 @@ public enum HomeModel {
 
 public enum CatalogModel {
     /// Published courses matching the filter (case-insensitive, anywhere in the title).
+    /// What the catalog is filtered by: the filter being typed, or the one kept.
+    static func query(_ state: AppState) -> String { state.filter?.value ?? state.filterText }
+
     public static func courses(_ state: AppState) -> [Course] {
         guard let library = state.library else { return [] }
-        let query = state.filter?.value ?? state.filterText
+        let query = query(state)
         // Shared, not copied: this runs on every key and every frame, over the whole catalog.
         let visible = library.listedCourses
         guard !query.isEmpty else { return visible }
@@ -49,7 +52,7 @@ public enum CatalogModel {
     /// Brings `state.catalogSearch` up to date with the filter and the library; `App.update`
     /// calls it after every change to either.
     static func refreshSearch(_ state: inout AppState) {
-        let query = state.filter?.value ?? state.filterText
+        let query = query(state)
         // An empty filter shows every course; the last matches stay, valid for this library.
         guard let library = state.library, !query.isEmpty else { return }
         let visible = library.listedCourses

@@ -4,17 +4,22 @@ public protocol Backend: AnyObject {
     var size: (width: Int, height: Int) { get }
     var capabilities: Capabilities { get }
     /// Shows `frame`. A backend remembers what it showed last and sends only what changed.
-    func draw(_ frame: Buffer)
+    /// Shows `frame`, and hands back the frame it replaced once nothing refers to it any more, so
+    /// that the next frame is drawn into memory already mapped and cached rather than a fresh
+    /// allocation (nil: none to give).
+    func draw(_ frame: Buffer) -> Buffer?
     /// Waits up to `timeoutMilliseconds` (negative: forever) for input or a resize.
     func nextEvent(timeoutMilliseconds: Int) -> Event?
     /// Forget what is on screen, so the next frame redraws everything (after a resize).
     func clear()
 }
 
-/// Renders frames onto a backend: each frame is drawn whole into a fresh buffer, and the backend
+/// Renders frames onto a backend: each frame is drawn whole into a cleared buffer, and the backend
 /// compares it with the one before so that only what changed reaches the terminal.
 public final class Terminal {
     public let backend: any Backend
+    /// The frame before last, handed back by the backend: the next frame's canvas.
+    private var spare: Buffer?
 
     public init(backend: any Backend) {
         self.backend = backend
@@ -22,10 +27,16 @@ public final class Terminal {
 
     public var area: Rect { Rect(x: 0, y: 0, width: backend.size.width, height: backend.size.height) }
 
-    public func draw(_ render: (inout Buffer) -> Void) {
-        var buffer = Buffer(area: area)
+    /// Draws a frame, starting from every cell set to `background`.
+    public func draw(background: Cell = .blank, _ render: (inout Buffer) -> Void) {
+        var buffer = spare.take() ?? Buffer(area: area, filling: background)
+        if buffer.area != area {
+            buffer = Buffer(area: area, filling: background)
+        } else {
+            buffer.reset(filling: background)
+        }
         render(&buffer)
-        backend.draw(buffer)
+        spare = backend.draw(buffer)
     }
 
     /// After a resize the old picture is meaningless: redraw everything next time.
@@ -58,7 +69,7 @@ public final class TestBackend: Backend {
         pendingEvents.append(.resize(width: width, height: height))
     }
 
-    public func draw(_ frame: Buffer) {
+    public func draw(_ frame: Buffer) -> Buffer? {
         let changes = frame.changes(since: shown)
         lastFrameChanges = changes.count
         cellsWritten += changes.count
@@ -68,7 +79,8 @@ public final class TestBackend: Backend {
             cell.style = cell.style.downsampled(to: capabilities.colors)
             screen.put(cell, x: change.x, y: change.y)
         }
-        shown = frame
+        defer { shown = frame }
+        return shown
     }
 
     public func clear() {

@@ -43,10 +43,12 @@ public struct FrameEncoder {
         pen = nil
     }
 
-    /// Appends to `output` what turns the terminal's picture into `frame`.
-    public mutating func encode(_ frame: Buffer, into output: inout [UInt8]) {
+    /// Appends to `output` what turns the terminal's picture into `frame`. Returns the frame the
+    /// terminal showed before, which the encoder no longer needs.
+    @discardableResult
+    public mutating func encode(_ frame: Buffer, into output: inout [UInt8]) -> Buffer? {
         let width = frame.area.width, height = frame.area.height
-        guard width > 0, height > 0 else { return }
+        guard width > 0, height > 0 else { return nil }
         if screen?.area != frame.area {
             output += sequences.resetAttributes
             output += sequences.clearScreen
@@ -71,6 +73,7 @@ public struct FrameEncoder {
         }
         screen = frame
         screenHashes = frameHashes
+        return previous
     }
 
     // MARK: Scrolling

@@ -157,6 +157,11 @@ public struct Buffer: Sendable, Equatable {
         cells = Array(repeating: cell, count: area.width * area.height)
     }
 
+    /// Sets every cell to `cell`, keeping the memory.
+    public mutating func reset(filling cell: Cell = .blank) {
+        cells.withUnsafeMutableBufferPointer { $0.update(repeating: cell) }
+    }
+
     @inline(__always)
     func index(_ x: Int, _ y: Int) -> Int? {
         guard x >= area.x, y >= area.y, x < area.right, y < area.bottom else { return nil }
@@ -192,6 +197,25 @@ public struct Buffer: Sendable, Equatable {
             }
             if let next = index(clipped.right, y), cells[next].isContinuation { blank(clipped.right, y) }
         }
+    }
+
+    /// The cells of row `y` from `x`, `width` of them, for `paste`; nil unless all are inside.
+    public func cells(row y: Int, x: Int, width: Int) -> [Cell]? {
+        guard width >= 0, let start = index(x, y), x + width <= area.right else { return nil }
+        return Array(cells[start..<start + width])
+    }
+
+    /// Copies cells taken with `cells(row:x:width:)` to row `y` from `x`, whole: nothing if they
+    /// do not fit. As with `fill`, a wide character they cut on either side goes whole.
+    public mutating func paste(_ row: [Cell], x: Int, y: Int) {
+        guard !row.isEmpty, let start = index(x, y), x + row.count <= area.right else { return }
+        if cells[start].isContinuation, !row[0].isContinuation { blank(x - 1, y) }
+        cells.withUnsafeMutableBufferPointer { cells in
+            row.withUnsafeBufferPointer { source in
+                _ = UnsafeMutableBufferPointer(rebasing: cells[start..<start + row.count]).update(fromContentsOf: source)
+            }
+        }
+        if let next = index(x + row.count, y), cells[next].isContinuation { blank(x + row.count, y) }
     }
 
     /// Replaces a cell by a space in the same style.

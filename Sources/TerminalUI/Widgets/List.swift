@@ -42,7 +42,9 @@ public struct ListView {
         self.marker = marker
     }
 
-    public func render(_ area: Rect, _ buffer: inout Buffer, state: inout ListState) {
+    /// Draws the visible rows. With a `cache`, rows drawn on earlier frames are copied from it
+    /// rather than laid out again (see `ListRowCache` for when its owner must empty it).
+    public func render(_ area: Rect, _ buffer: inout Buffer, state: inout ListState, cache: ListRowCache? = nil) {
         guard !area.isEmpty else { return }
         state.move(0, count: count)
         state.scrollToSelection(height: area.height, count: count)
@@ -52,19 +54,31 @@ public struct ListView {
             guard index < count else { break }
             let y = area.y + line
             let isSelected = index == state.selected
+            let kept = cache?.entry(index, x: area.x, width: area.width)
+            if let cells = isSelected ? kept?.selected : kept?.plain {
+                buffer.paste(cells, x: area.x, y: y)
+                continue
+            }
             if isSelected {
                 buffer.fill(area.row(line), with: Cell(" ", style: selectedStyle))
                 buffer.write(marker, x: area.x, y: y, maxWidth: area.width, style: selectedStyle)
             }
-            // The selected row is one bar in the selection's colours (none: the terminal's own, as
-            // reverse video needs); the spans keep only their modifiers.
-            let spans = row(index).map { span in
-                guard isSelected else { return span }
-                return Span(span.text, style: Style(
-                    foreground: selectedStyle.foreground, background: selectedStyle.background,
-                    modifiers: span.style.modifiers.union(selectedStyle.modifiers)))
+            let spans = kept?.spans ?? row(index)
+            if isSelected {
+                // The selected row is one bar in the selection's colours (none: the terminal's
+                // own, as reverse video needs); the spans keep only their modifiers.
+                let bar = spans.map { span in
+                    Span(span.text, style: Style(
+                        foreground: selectedStyle.foreground, background: selectedStyle.background,
+                        modifiers: span.style.modifiers.union(selectedStyle.modifiers)))
+                }
+                buffer.write(bar, x: area.x + markerWidth, y: y, maxWidth: area.width - markerWidth)
+            } else {
+                buffer.write(spans, x: area.x + markerWidth, y: y, maxWidth: area.width - markerWidth)
             }
-            buffer.write(spans, x: area.x + markerWidth, y: y, maxWidth: area.width - markerWidth)
+            if let cache, let cells = buffer.cells(row: y, x: area.x, width: area.width) {
+                cache.keep(index, x: area.x, width: area.width, spans: spans, cells: cells, selected: isSelected)
+            }
         }
         // A scroll indicator when the list is longer than the view. Plain: the terminal scrolls it
         // with the rows, so it is redrawn on almost every step, and an attribute would triple that.

@@ -5,18 +5,18 @@ import Testing
 
 @testable import LearnerApp
 
-/// The catalog keeps laid-out rows between frames; a frame drawn with the memo must always be the
-/// frame drawn without it, whatever changed in between.
-@Suite("Catalog row memo")
-struct RowMemoTests {
-    static func frame(_ state: AppState, memo: RowMemo?) -> Buffer {
+/// Frames keep their header, status line and catalog rows as cells; a frame drawn with the memo
+/// must always be the frame drawn without it, whatever changed in between.
+@Suite("Frame memo")
+struct FrameMemoTests {
+    static func frame(_ state: AppState, memo: FrameMemo?) -> Buffer {
         var buffer = Buffer(area: Rect(x: 0, y: 0, width: state.width, height: state.height))
         Screen.render(state, into: &buffer, memo: memo)
         return buffer
     }
 
     /// Whether the memo's frame is the memo-less one (a Bool, so a failure reads as one line).
-    static func drawnAlike(_ state: AppState, _ memo: RowMemo) -> Bool {
+    static func drawnAlike(_ state: AppState, _ memo: FrameMemo) -> Bool {
         frame(state, memo: memo) == frame(state, memo: nil)
     }
 
@@ -27,12 +27,12 @@ struct RowMemoTests {
     }
 
     @Test func ownershipCourseLayoutAndThemeChangesAreDrawnAtOnce() throws {
-        let memo = RowMemo()
+        let memo = FrameMemo()
         var unpaid = DemoFixture.records
         unpaid.purchases = []
         let before = Self.catalog(records: unpaid)
         #expect(Self.drawnAlike(before, memo))
-        #expect(memo.count > 0)
+        #expect(memo.catalogRowCount > 0)
         #expect(Self.drawnAlike(before, memo), "drawn again from the memo")
         let terminalRow = try #require(Self.frame(before, memo: memo).lines.first { $0.contains("Terminal Mastery") })
         #expect(terminalRow.contains("€29.00"))
@@ -57,9 +57,49 @@ struct RowMemoTests {
     }
 
     @Test func theMemoStaysWithinItsCapacity() {
-        let memo = RowMemo(capacity: 2)
+        let memo = FrameMemo(catalogRows: 2)
         let state = Self.catalog(records: DemoFixture.records)
         #expect(Self.drawnAlike(state, memo))
-        #expect(memo.count <= 2)
+        #expect(memo.catalogRowCount <= 2)
+    }
+
+    /// Scrolling, then everything the header and the status line show changing under the same
+    /// memo, each change drawn at once.
+    @Test func barsAndRowsFollowEveryChange() throws {
+        let memo = FrameMemo()
+        var state = Self.catalog(records: DemoFixture.records)
+        for _ in 0..<6 {
+            _ = App.update(&state, .key(.down))
+            #expect(Self.drawnAlike(state, memo))
+        }
+        _ = App.update(&state, .key(.up))
+        #expect(Self.drawnAlike(state, memo))
+        state.status = StatusMessage(text: "Synced: 2 sent, 5 received", isError: false)
+        #expect(Self.drawnAlike(state, memo))
+        #expect(Self.frame(state, memo: memo).lines.last?.contains("Synced: 2 sent") == true)
+        state.status = StatusMessage(text: "Connection refused", isError: true)
+        #expect(Self.drawnAlike(state, memo))
+        state.sync.running = true
+        state.sync.phase = .pushing(sent: 1, total: 3)
+        #expect(Self.drawnAlike(state, memo))
+        #expect(Self.frame(state, memo: memo).lines.last?.contains("sending 1/3") == true)
+        state.sync = SyncStatus(running: false, phase: nil, online: false, lastError: nil)
+        #expect(Self.drawnAlike(state, memo))
+        state.unicode = false
+        #expect(Self.drawnAlike(state, memo))
+        state.unicode = true
+        // The filter: typed (not kept), then kept and shown in the catalog's summary line.
+        for key in [Key.character("/"), .character("s"), .character("w"), .enter] {
+            _ = App.update(&state, .key(key))
+            #expect(Self.drawnAlike(state, memo))
+        }
+        #expect(Self.frame(state, memo: memo).lines.contains { $0.contains("filter: \"sw\"") })
+        // Another screen: the header's crumbs.
+        _ = App.update(&state, .key(.enter))
+        #expect(Self.drawnAlike(state, memo))
+        _ = App.update(&state, .key(.escape))
+        #expect(Self.drawnAlike(state, memo))
+        state.width = 90
+        #expect(Self.drawnAlike(state, memo))
     }
 }

@@ -1,0 +1,76 @@
+import Foundation
+import LMSClient
+import LMSKit
+import TerminalUI
+
+/// What earlier frames drew, kept as cells so the next frame copies what did not change instead
+/// of laying it out again: the header, the status line, and the catalog's rows. Scrolling the
+/// catalog shows the same few dozen rows and the same two bars frame after frame, and building
+/// their text (measuring titles, formatting prices, durations and times) costs far more than
+/// copying cells. Each part is kept with everything it was drawn from and redrawn when any of it
+/// changes; the memo never changes what is drawn, only how often it is worked out.
+public final class FrameMemo {
+    /// What a catalog row is drawn from, besides its course: a sync or a purchase loads a new
+    /// library, so the library's identity stands for its courses and the learner's ownership.
+    struct CatalogContext: Equatable {
+        var library: CourseLibrary?
+        var query: String
+        var theme: Theme
+        var unicode: Bool
+        var monochrome: Bool
+
+        static func == (lhs: CatalogContext, rhs: CatalogContext) -> Bool {
+            lhs.library === rhs.library && lhs.query == rhs.query && lhs.unicode == rhs.unicode
+                && lhs.monochrome == rhs.monochrome && lhs.theme == rhs.theme
+        }
+    }
+
+    struct HeaderKey: Equatable {
+        var crumbs: [String]
+        var firstName: String?
+        var role: UserRole?
+        var unicode: Bool
+        var theme: Theme
+    }
+
+    struct StatusKey: Equatable {
+        var sync: SyncStatus
+        var pending: Int
+        var rejected: Int
+        var lastSync: Date?
+        var message: StatusMessage?
+        var hints: String
+        var unicode: Bool
+        var theme: Theme
+    }
+
+    struct CatalogSummaryKey: Equatable {
+        var count: Int
+        var filterText: String
+        var theme: Theme
+    }
+
+    let header = LineCache<HeaderKey>()
+    let status = LineCache<StatusKey>()
+    let catalogSummary = LineCache<CatalogSummaryKey>()
+    private var catalogContext: CatalogContext?
+    private let catalogRows: ListRowCache
+
+    /// `catalogRows`: catalog rows kept at most; a long scroll through 100,000 courses replaces
+    /// them as it goes.
+    public init(catalogRows: Int = 256) {
+        self.catalogRows = ListRowCache(capacity: catalogRows)
+    }
+
+    /// The catalog rows kept for `context`, emptied first if they were drawn for another.
+    func catalogRows(for context: CatalogContext) -> ListRowCache {
+        if context != catalogContext {
+            catalogRows.removeAll()
+            catalogContext = context
+        }
+        return catalogRows
+    }
+
+    /// Catalog rows kept.
+    var catalogRowCount: Int { catalogRows.count }
+}
