@@ -163,10 +163,22 @@ public final class CursesBackend: Backend {
 /// but every terminal emulator has, nil for the optional ones it lacks.
 enum Terminfo {
     static func sequences() -> ControlSequences {
-        var sequences = ControlSequences.ansi
-        if let cup = string("cup") { sequences.moveTo = { x, y in expand(cup, y, x) } }
-        sequences.moveRight = string("cuf").map { cuf in { columns in expand(cuf, columns) } }
-        sequences.setScrollRegion = string("csr").map { csr in { top, bottom in expand(csr, top, bottom) } }
+        let ansi = ControlSequences.ansi
+        var sequences = ansi
+        // Where the entry says what ECMA-48 says (nearly always), the native formatting is used:
+        // it makes no call into curses and no copies on every cursor move.
+        if let cup = string("cup") {
+            let terminfo: (Int, Int) -> [UInt8] = { x, y in expand(cup, y, x) }
+            sequences.moveTo = agree(terminfo, ansi.moveTo) ? ansi.moveTo : terminfo
+        }
+        sequences.moveRight = string("cuf").map { cuf in
+            let terminfo: (Int) -> [UInt8] = { columns in expand(cuf, columns) }
+            return agree({ columns, _ in terminfo(columns) }, { columns, _ in ansi.moveRight!(columns) }) ? ansi.moveRight! : terminfo
+        }
+        sequences.setScrollRegion = string("csr").map { csr in
+            let terminfo: (Int, Int) -> [UInt8] = { top, bottom in expand(csr, top, bottom) }
+            return agree(terminfo, ansi.setScrollRegion!) ? ansi.setScrollRegion! : terminfo
+        }
         sequences.scrollForward = string("ind").map(bytes)
         sequences.scrollReverse = string("ri").map(bytes)
         if let clear = string("clear") { sequences.clearScreen = bytes(clear) }
@@ -189,6 +201,13 @@ enum Terminfo {
             return ControlSequences.ansiColor(color, isBackground: isBackground)
         }
         return sequences
+    }
+
+    /// Whether two ways of writing a two-number sequence give the same bytes, at numbers of one
+    /// to three digits.
+    static func agree(_ one: (Int, Int) -> [UInt8], _ other: (Int, Int) -> [UInt8]) -> Bool {
+        let probes = [(0, 0), (1, 2), (9, 10), (79, 23), (119, 39), (250, 999)]
+        return probes.allSatisfy { one($0.0, $0.1) == other($0.0, $0.1) }
     }
 
     private static func string(_ name: String) -> [CChar]? {

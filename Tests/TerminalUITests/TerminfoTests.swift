@@ -1,4 +1,5 @@
 import Testing
+import TerminalUI
 @testable import CursesBackend
 
 @Suite("Terminfo strings as the frame encoder sends them")
@@ -26,5 +27,25 @@ struct TerminfoTests {
         // Nothing else to reset with: kept as it is.
         #expect(Terminfo.withoutCharsetReset(Array("\u{1B}(B".utf8)) == Array("\u{1B}(B".utf8))
         #expect(Terminfo.withoutCharsetReset(Array("\u{1B}[m\u{0F}".utf8)) == Array("\u{1B}[m\u{0F}".utf8))
+    }
+
+    @Test("ECMA-48 cursor moves and scroll regions, written digit by digit")
+    func ansiNumbers() {
+        let ansi = ControlSequences.ansi
+        #expect(ansi.moveTo(0, 0) == Array("\u{1B}[1;1H".utf8))
+        #expect(ansi.moveTo(119, 39) == Array("\u{1B}[40;120H".utf8))
+        #expect(ansi.moveTo(9, 999) == Array("\u{1B}[1000;10H".utf8))
+        #expect(ansi.moveRight?(7) == Array("\u{1B}[7C".utf8))
+        #expect(ansi.moveRight?(1234) == Array("\u{1B}[1234C".utf8))
+        #expect(ansi.setScrollRegion?(2, 38) == Array("\u{1B}[3;39r".utf8))
+    }
+
+    @Test func terminfoSequencesAreReplacedOnlyWhenTheyAgreeEverywhereProbed() {
+        let ansi = ControlSequences.ansi
+        let same: (Int, Int) -> [UInt8] = { x, y in Array("\u{1B}[\(y + 1);\(x + 1)H".utf8) }
+        #expect(Terminfo.agree(same, ansi.moveTo))
+        // A terminal that counts from zero, and one that differs only past two digits.
+        #expect(!Terminfo.agree({ x, y in Array("\u{1B}[\(y);\(x)H".utf8) }, ansi.moveTo))
+        #expect(!Terminfo.agree({ x, y in x > 99 ? [] : same(x, y) }, ansi.moveTo))
     }
 }

@@ -52,9 +52,9 @@ public struct ControlSequences {
 
     public static var ansi: ControlSequences {
         ControlSequences(
-            moveTo: { x, y in csi("\(y + 1);\(x + 1)H") },
-            moveRight: { columns in csi("\(columns)C") },
-            setScrollRegion: { top, bottom in csi("\(top + 1);\(bottom + 1)r") },
+            moveTo: { x, y in csi(y + 1, x + 1, final: 0x48) },
+            moveRight: { columns in csi(columns, final: 0x43) },
+            setScrollRegion: { top, bottom in csi(top + 1, bottom + 1, final: 0x72) },
             scrollForward: [0x0A],
             scrollReverse: [0x1B, 0x4D],
             clearScreen: csi("H") + csi("2J"),
@@ -78,4 +78,38 @@ public struct ControlSequences {
     }
 
     private static func csi(_ body: String) -> [UInt8] { [0x1B, 0x5B] + Array(body.utf8) }
+
+    // Cursor moves and scroll regions go out on most frames: their numbers are written as digits
+    // straight into the bytes, without building strings.
+    private static func csi(_ number: Int, final: UInt8) -> [UInt8] {
+        var bytes: [UInt8] = [0x1B, 0x5B]
+        appendDecimal(number, to: &bytes)
+        bytes.append(final)
+        return bytes
+    }
+
+    private static func csi(_ first: Int, _ second: Int, final: UInt8) -> [UInt8] {
+        var bytes: [UInt8] = [0x1B, 0x5B]
+        bytes.reserveCapacity(12)
+        appendDecimal(first, to: &bytes)
+        bytes.append(0x3B)
+        appendDecimal(second, to: &bytes)
+        bytes.append(final)
+        return bytes
+    }
+
+    private static func appendDecimal(_ number: Int, to bytes: inout [UInt8]) {
+        var value = max(0, number)
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { digits in
+            repeat {
+                digits[count] = UInt8(0x30 + value % 10)
+                value /= 10
+                count += 1
+            } while value > 0
+            for index in stride(from: count - 1, through: 0, by: -1) { bytes.append(digits[index]) }
+        }
+    }
 }

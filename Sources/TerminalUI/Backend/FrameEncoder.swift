@@ -27,7 +27,12 @@ public struct FrameEncoder {
     /// Styles downsampled so far: a frame uses a handful, and finding the nearest palette colour
     /// is far dearer than this lookup.
     private var downsampled: [UInt64: UInt64] = [:]
+    /// The last style downsampled: neighbouring cells mostly share one, and this spares the
+    /// lookup for all but the first.
+    private var lastDownsampled: (bits: UInt64, result: UInt64) = (0, 0)
     private var colorCodes: [UInt64: [UInt8]] = [:]
+    /// The hash of a blank row of the width last seen.
+    private var blankRowHash: (width: Int, hash: UInt64)?
 
     public init(sequences: ControlSequences, capabilities: Capabilities) {
         self.sequences = sequences
@@ -58,17 +63,25 @@ public struct FrameEncoder {
             screenHashes = nil
         }
         let previous = screen!
-        var frameHashes: [UInt64]?
+        var frameHashes: [UInt64] = []
         frame.cells.withUnsafeBufferPointer { new in
             previous.cells.withUnsafeBufferPointer { old in
                 let rows = RowPair(new: new.baseAddress!, old: old.baseAddress!, width: width)
-                let unchanged = (0..<height).map { rows.equal(new: $0, old: $0) }
+                // Rows are hashed first, as the new frame is still in the cache from drawing it:
+                // the old picture's rows are then read only where a hash says they may be equal,
+                // which for a scrolled list is once each, not twice.
+                let newHashes = (0..<height).map { rows.hash(new: $0) }
+                let oldHashes = screenHashes ?? (0..<height).map { rows.hash(old: $0) }
+                let unchanged = (0..<height).map { newHashes[$0] == oldHashes[$0] && rows.equal(new: $0, old: $0) }
                 // Which row of the old picture each row of the terminal shows now; -1 is blank.
                 var shown = Array(0..<height)
-                frameHashes = scrollIfWorthIt(rows, changed: unchanged.indices.filter { !unchanged[$0] }, shown: &shown, frame: frame, output: &output)
-                for y in 0..<height where shown[y] != y || !unchanged[y] {
+                let moved = scrollIfWorthIt(
+                    rows, newHashes: newHashes, oldHashes: oldHashes, changed: unchanged.indices.filter { !unchanged[$0] },
+                    shown: &shown, frame: frame, output: &output)
+                for y in 0..<height where (shown[y] != y || !unchanged[y]) && !moved.contains(y) {
                     encodeRow(y, rows: rows, oldRow: shown[y], frame: frame, output: &output)
                 }
+                frameHashes = newHashes
             }
         }
         screen = frame
@@ -80,13 +93,15 @@ public struct FrameEncoder {
 
     /// Finds the shift that explains most changed rows (new row y is old row y + shift), takes
     /// the longest run of rows it explains, and lets the terminal move that run, when that saves
-    /// rewriting at least two rows. Returns the new frame's row hashes when it worked them out.
-    private mutating func scrollIfWorthIt(_ rows: RowPair, changed: [Int], shown: inout [Int], frame: Buffer, output: inout [UInt8]) -> [UInt64]? {
+    /// rewriting at least two rows. Returns the rows the terminal moved into place, each checked
+    /// equal to the new frame's.
+    private mutating func scrollIfWorthIt(
+        _ rows: RowPair, newHashes: [UInt64], oldHashes: [UInt64], changed: [Int], shown: inout [Int], frame: Buffer, output: inout [UInt8]
+    ) -> Range<Int> {
         let height = frame.area.height
-        guard height > 2, changed.count >= 2, let setScrollRegion = sequences.setScrollRegion else { return nil }
-        let newHashes = (0..<height).map { rows.hash(new: $0) }
-        let oldHashes = screenHashes ?? (0..<height).map { rows.hash(old: $0) }
-        let blankHash = rows.blankHash
+        guard height > 2, changed.count >= 2, let setScrollRegion = sequences.setScrollRegion else { return 0..<0 }
+        let blankHash = blankRowHash.flatMap { $0.width == rows.width ? $0.hash : nil } ?? rows.blankHash
+        blankRowHash = (rows.width, blankHash)
         // Votes for each shift, offset by `height` to index an array.
         var votes = [Int](repeating: 0, count: 2 * height)
         for y in changed where newHashes[y] != blankHash {
@@ -96,7 +111,7 @@ public struct FrameEncoder {
         }
         guard let best = votes.indices.max(by: { (votes[$0], -abs($0 - height)) < (votes[$1], -abs($1 - height)) }),
               votes[best] >= 2
-        else { return newHashes }
+        else { return 0..<0 }
         let shift = best - height
         // The longest run of rows that the shift explains exactly (hashes can collide).
         var run: (first: Int, last: Int)?
@@ -111,9 +126,9 @@ public struct FrameEncoder {
                 start = nil
             }
         }
-        guard let run else { return newHashes }
+        guard let run else { return 0..<0 }
         let saved = (run.first...run.last).filter { newHashes[$0] != oldHashes[$0] }.count
-        guard saved >= 2, let scroll = shift > 0 ? sequences.scrollForward : sequences.scrollReverse else { return newHashes }
+        guard saved >= 2, let scroll = shift > 0 ? sequences.scrollForward : sequences.scrollReverse else { return 0..<0 }
 
         setPen(0, output: &output)  // new lines take the current background
         if shift > 0 {
@@ -134,15 +149,14 @@ public struct FrameEncoder {
         output += setScrollRegion(frame.area.y, frame.area.y + height - 1)
         // Setting a region homes the cursor on most terminals, and not on some.
         cursor = nil
-        return newHashes
+        return run.first..<run.last + 1
     }
 
     // MARK: Rows
 
-    /// Row `y`, which changed in place or was moved by the scroll region.
+    /// Row `y`, which changed in place or was moved by the scroll region (and is not the row
+    /// the new frame has there).
     private mutating func encodeRow(_ y: Int, rows: RowPair, oldRow: Int, frame: Buffer, output: inout [UInt8]) {
-        // Moved into place by the scroll region: nothing to send.
-        if oldRow != y, oldRow >= 0, rows.equal(new: y, old: oldRow) { return }
         let width = rows.width
         let new = rows.new + y * width
         let old: UnsafePointer<Cell>? = oldRow >= 0 ? rows.old + oldRow * width : nil
@@ -229,12 +243,17 @@ public struct FrameEncoder {
     /// The style as the terminal can show it, as packed bits; the default colour is "no colour".
     private mutating func downsample(_ bits: UInt64) -> UInt64 {
         if bits == 0 { return 0 }
-        if let known = downsampled[bits] { return known }
+        if bits == lastDownsampled.bits { return lastDownsampled.result }
+        if let known = downsampled[bits] {
+            lastDownsampled = (bits, known)
+            return known
+        }
         var style = PackedStyle.unpack(bits).downsampled(to: depth)
         if style.foreground == .reset { style.foreground = nil }
         if style.background == .reset { style.background = nil }
         let result = PackedStyle.pack(style)
         downsampled[bits] = result
+        lastDownsampled = (bits, result)
         return result
     }
 
