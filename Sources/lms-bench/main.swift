@@ -16,7 +16,8 @@ import TerminalUI
 ///                                                their titles, one per line
 ///     lms-bench decode index|course FILE         MB/s of the client's reader on FILE
 ///     lms-bench frames THEMES_DIR STEPS          microseconds per catalog scroll step (update,
-///                                                render, encode), no terminal; the account comes
+///                                                render, encode, and after the frame the work
+///                                                that prepares the next), no terminal; the account comes
 ///                                                from $XDG_DATA_HOME. LMS_BENCH_PAUSE_US pauses
 ///                                                between steps (30000: caches go cold as between
 ///                                                key presses)
@@ -148,20 +149,24 @@ enum Bench {
         // they do in the real app, which a tight loop would hide.
         let pause = ProcessInfo.processInfo.environment["LMS_BENCH_PAUSE_US"].flatMap { UInt32($0) } ?? 0
         let clock = ContinuousClock()
-        var elapsed = Duration.zero, handling = Duration.zero
+        var elapsed = Duration.zero, handling = Duration.zero, preparing = Duration.zero
         backend.startCounting()
         for _ in 0..<steps {
             if pause > 0 { usleep(pause) }
             let started = clock.now
             runner.handle(.key(.down))
             handling += clock.now - started
-            runner.render()
-            elapsed += clock.now - started
+            runner.drawFrame()
+            let drawn = clock.now
+            elapsed += drawn - started
+            runner.prepareNextFrame()
+            preparing += clock.now - drawn
         }
         func microseconds(_ duration: Duration) -> Double {
             (Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18) / Double(steps) * 1e6
         }
-        print(String(format: "update %.1f us, render %.1f us, encode %.1f us", microseconds(handling), microseconds(elapsed - handling - backend.encoding), microseconds(backend.encoding)))
+        print(String(format: "update %.1f us, render %.1f us, encode %.1f us (after the frame: %.1f us preparing the next)",
+                     microseconds(handling), microseconds(elapsed - handling - backend.encoding), microseconds(backend.encoding), microseconds(preparing)))
         print(String(format: "%.1f us per step, %.0f bytes per step", microseconds(elapsed), Double(backend.bytes) / Double(steps)))
     }
 

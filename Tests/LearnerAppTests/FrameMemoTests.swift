@@ -12,6 +12,8 @@ struct FrameMemoTests {
     static func frame(_ state: AppState, memo: FrameMemo?) -> Buffer {
         var buffer = Buffer(area: Rect(x: 0, y: 0, width: state.width, height: state.height))
         Screen.render(state, into: &buffer, memo: memo)
+        // As the app does once a frame is out: rows about to come into view are laid out.
+        memo?.prepareNextFrame()
         return buffer
     }
 

@@ -59,6 +59,40 @@ struct RowCachingTests {
         #expect(cache.count == 0)
     }
 
+    @Test("Rows laid out ahead are the rows a one-row move brings into view: that frame builds none")
+    func prefetchedRowsMakeTheNextMoveFree() {
+        let area = Rect(x: 0, y: 0, width: 20, height: 5)
+        let cache = ListRowCache()
+        var built: [Int] = []
+        let view = ListView(count: 1_000) { index in
+            built.append(index)
+            return [Span("Row \(index)")]
+        }
+        var state = ListState(selected: 4, offset: 0)
+        var buffer = Buffer(area: area)
+        view.render(area, &buffer, state: &state, cache: cache)
+        #expect(built == Array(0..<5))
+        view.prefetch(area, state: state, cache: cache)
+        #expect(built == Array(0..<6))
+        state.move(1, count: 1_000)
+        buffer = Buffer(area: area)
+        view.render(area, &buffer, state: &state, cache: cache)
+        #expect(built == Array(0..<6))
+        #expect(buffer.lines.last?.hasPrefix("▶ Row 5 ") == true)
+        // Above the view too, once there is a row there.
+        view.prefetch(area, state: state, cache: cache)
+        #expect(built == [0, 1, 2, 3, 4, 5, 6])
+        state.select(1, count: 1_000)
+        view.render(area, &buffer, state: &state, cache: cache)
+        view.prefetch(area, state: state, cache: cache)
+        #expect(built == [0, 1, 2, 3, 4, 5, 6])
+        state.move(-1, count: 1_000)
+        buffer = Buffer(area: area)
+        view.render(area, &buffer, state: &state, cache: cache)
+        #expect(built == [0, 1, 2, 3, 4, 5, 6])
+        #expect(buffer.lines.first?.hasPrefix("▶ Row 0 ") == true)
+    }
+
     @Test func aLineIsDrawnAgainWhenItsKeyOrPlaceChanges() {
         let cache = LineCache<String>()
         var renders = 0

@@ -122,10 +122,22 @@ public final class AppRunner {
         for effect in App.update(&state, message) { perform(effect) }
     }
 
+    /// Draws a frame for the state, then prepares the next one.
     public func render() {
+        drawFrame()
+        prepareNextFrame()
+    }
+
+    public func drawFrame() {
         let snapshot = state
         let memo = frameMemo
         terminal.draw(background: Screen.background(snapshot)) { buffer in Screen.render(snapshot, into: &buffer, memo: memo, filled: true) }
+    }
+
+    /// Work the last frame queued for the next (rows about to come into view), done after it
+    /// reached the terminal.
+    public func prepareNextFrame() {
+        frameMemo.prepareNextFrame()
     }
 
     /// Waits for background work to report (tests and the demo use it).

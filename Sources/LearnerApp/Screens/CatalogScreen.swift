@@ -28,11 +28,17 @@ enum CatalogScreen {
         let rows = memo?.catalogRows(for: FrameMemo.CatalogContext(
             library: state.library, query: CatalogModel.query(state), theme: theme, unicode: state.unicode, monochrome: state.monochrome))
         let learner = state.library?.learner()
-        ListView(count: courses.count, selectedStyle: theme.style("ui.selection"), marker: state.glyph("▶ ", "> ")) { index in
+        let view = ListView(count: courses.count, selectedStyle: theme.style("ui.selection"), marker: state.glyph("▶ ", "> ")) { index in
             let course = courses[index]
             let ownership = learner.flatMap { LessonAccess.ownershipGrant(course: course, learner: $0) }
             return row(course, ownership: ownership, titleWidth: titleWidth, state)
-        }.render(body, &buffer, state: &list, cache: rows)
+        }
+        view.render(body, &buffer, state: &list, cache: rows)
+        if let memo, let rows {
+            // The next key most likely moves the selection a row on: lay out the rows it would
+            // bring into view once this frame is out.
+            memo.afterFrame { [list] in view.prefetch(body, state: list, cache: rows) }
+        }
         if courses.isEmpty {
             buffer.write(state.library == nil ? "Loading…" : "No course matches. Esc clears the filter; s syncs.", x: body.x + 2, y: body.y, style: theme.style("ui.text.dim"))
         }

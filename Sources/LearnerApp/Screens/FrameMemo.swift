@@ -50,6 +50,9 @@ public final class FrameMemo {
         var theme: Theme
     }
 
+    /// Work for the next frame, queued by this one's drawing, done once it has been shown.
+    private var preparations: [() -> Void] = []
+
     let header = LineCache<HeaderKey>()
     let status = LineCache<StatusKey>()
     let catalogSummary = LineCache<CatalogSummaryKey>()
@@ -69,6 +72,26 @@ public final class FrameMemo {
             catalogContext = context
         }
         return catalogRows
+    }
+
+    /// A frame begins: work queued by one that was never followed by `prepareNextFrame` is
+    /// stale, and dropped.
+    func beginFrame() {
+        preparations.removeAll()
+    }
+
+    /// Queues work that makes the next frame cheaper (such as laying out the rows a key would
+    /// bring into view); `prepareNextFrame` does it.
+    func afterFrame(_ work: @escaping () -> Void) {
+        preparations.append(work)
+    }
+
+    /// Does what the last frame queued: called once that frame is on the screen, so a key's frame
+    /// never waits for work done for the one after it.
+    public func prepareNextFrame() {
+        let work = preparations
+        preparations = []
+        for item in work { item() }
     }
 
     /// Catalog rows kept.

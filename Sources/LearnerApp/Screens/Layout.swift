@@ -13,6 +13,7 @@ public enum Screen {
     /// `memo` keeps laid-out catalog rows between frames; without it every row is laid out anew.
     /// `filled` says every cell already holds `background(state)`, as `Terminal.draw` leaves them.
     public static func render(_ state: AppState, into buffer: inout Buffer, memo: FrameMemo? = nil, filled: Bool = false) {
+        memo?.beginFrame()
         let area = buffer.area
         let theme = state.theme
         if !filled { buffer.fill(area, with: background(state)) }

@@ -89,6 +89,19 @@ public struct ListView {
     }
 }
 
+extension ListView {
+    /// Lays out, into `cache`, the rows just outside the view `render` last drew (with the same
+    /// `area` and `state`): the ones a move of the selection brings into view next. Meant to run
+    /// after a frame has been shown, so the next key's frame only copies cells.
+    public func prefetch(_ area: Rect, state: ListState, cache: ListRowCache) {
+        guard !area.isEmpty else { return }
+        for index in [state.offset - 1, state.offset + area.height] where index >= 0 && index < count {
+            guard cache.entry(index, x: area.x, width: area.width) == nil else { continue }
+            cache.keep(index, x: area.x, width: area.width, spans: row(index))
+        }
+    }
+}
+
 /// A table: a header and rows of cells in fixed-width columns.
 public struct TableView {
     public struct Column {

@@ -44,4 +44,10 @@ public final class ListRowCache {
         if selected { entry.selected = cells } else { entry.plain = cells }
         entries[slot(index)] = entry
     }
+
+    /// Keeps a row's spans alone, laid out ahead of being shown.
+    func keep(_ index: Int, x: Int, width: Int, spans: [Span]) {
+        guard entry(index, x: x, width: width) == nil else { return }
+        entries[slot(index)] = Entry(index: index, x: x, width: width, spans: spans)
+    }
 }
