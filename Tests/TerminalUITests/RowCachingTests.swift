@@ -40,20 +40,27 @@ struct RowCachingTests {
         let background = Cell(" ", style: Style(background: .blue))
         func frame(_ state: inout ListState, cache: ListRowCache?) -> Buffer {
             var buffer = Buffer(area: Rect(x: 0, y: 0, width: 26, height: 10), filling: background)
-            ListView(count: 100_000, selectedStyle: Style(foreground: .black, background: .yellow), marker: "▶ ") { index in
+            let view = ListView(count: 100_000, selectedStyle: Style(foreground: .black, background: .yellow), marker: "▶ ") { index in
                 if cache != nil { built += 1 }
                 return [Span("Row \(index) 日本", style: Style(modifiers: .bold)), Span(" · \(index % 7)")]
-            }.render(area, &buffer, state: &state, cache: cache)
+            }
+            view.render(area, &buffer, state: &state, cache: cache)
+            // Every other frame, rows are also laid out ahead, as the app does once a frame is out.
+            if let cache, state.selected % 2 == 0 { view.prefetch(area, state: state, cache: cache, background: background) }
             return buffer
         }
         let moves = Array(repeating: 1, count: 20) + Array(repeating: -1, count: 12) + [50_000, 7, -3, 99_999, -99_999] + Array(repeating: 1, count: 10)
         for move in moves {
             cachedState.move(move, count: 100_000)
             freshState.move(move, count: 100_000)
-            #expect(frame(&cachedState, cache: cache) == frame(&freshState, cache: nil))
+            // A Bool, so a failure reads as one line rather than two buffers.
+            let alike = frame(&cachedState, cache: cache) == frame(&freshState, cache: nil)
+            #expect(alike, "after moving by \(move) to row \(freshState.selected)")
         }
         // Each row's text is built once while it stays cached, not once a frame.
         #expect(built < moves.count * 8 / 2, "\(built) rows built for \(moves.count) frames")
+        // Drawn over another background, the kept rows would show it: the owner empties the cache.
+        cache.removeAll()
         #expect(cache.count <= 32)
         cache.removeAll()
         #expect(cache.count == 0)
@@ -72,7 +79,7 @@ struct RowCachingTests {
         var buffer = Buffer(area: area)
         view.render(area, &buffer, state: &state, cache: cache)
         #expect(built == Array(0..<5))
-        view.prefetch(area, state: state, cache: cache)
+        view.prefetch(area, state: state, cache: cache, background: .blank)
         #expect(built == Array(0..<6))
         state.move(1, count: 1_000)
         buffer = Buffer(area: area)
@@ -80,11 +87,11 @@ struct RowCachingTests {
         #expect(built == Array(0..<6))
         #expect(buffer.lines.last?.hasPrefix("▶ Row 5 ") == true)
         // Above the view too, once there is a row there.
-        view.prefetch(area, state: state, cache: cache)
+        view.prefetch(area, state: state, cache: cache, background: .blank)
         #expect(built == [0, 1, 2, 3, 4, 5, 6])
         state.select(1, count: 1_000)
         view.render(area, &buffer, state: &state, cache: cache)
-        view.prefetch(area, state: state, cache: cache)
+        view.prefetch(area, state: state, cache: cache, background: .blank)
         #expect(built == [0, 1, 2, 3, 4, 5, 6])
         state.move(-1, count: 1_000)
         buffer = Buffer(area: area)

@@ -37,7 +37,8 @@ enum CatalogScreen {
         if let memo, let rows {
             // The next key most likely moves the selection a row on: lay out the rows it would
             // bring into view once this frame is out.
-            memo.afterFrame { [list] in view.prefetch(body, state: list, cache: rows) }
+            let background = Screen.background(state)
+            memo.afterFrame { [list] in view.prefetch(body, state: list, cache: rows, background: background) }
         }
         if courses.isEmpty {
             buffer.write(state.library == nil ? "Loading…" : "No course matches. Esc clears the filter; s syncs.", x: body.x + 2, y: body.y, style: theme.style("ui.text.dim"))

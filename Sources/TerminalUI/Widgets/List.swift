@@ -59,23 +59,8 @@ public struct ListView {
                 buffer.paste(cells, x: area.x, y: y)
                 continue
             }
-            if isSelected {
-                buffer.fill(area.row(line), with: Cell(" ", style: selectedStyle))
-                buffer.write(marker, x: area.x, y: y, maxWidth: area.width, style: selectedStyle)
-            }
             let spans = kept?.spans ?? row(index)
-            if isSelected {
-                // The selected row is one bar in the selection's colours (none: the terminal's
-                // own, as reverse video needs); the spans keep only their modifiers.
-                let bar = spans.map { span in
-                    Span(span.text, style: Style(
-                        foreground: selectedStyle.foreground, background: selectedStyle.background,
-                        modifiers: span.style.modifiers.union(selectedStyle.modifiers)))
-                }
-                buffer.write(bar, x: area.x + markerWidth, y: y, maxWidth: area.width - markerWidth)
-            } else {
-                buffer.write(spans, x: area.x + markerWidth, y: y, maxWidth: area.width - markerWidth)
-            }
+            draw(spans, selected: isSelected, in: area.row(line), markerWidth: markerWidth, &buffer)
             if let cache, let cells = buffer.cells(row: y, x: area.x, width: area.width) {
                 cache.keep(index, x: area.x, width: area.width, spans: spans, cells: cells, selected: isSelected)
             }
@@ -90,14 +75,43 @@ public struct ListView {
 }
 
 extension ListView {
-    /// Lays out, into `cache`, the rows just outside the view `render` last drew (with the same
-    /// `area` and `state`): the ones a move of the selection brings into view next. Meant to run
-    /// after a frame has been shown, so the next key's frame only copies cells.
-    public func prefetch(_ area: Rect, state: ListState, cache: ListRowCache) {
-        guard !area.isEmpty else { return }
-        for index in [state.offset - 1, state.offset + area.height] where index >= 0 && index < count {
-            guard cache.entry(index, x: area.x, width: area.width) == nil else { continue }
-            cache.keep(index, x: area.x, width: area.width, spans: row(index))
+    /// One row, over what `rowArea` holds.
+    private func draw(_ spans: [Span], selected: Bool, in rowArea: Rect, markerWidth: Int, _ buffer: inout Buffer) {
+        guard selected else {
+            buffer.write(spans, x: rowArea.x + markerWidth, y: rowArea.y, maxWidth: rowArea.width - markerWidth)
+            return
+        }
+        buffer.fill(rowArea, with: Cell(" ", style: selectedStyle))
+        buffer.write(marker, x: rowArea.x, y: rowArea.y, maxWidth: rowArea.width, style: selectedStyle)
+        // The selected row is one bar in the selection's colours (none: the terminal's own, as
+        // reverse video needs); the spans keep only their modifiers.
+        let bar = spans.map { span in
+            Span(span.text, style: Style(
+                foreground: selectedStyle.foreground, background: selectedStyle.background,
+                modifiers: span.style.modifiers.union(selectedStyle.modifiers)))
+        }
+        buffer.write(bar, x: rowArea.x + markerWidth, y: rowArea.y, maxWidth: rowArea.width - markerWidth)
+    }
+
+    /// Lays out into `cache`, as `render` (with the same `area` and `state`) would draw them over
+    /// `background`, the rows a one-row move of the selection shows next: the rows just outside
+    /// the view, selected and not, and the selected row unselected. Meant to run once a frame is
+    /// on the screen, so that the next key's frame only copies cells.
+    public func prefetch(_ area: Rect, state: ListState, cache: ListRowCache, background: Cell) {
+        guard !area.isEmpty, count > 0 else { return }
+        let markerWidth = DisplayWidth.of(marker)
+        var scratch = Buffer(area: Rect(x: area.x, y: 0, width: area.width, height: 1))
+        let wanted = [(state.offset - 1, true), (state.offset - 1, false), (state.offset + area.height, true),
+                      (state.offset + area.height, false), (state.selected, false)]
+        for (index, selected) in wanted where index >= 0 && index < count {
+            let kept = cache.entry(index, x: area.x, width: area.width)
+            guard (selected ? kept?.selected : kept?.plain) == nil else { continue }
+            let spans = kept?.spans ?? row(index)
+            scratch.reset(filling: background)
+            draw(spans, selected: selected, in: scratch.area, markerWidth: markerWidth, &scratch)
+            if let cells = scratch.cells(row: 0, x: area.x, width: area.width) {
+                cache.keep(index, x: area.x, width: area.width, spans: spans, cells: cells, selected: selected)
+            }
         }
     }
 }

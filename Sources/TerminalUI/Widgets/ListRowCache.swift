@@ -45,9 +45,4 @@ public final class ListRowCache {
         entries[slot(index)] = entry
     }
 
-    /// Keeps a row's spans alone, laid out ahead of being shown.
-    func keep(_ index: Int, x: Int, width: Int, spans: [Span]) {
-        guard entry(index, x: x, width: width) == nil else { return }
-        entries[slot(index)] = Entry(index: index, x: x, width: width, spans: spans)
-    }
 }
