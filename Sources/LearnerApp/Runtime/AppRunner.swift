@@ -1,23 +1,30 @@
 import Foundation
 import LMSClient
+import Synchronization
 import LMSKit
 import TerminalUI
 
 /// Messages from effects, handed to the UI thread. Effects run as tasks; the UI loop drains this
 /// between key presses, so background work never touches the screen itself.
 final class Mailbox: @unchecked Sendable {
-    // @unchecked: every access goes through `lock`.
+    // @unchecked: `messages` is only touched under `lock`; `posted` is atomic.
     private let lock = NSLock()
     private var messages: [Msg] = []
+    /// Whether `messages` may hold any: read without the lock, so the UI loop's check after
+    /// every key costs one load when nothing was posted, as is nearly always the case.
+    private let posted = Atomic<Bool>(false)
 
     func post(_ message: Msg) {
         lock.lock()
         messages.append(message)
+        posted.store(true, ordering: .releasing)
         lock.unlock()
     }
 
     func drain() -> [Msg] {
+        guard posted.load(ordering: .acquiring) else { return [] }
         lock.lock()
+        posted.store(false, ordering: .relaxed)
         defer { lock.unlock() }
         let drained = messages
         messages = []

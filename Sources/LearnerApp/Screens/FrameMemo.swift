@@ -25,12 +25,19 @@ public final class FrameMemo {
         }
     }
 
+    /// The crumbs come from the stack of screens, with the titles of courses and lessons from
+    /// loaded data; the name and role from the library.
     struct HeaderKey: Equatable {
-        var crumbs: [String]
-        var firstName: String?
-        var role: UserRole?
+        var stack: [Route]
+        var loadedTitles: [String]
+        var library: CourseLibrary?
         var unicode: Bool
         var theme: Theme
+
+        static func == (lhs: HeaderKey, rhs: HeaderKey) -> Bool {
+            lhs.library === rhs.library && lhs.unicode == rhs.unicode && lhs.stack == rhs.stack
+                && lhs.loadedTitles == rhs.loadedTitles && lhs.theme == rhs.theme
+        }
     }
 
     struct StatusKey: Equatable {

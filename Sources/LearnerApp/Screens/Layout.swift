@@ -94,17 +94,24 @@ public enum Screen {
     }
 
     static func renderHeader(_ state: AppState, _ area: Rect, _ buffer: inout Buffer, memo: FrameMemo? = nil) {
-        let crumbs = state.stack.suffix(3).map { title(of: $0, state) }
-        guard let memo else { return renderHeader(state, crumbs: crumbs, area, &buffer) }
-        let key = FrameMemo.HeaderKey(crumbs: crumbs, firstName: state.user?.firstName, role: state.user?.role, unicode: state.unicode, theme: state.theme)
-        memo.header.draw(key, in: area, &buffer) { renderHeader(state, crumbs: crumbs, area, &$0) }
+        guard let memo else { return drawHeader(state, area, &buffer) }
+        // Titles worked out only where they come from data: most crumbs are fixed words.
+        var loadedTitles: [String] = []
+        for route in state.stack.suffix(3) {
+            switch route {
+            case .course, .lesson: loadedTitles.append(title(of: route, state))
+            default: break
+            }
+        }
+        let key = FrameMemo.HeaderKey(stack: state.stack, loadedTitles: loadedTitles, library: state.library, unicode: state.unicode, theme: state.theme)
+        memo.header.draw(key, in: area, &buffer) { drawHeader(state, area, &$0) }
     }
 
-    private static func renderHeader(_ state: AppState, crumbs: [String], _ area: Rect, _ buffer: inout Buffer) {
+    private static func drawHeader(_ state: AppState, _ area: Rect, _ buffer: inout Buffer) {
         let theme = state.theme
         buffer.fill(area, with: Cell(" ", style: theme.style("ui.statusbar")))
         let separator = state.unicode ? " › " : " > "
-        let crumbs = crumbs.joined(separator: separator)
+        let crumbs = state.stack.suffix(3).map { title(of: $0, state) }.joined(separator: separator)
         let right = state.user.map { "\($0.firstName) · \($0.role.rawValue) " } ?? ""
         let rightWidth = min(DisplayWidth.of(right), area.width / 3)
         buffer.write(DisplayWidth.truncate(right, to: rightWidth), x: area.right - rightWidth, y: area.y, style: theme.style("ui.statusbar"))

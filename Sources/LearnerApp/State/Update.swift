@@ -99,6 +99,9 @@ public enum App {
         if case .themes = state.route, let effects = handleThemes(key, &state) { return effects }
 
         switch key {
+        // Moves first: they are most keys pressed, and each case below is a comparison.
+        case .down, .up, .character("j"), .character("k"), .pageDown, .pageUp, .home, .end, .character("g"), .character("G"):
+            return move(key, &state)
         case .character("q"), .escape, .character("h"), .left:
             if key == .escape || key == .character("q"), state.status != nil, state.route == .help {
                 state.status = nil
@@ -185,9 +188,7 @@ public enum App {
             return []
         default: break
         }
-        var list = state.list(state.route)
-        list.move(delta, count: count)
-        state.lists[state.route] = list
+        state.lists[state.route, default: ListState()].move(delta, count: count)
         return []
     }
 

@@ -109,25 +109,34 @@ public struct FrameEncoder {
                 votes[source - y + height] += 1
             }
         }
-        guard let best = votes.indices.max(by: { (votes[$0], -abs($0 - height)) < (votes[$1], -abs($1 - height)) }),
-              votes[best] >= 2
-        else { return 0..<0 }
+        // The most votes; among equals, the smallest shift. (Plain loops over integers here and
+        // below: this runs on every frame of a scrolling list.)
+        var best = height
+        for candidate in votes.indices where votes[candidate] > votes[best]
+            || (votes[candidate] == votes[best] && abs(candidate - height) < abs(best - height)) {
+            best = candidate
+        }
+        guard votes[best] >= 2 else { return 0..<0 }
         let shift = best - height
         // The longest run of rows that the shift explains exactly (hashes can collide).
-        var run: (first: Int, last: Int)?
-        var start: Int?
+        var runFirst = 0, runLength = 0, start = -1
         for y in 0..<height {
             let source = y + shift
             let explained = source >= 0 && source < height && newHashes[y] == oldHashes[source] && rows.equal(new: y, old: source)
             if explained {
-                if start == nil { start = y }
-                if let first = start, (run.map { $0.last - $0.first } ?? -1) < y - first { run = (first, y) }
+                if start < 0 { start = y }
+                if y - start + 1 > runLength {
+                    runFirst = start
+                    runLength = y - start + 1
+                }
             } else {
-                start = nil
+                start = -1
             }
         }
-        guard let run else { return 0..<0 }
-        let saved = (run.first...run.last).filter { newHashes[$0] != oldHashes[$0] }.count
+        guard runLength > 0 else { return 0..<0 }
+        let run = (first: runFirst, last: runFirst + runLength - 1)
+        var saved = 0
+        for y in run.first...run.last where newHashes[y] != oldHashes[y] { saved += 1 }
         guard saved >= 2, let scroll = shift > 0 ? sequences.scrollForward : sequences.scrollReverse else { return 0..<0 }
 
         setPen(0, output: &output)  // new lines take the current background
@@ -222,6 +231,11 @@ public struct FrameEncoder {
     }
 
     private func writeSymbol(of cell: Cell, wide: Bool, output: inout [UInt8]) {
+        // Most cells are one printable ASCII byte: straight in.
+        if let byte = cell.asciiByte, byte >= 0x20, byte != 0x7F {
+            output.append(byte)
+            return
+        }
         cell.withUTF8 { bytes in
             guard let first = bytes.first else {
                 output.append(0x20)

@@ -63,6 +63,9 @@ public struct Cell: Hashable, Sendable {
     /// The length of the grapheme's UTF-8 (0 for a continuation).
     var byteCount: Int { Int(high >> 56) }
 
+    /// The byte of a one-byte (ASCII) grapheme.
+    var asciiByte: UInt8? { high >> 56 == 1 ? UInt8(truncatingIfNeeded: low) : nil }
+
     /// The grapheme's UTF-8, for backends, without making a `String`.
     public func withUTF8<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result {
         withUnsafeBytes(of: (low, high)) { raw in body(UnsafeRawBufferPointer(rebasing: raw.prefix(Int(high >> 56)))) }
@@ -208,14 +211,26 @@ public struct Buffer: Sendable, Equatable {
     /// Copies cells taken with `cells(row:x:width:)` to row `y` from `x`, whole: nothing if they
     /// do not fit. As with `fill`, a wide character they cut on either side goes whole.
     public mutating func paste(_ row: [Cell], x: Int, y: Int) {
+        row.withUnsafeBufferPointer { paste($0, x: x, y: y) }
+    }
+
+    mutating func paste(_ row: UnsafeBufferPointer<Cell>, x: Int, y: Int) {
         guard !row.isEmpty, let start = index(x, y), x + row.count <= area.right else { return }
         if cells[start].isContinuation, !row[0].isContinuation { blank(x - 1, y) }
         cells.withUnsafeMutableBufferPointer { cells in
-            row.withUnsafeBufferPointer { source in
-                _ = UnsafeMutableBufferPointer(rebasing: cells[start..<start + row.count]).update(fromContentsOf: source)
-            }
+            _ = UnsafeMutableBufferPointer(rebasing: cells[start..<start + row.count]).update(fromContentsOf: row)
         }
         if let next = index(x + row.count, y), cells[next].isContinuation { blank(x + row.count, y) }
+    }
+
+    /// Copies row `y` from `x` into `row` (as many cells as it holds); false, copying nothing,
+    /// unless all are inside.
+    func copyRow(_ y: Int, x: Int, into row: UnsafeMutableBufferPointer<Cell>) -> Bool {
+        guard let start = index(x, y), x + row.count <= area.right else { return false }
+        cells.withUnsafeBufferPointer { cells in
+            _ = row.update(fromContentsOf: UnsafeBufferPointer(rebasing: cells[start..<start + row.count]))
+        }
+        return true
     }
 
     /// Replaces a cell by a space in the same style.

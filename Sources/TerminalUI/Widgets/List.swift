@@ -54,16 +54,10 @@ public struct ListView {
             guard index < count else { break }
             let y = area.y + line
             let isSelected = index == state.selected
-            let kept = cache?.entry(index, x: area.x, width: area.width)
-            if let cells = isSelected ? kept?.selected : kept?.plain {
-                buffer.paste(cells, x: area.x, y: y)
-                continue
-            }
-            let spans = kept?.spans ?? row(index)
+            if let cache, cache.paste(index, selected: isSelected, x: area.x, y: y, width: area.width, into: &buffer) { continue }
+            let spans = cache?.spans(index, x: area.x, width: area.width) ?? row(index)
             draw(spans, selected: isSelected, in: area.row(line), markerWidth: markerWidth, &buffer)
-            if let cache, let cells = buffer.cells(row: y, x: area.x, width: area.width) {
-                cache.keep(index, x: area.x, width: area.width, spans: spans, cells: cells, selected: isSelected)
-            }
+            cache?.keep(index, selected: isSelected, spans: spans, from: buffer, x: area.x, y: y, width: area.width)
         }
         // A scroll indicator when the list is longer than the view. Plain: the terminal scrolls it
         // with the rows, so it is redrawn on almost every step, and an attribute would triple that.
@@ -104,14 +98,11 @@ extension ListView {
         let wanted = [(state.offset - 1, true), (state.offset - 1, false), (state.offset + area.height, true),
                       (state.offset + area.height, false), (state.selected, false)]
         for (index, selected) in wanted where index >= 0 && index < count {
-            let kept = cache.entry(index, x: area.x, width: area.width)
-            guard (selected ? kept?.selected : kept?.plain) == nil else { continue }
-            let spans = kept?.spans ?? row(index)
+            guard !cache.has(index, selected: selected, x: area.x, width: area.width) else { continue }
+            let spans = cache.spans(index, x: area.x, width: area.width) ?? row(index)
             scratch.reset(filling: background)
             draw(spans, selected: selected, in: scratch.area, markerWidth: markerWidth, &scratch)
-            if let cells = scratch.cells(row: 0, x: area.x, width: area.width) {
-                cache.keep(index, x: area.x, width: area.width, spans: spans, cells: cells, selected: selected)
-            }
+            cache.keep(index, selected: selected, spans: spans, from: scratch, x: area.x, y: 0, width: area.width)
         }
     }
 }
