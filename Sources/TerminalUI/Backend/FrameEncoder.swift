@@ -33,6 +33,16 @@ public struct FrameEncoder {
     private var colorCodes: [UInt64: [UInt8]] = [:]
     /// The hash of a blank row of the width last seen.
     private var blankRowHash: (width: Int, hash: UInt64)?
+    /// Arrays every frame needs, kept from frame to frame so that encoding one allocates nothing.
+    private var scratch = Scratch()
+
+    private struct Scratch {
+        var newHashes: [UInt64] = []
+        var unchanged: [Bool] = []
+        var changed: [Int] = []
+        var shown: [Int] = []
+        var votes: [Int] = []
+    }
 
     public init(sequences: ControlSequences, capabilities: Capabilities) {
         self.sequences = sequences
@@ -63,29 +73,46 @@ public struct FrameEncoder {
             screenHashes = nil
         }
         let previous = screen!
-        var frameHashes: [UInt64] = []
+        // Taken, not copied: the arrays go back, reused, at the end.
+        var work = scratch
+        scratch = Scratch()
+        var oldHashes = screenHashes ?? []
+        screenHashes = nil
         frame.cells.withUnsafeBufferPointer { new in
             previous.cells.withUnsafeBufferPointer { old in
                 let rows = RowPair(new: new.baseAddress!, old: old.baseAddress!, width: width)
                 // Rows are hashed first, as the new frame is still in the cache from drawing it:
                 // the old picture's rows are then read only where a hash says they may be equal,
                 // which for a scrolled list is once each, not twice.
-                let newHashes = (0..<height).map { rows.hash(new: $0) }
-                let oldHashes = screenHashes ?? (0..<height).map { rows.hash(old: $0) }
-                let unchanged = (0..<height).map { newHashes[$0] == oldHashes[$0] && rows.equal(new: $0, old: $0) }
-                // Which row of the old picture each row of the terminal shows now; -1 is blank.
-                var shown = Array(0..<height)
-                let moved = scrollIfWorthIt(
-                    rows, newHashes: newHashes, oldHashes: oldHashes, changed: unchanged.indices.filter { !unchanged[$0] },
-                    shown: &shown, frame: frame, output: &output)
-                for y in 0..<height where (shown[y] != y || !unchanged[y]) && !moved.contains(y) {
-                    encodeRow(y, rows: rows, oldRow: shown[y], frame: frame, output: &output)
+                work.newHashes.removeAll(keepingCapacity: true)
+                for y in 0..<height { work.newHashes.append(rows.hash(new: y)) }
+                if oldHashes.count != height {
+                    oldHashes.removeAll(keepingCapacity: true)
+                    for y in 0..<height { oldHashes.append(rows.hash(old: y)) }
                 }
-                frameHashes = newHashes
+                work.unchanged.removeAll(keepingCapacity: true)
+                work.changed.removeAll(keepingCapacity: true)
+                for y in 0..<height {
+                    let same = work.newHashes[y] == oldHashes[y] && rows.equal(new: y, old: y)
+                    work.unchanged.append(same)
+                    if !same { work.changed.append(y) }
+                }
+                // Which row of the old picture each row of the terminal shows now; -1 is blank.
+                work.shown.removeAll(keepingCapacity: true)
+                work.shown.append(contentsOf: 0..<height)
+                let moved = scrollIfWorthIt(
+                    rows, newHashes: work.newHashes, oldHashes: oldHashes, changed: work.changed,
+                    votes: &work.votes, shown: &work.shown, frame: frame, output: &output)
+                for y in 0..<height where (work.shown[y] != y || !work.unchanged[y]) && !moved.contains(y) {
+                    encodeRow(y, rows: rows, oldRow: work.shown[y], frame: frame, output: &output)
+                }
             }
         }
         screen = frame
-        screenHashes = frameHashes
+        // The new hashes become the screen's; the old ones' array is next frame's to fill.
+        screenHashes = work.newHashes
+        work.newHashes = oldHashes
+        scratch = work
         return previous
     }
 
@@ -96,14 +123,16 @@ public struct FrameEncoder {
     /// rewriting at least two rows. Returns the rows the terminal moved into place, each checked
     /// equal to the new frame's.
     private mutating func scrollIfWorthIt(
-        _ rows: RowPair, newHashes: [UInt64], oldHashes: [UInt64], changed: [Int], shown: inout [Int], frame: Buffer, output: inout [UInt8]
+        _ rows: RowPair, newHashes: [UInt64], oldHashes: [UInt64], changed: [Int], votes: inout [Int], shown: inout [Int],
+        frame: Buffer, output: inout [UInt8]
     ) -> Range<Int> {
         let height = frame.area.height
         guard height > 2, changed.count >= 2, let setScrollRegion = sequences.setScrollRegion else { return 0..<0 }
         let blankHash = blankRowHash.flatMap { $0.width == rows.width ? $0.hash : nil } ?? rows.blankHash
         blankRowHash = (rows.width, blankHash)
         // Votes for each shift, offset by `height` to index an array.
-        var votes = [Int](repeating: 0, count: 2 * height)
+        votes.removeAll(keepingCapacity: true)
+        votes.append(contentsOf: repeatElement(0, count: 2 * height))
         for y in changed where newHashes[y] != blankHash {
             for source in 0..<height where source != y && oldHashes[source] == newHashes[y] {
                 votes[source - y + height] += 1
@@ -169,15 +198,16 @@ public struct FrameEncoder {
         let width = rows.width
         let new = rows.new + y * width
         let old: UnsafePointer<Cell>? = oldRow >= 0 ? rows.old + oldRow * width : nil
-        @inline(__always) func before(_ x: Int) -> Cell { old?[x] ?? .blank }
+        let blank = Cell.blank
+        @inline(__always) func before(_ x: Int) -> Cell { old?[x] ?? blank }
 
         // A blank end of row is erased in one go when enough of it has to change.
         var end = width
         if let clearToEndOfLine = sequences.clearToEndOfLine {
             var contentEnd = width
-            while contentEnd > 0, new[contentEnd - 1] == .blank { contentEnd -= 1 }
+            while contentEnd > 0, new[contentEnd - 1] == blank { contentEnd -= 1 }
             var stale = 0
-            for x in contentEnd..<width where before(x) != .blank { stale += 1 }
+            for x in contentEnd..<width where before(x) != blank { stale += 1 }
             if stale > clearToEndOfLine.count / 2 + 1 {
                 end = contentEnd
             }
