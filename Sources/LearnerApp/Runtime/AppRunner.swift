@@ -54,7 +54,10 @@ public final class AppRunner {
     private let frameMemo = FrameMemo()
     private let environment: AppEnvironment
     private let mailbox = Mailbox()
-    public private(set) var state: AppState
+    /// Private, so the optimizer sees every access and checks exclusivity at compile time
+    /// rather than at run time on each key and frame.
+    private var current: AppState
+    public var state: AppState { current }
     private var syncTask: Task<Void, Never>?
     /// Work was queued while a sync ran: sync again when it ends, so nothing waits for a key press.
     private var syncAgain = false
@@ -67,31 +70,31 @@ public final class AppRunner {
     public init(terminal: Terminal, environment: AppEnvironment, theme: Theme) {
         self.terminal = terminal
         self.environment = environment
-        state = AppState(theme: theme)
-        state.unicode = terminal.backend.capabilities.unicode
-        state.monochrome = terminal.backend.capabilities.colors == .monochrome
-        if let player = environment.player?.split(separator: " ").first { state.player = String(player) }
-        state.themeNames = Theme.available(in: environment.themeDirectories)
+        current = AppState(theme: theme)
+        current.unicode = terminal.backend.capabilities.unicode
+        current.monochrome = terminal.backend.capabilities.colors == .monochrome
+        if let player = environment.player?.split(separator: " ").first { current.player = String(player) }
+        current.themeNames = Theme.available(in: environment.themeDirectories)
     }
 
     /// Loads the index and draws the first frame; returns before any network call.
     public func start() {
         let size = terminal.backend.size
-        state.width = size.width
-        state.height = size.height
+        current.width = size.width
+        current.height = size.height
         perform(.loadLibrary, synchronously: true)
         for message in mailbox.drain() { dispatch(message) }
         render()
         // Not as a key press: below the minimum size keys are ignored, and this sync must run.
         if environment.syncOnStart {
-            state.sync.running = true
+            current.sync.running = true
             perform(.sync)
         }
     }
 
     public func run() {
         start()
-        while !state.quitting {
+        while !current.quitting {
             if shouldTerminate() { break }
             var changed = false
             if let event = terminal.backend.nextEvent(timeoutMilliseconds: 50) {
@@ -126,7 +129,7 @@ public final class AppRunner {
                 perform(.sync)
             }
         }
-        for effect in App.update(&state, message) { perform(effect) }
+        for effect in App.update(&current, message) { perform(effect) }
     }
 
     /// Draws a frame for the state, then prepares the next one.
@@ -136,7 +139,7 @@ public final class AppRunner {
     }
 
     public func drawFrame() {
-        let snapshot = state
+        let snapshot = current
         let memo = frameMemo
         terminal.draw(background: Screen.background(snapshot)) { buffer in Screen.render(snapshot, into: &buffer, memo: memo, filled: true) }
     }
@@ -153,7 +156,7 @@ public final class AppRunner {
         repeat {
             let messages = mailbox.drain()
             for message in messages { dispatch(message) }
-            if messages.isEmpty, !state.sync.running, syncTask == nil { break }
+            if messages.isEmpty, !current.sync.running, syncTask == nil { break }
             Thread.sleep(forTimeInterval: 0.02)
         } while Date() < deadline
         render()
@@ -166,7 +169,7 @@ public final class AppRunner {
         let mailbox = self.mailbox
         switch effect {
         case .quit:
-            state.quitting = true
+            current.quitting = true
         case .loadLibrary:
             let load = {
                 var notices = AccountStore.Notices()

@@ -5,7 +5,9 @@ import TerminalUI
 
 /// The app's only state transition: pure, no I/O, no clock reads except through `now`.
 public enum App {
-    public static func update(_ state: inout AppState, _ msg: Msg, now: Date = Date()) -> [Effect] {
+    /// `now` is read only by the few changes that record a time (a lesson completed, a quiz
+    /// submitted), not on every key.
+    public static func update(_ state: inout AppState, _ msg: Msg, now: @autoclosure () -> Date = Date()) -> [Effect] {
         switch msg {
         case .resize(let width, let height):
             state.width = width
@@ -81,7 +83,7 @@ public enum App {
 
     // MARK: Keys
 
-    static func handle(_ key: Key, _ state: inout AppState, now: Date) -> [Effect] {
+    static func handle(_ key: Key, _ state: inout AppState, now: () -> Date) -> [Effect] {
         if key == .ctrl("c") {
             state.quitting = true
             return [.quit]
@@ -95,7 +97,7 @@ public enum App {
             return []
         }
         if state.filter != nil { return handleFilter(key, &state) }
-        if case .quiz = state.route, let effects = handleQuiz(key, &state, now: now) { return effects }
+        if case .quiz = state.route, let effects = handleQuiz(key, &state, now: now()) { return effects }
         if case .themes = state.route, let effects = handleThemes(key, &state) { return effects }
 
         switch key {
@@ -139,11 +141,11 @@ public enum App {
             state.preview = nil
             return push(.preview(course.slug), &state) + [.loadPreview(slug: course.slug)]
         case .character("m"):
-            return markComplete(&state, now: now)
+            return markComplete(&state, now: now())
         case .character("o"):
             return play(&state)
         case .enter, .character("l"), .right:
-            return activate(&state, now: now)
+            return activate(&state, now: now())
         default:
             return move(key, &state)
         }
@@ -195,7 +197,7 @@ public enum App {
     static func rowCount(_ state: AppState) -> Int {
         switch state.route {
         case .home: HomeModel.items(state).count
-        case .catalog: CatalogModel.courses(state).count
+        case .catalog: CatalogModel.count(state)
         case .course(let id): CourseModel.rows(state, courseID: id).count
         case .badges: state.library?.snapshot.badges.count ?? 0
         case .progress: state.library?.myCourses.count ?? 0
