@@ -5,18 +5,20 @@
 #   - start to first frame with the synthetic catalog (1,000 courses x 100 lessons) in the cache,
 #       vs python3 json.load of that cache's files, and vs lms with a 100-lesson cache;
 #   - keypress to frame while scrolling a 100,000-row list (the catalog grown to 100,000 courses),
-#       vs less scrolling the same 100,000 rows as text: median, p99 and bytes written per step;
+#       vs less scrolling the same 100,000 rows as text: median, p99 and bytes written per step,
+#       each the median over rounds in which lms and less take turns;
 #   - peak RSS of lms with the synthetic cache vs python3 json.load of it.
 # Goals: start <= 0.25x json.load and <= 1.3x the small cache; latency <= 1.5x less (median, p99);
 # bytes per step <= 1.2x less; RSS <= json.load. Last, for reading the latency: the app's own work
 # per step (update, render, encode) warm and after 30 ms idle, from lms-bench frames.
 #
-#   bash scripts/bench/tui.sh [STEPS]
+#   bash scripts/bench/tui.sh [STEPS_PER_ROUND]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-steps=${1:-500}
+steps=${1:-300}
 runs=7
+rounds=5
 pg_port=55495
 api_port=18495
 work="${TMPDIR:-/tmp}/lms-bench-tui"
@@ -71,12 +73,23 @@ PY
     python_loads+=("${out% *}"); python_rss+=("${out#* }")
 done
 
-echo "==> scrolling a 100,000-row list ($steps steps)"
+echo "==> scrolling a 100,000-row list ($rounds rounds of $steps steps, lms and less in turn)"
 "$bin/lms-bench" grow-catalog "$work/long/data" 100000 >"$work/rows.txt"
 # Setup: open the catalog and bring the selection to the bottom row (38 moves), so that every
-# measured step scrolls the list by one row, as every step of less does.
-lms_scroll=$($harness scroll --marker Home --setup "c$(printf 'j%.0s' $(seq 1 38))" --quit qqq --steps "$steps" --idle 30 -- $(lms_in "$work/long"))
-less_scroll=$($harness scroll --marker "Synthetic" --steps "$steps" --idle 30 -- less -S "$work/rows.txt")
+# measured step scrolls the list by one row, as every step of less does. The two take turns, so
+# that a slow spell of this shared machine falls on both; each figure is the median over rounds.
+lms_rounds=(); less_rounds=()
+for _ in $(seq 1 "$rounds"); do
+    lms_rounds+=("$($harness scroll --marker Home --setup "c$(printf 'j%.0s' $(seq 1 38))" --quit qqq --steps "$steps" --idle 30 -- $(lms_in "$work/long"))")
+    less_rounds+=("$($harness scroll --marker "Synthetic" --steps "$steps" --idle 30 -- less -S "$work/rows.txt")")
+done
+over_rounds() {  # over_rounds KEY JSON...: the median of KEY over the rounds' results
+    python3 -c 'import json, statistics, sys; print(statistics.median(json.loads(r)[sys.argv[1]] for r in sys.argv[2:]))' "$@"
+}
+lms_scroll=$(python3 -c 'import json, sys; print(json.dumps({k: float(v) for k, v in zip(sys.argv[1::2], sys.argv[2::2])}))' \
+    median_ms "$(over_rounds median_ms "${lms_rounds[@]}")" p99_ms "$(over_rounds p99_ms "${lms_rounds[@]}")" bytes_per_step "$(over_rounds bytes_per_step "${lms_rounds[@]}")")
+less_scroll=$(python3 -c 'import json, sys; print(json.dumps({k: float(v) for k, v in zip(sys.argv[1::2], sys.argv[2::2])}))' \
+    median_ms "$(over_rounds median_ms "${less_rounds[@]}")" p99_ms "$(over_rounds p99_ms "${less_rounds[@]}")" bytes_per_step "$(over_rounds bytes_per_step "${less_rounds[@]}")")
 
 big=$(median "${big_starts[@]}"); small=$(median "${small_starts[@]}"); py=$(median "${python_loads[@]}")
 rss=$(median "${big_rss[@]}"); py_rss=$(median "${python_rss[@]}")
