@@ -139,9 +139,7 @@ public final class AppRunner {
     }
 
     public func drawFrame() {
-        let snapshot = current
-        let memo = frameMemo
-        terminal.draw(background: Screen.background(snapshot)) { buffer in Screen.render(snapshot, into: &buffer, memo: memo, filled: true) }
+        terminal.draw(background: Screen.background(current)) { buffer in Screen.render(current, into: &buffer, memo: frameMemo, filled: true) }
     }
 
     /// Work the last frame queued for the next (rows about to come into view), done after it
