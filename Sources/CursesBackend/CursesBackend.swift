@@ -94,6 +94,10 @@ public final class CursesBackend: Backend {
         output.removeAll(keepingCapacity: true)
         let replaced = encoder.encode(frame, into: &output)
         writeOutput()
+        // The frame is on its way; now the byte-for-byte check of the rows it scrolled.
+        output.removeAll(keepingCapacity: true)
+        encoder.confirm(into: &output)
+        if !output.isEmpty { writeOutput() }
         return replaced
     }
 

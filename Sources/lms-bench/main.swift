@@ -165,8 +165,9 @@ enum Bench {
         func microseconds(_ duration: Duration) -> Double {
             (Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18) / Double(steps) * 1e6
         }
-        print(String(format: "update %.1f us, render %.1f us, encode %.1f us (after the frame: %.1f us preparing the next)",
-                     microseconds(handling), microseconds(elapsed - handling - backend.encoding), microseconds(backend.encoding), microseconds(preparing)))
+        print(String(format: "update %.1f us, render %.1f us, encode %.1f us (after the frame: %.1f us checking scrolled rows and preparing the next)",
+                     microseconds(handling), microseconds(elapsed - handling - backend.encoding - backend.confirming), microseconds(backend.encoding),
+                     microseconds(preparing + backend.confirming)))
         print(String(format: "%.1f us per step, %.0f bytes per step", microseconds(elapsed), Double(backend.bytes) / Double(steps)))
     }
 
@@ -185,6 +186,7 @@ final class DiscardingBackend: Backend {
     /// Bytes sent and time spent encoding since `startCounting()`.
     private(set) var bytes = 0
     private(set) var encoding = Duration.zero
+    private(set) var confirming = Duration.zero
 
     init(width: Int, height: Int) {
         size = (width, height)
@@ -194,6 +196,7 @@ final class DiscardingBackend: Backend {
     func startCounting() {
         bytes = 0
         encoding = .zero
+        confirming = .zero
     }
 
     func draw(_ frame: Buffer) -> Buffer? {
@@ -201,7 +204,13 @@ final class DiscardingBackend: Backend {
         output.removeAll(keepingCapacity: true)
         let replaced = encoder.encode(frame, into: &output)
         bytes += output.count
-        encoding += ContinuousClock.now - started
+        let encoded = ContinuousClock.now
+        encoding += encoded - started
+        // After the write in the real backend, so after the frame here.
+        output.removeAll(keepingCapacity: true)
+        encoder.confirm(into: &output)
+        bytes += output.count
+        confirming += ContinuousClock.now - encoded
         return replaced
     }
 

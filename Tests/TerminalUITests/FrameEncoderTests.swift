@@ -1,5 +1,5 @@
 import Testing
-import TerminalUI
+@testable import TerminalUI
 
 @Suite("FrameEncoder: frames as terminal output")
 struct FrameEncoderTests {
@@ -88,6 +88,7 @@ struct FrameEncoderTests {
             for step in 0..<25 {
                 var output: [UInt8] = []
                 encoder.encode(frame, into: &output)
+                encoder.confirm(into: &output)
                 terminal.feed(output)
                 let expected = Self.shown(frame, depth: depth)
                 if let (x, y) = Self.firstDifference(terminal.screen, expected) {
@@ -97,6 +98,36 @@ struct FrameEncoderTests {
                 frame = height > 3 && Bool.random(using: &random) ? Self.scrolled(frame, using: &random) : Self.randomFrame(width: width, height: height, using: &random)
             }
         }
+    }
+
+    /// Scrolled rows are matched by hash and checked after the write: with hashes that collide
+    /// (rows hashed by their first cell), wrong rows do get scrolled into place, and `confirm`
+    /// must leave the terminal showing exactly the frame all the same.
+    @Test func collidingHashesAreCaughtAndRepainted() {
+        var random = SeededRandom(seed: 99)
+        var repaints = 0
+        for _ in 0..<40 {
+            let width = Int.random(in: 4...24, using: &random), height = Int.random(in: 4...12, using: &random)
+            var encoder = FrameEncoder(sequences: .ansi, capabilities: Capabilities(colors: .indexed256, unicode: true))
+            encoder.collidingHashesForTesting = true
+            var terminal = ScreenEmulator(width: width, height: height)
+            var frame = Self.randomFrame(width: width, height: height, using: &random)
+            for step in 0..<25 {
+                var output: [UInt8] = []
+                encoder.encode(frame, into: &output)
+                var check: [UInt8] = []
+                encoder.confirm(into: &check)
+                if !check.isEmpty { repaints += 1 }
+                terminal.feed(output + check)
+                let expected = Self.shown(frame, depth: .indexed256)
+                if let (x, y) = Self.firstDifference(terminal.screen, expected) {
+                    Issue.record("step \(step), \(width)×\(height): at (\(x), \(y)) the terminal shows \(terminal.screen[x, y]), not \(expected[x, y])")
+                    return
+                }
+                frame = Bool.random(using: &random) ? Self.scrolled(frame, using: &random) : Self.randomFrame(width: width, height: height, using: &random)
+            }
+        }
+        #expect(repaints > 0, "no collision was ever scrolled into place: the test checks nothing")
     }
 
     @Test func anUnchangedFrameCostsNothing() {

@@ -33,6 +33,11 @@ public struct FrameEncoder {
     private var colorCodes: [UInt64: [UInt8]] = [:]
     /// The hash of a blank row of the width last seen.
     private var blankRowHash: (width: Int, hash: UInt64)?
+    /// Rows the last frame's scroll moved into place on the strength of their hashes alone, to be
+    /// checked byte for byte by `confirm`, with the picture they came from.
+    private var unconfirmed: (previous: Buffer, shift: Int, rows: Range<Int>)?
+    /// Tests set this to hash rows by their first cell only, so that hashes collide.
+    var collidingHashesForTesting = false
     /// Arrays every frame needs, kept from frame to frame so that encoding one allocates nothing.
     private var scratch = Scratch()
 
@@ -52,6 +57,7 @@ public struct FrameEncoder {
 
     /// Forgets what the terminal shows: the next frame starts from a cleared screen.
     public mutating func reset() {
+        unconfirmed = nil
         screen = nil
         screenHashes = nil
         cursor = nil
@@ -59,9 +65,15 @@ public struct FrameEncoder {
     }
 
     /// Appends to `output` what turns the terminal's picture into `frame`. Returns the frame the
-    /// terminal showed before, which the encoder no longer needs.
+    /// terminal showed before, which the encoder no longer needs once `confirm` has run.
+    ///
+    /// Rows a scroll moves into place are matched by their hashes only: reading the old picture
+    /// to compare them byte for byte would put its memory, long out of the caches, between the
+    /// key and the frame. `confirm`, called once the bytes are written, makes that comparison and
+    /// repaints any row whose hash collided; the next `encode` does it first if it was not called.
     @discardableResult
     public mutating func encode(_ frame: Buffer, into output: inout [UInt8]) -> Buffer? {
+        confirm(into: &output)
         let width = frame.area.width, height = frame.area.height
         guard width > 0, height > 0 else { return nil }
         if screen?.area != frame.area {
@@ -80,7 +92,7 @@ public struct FrameEncoder {
         screenHashes = nil
         frame.cells.withUnsafeBufferPointer { new in
             previous.cells.withUnsafeBufferPointer { old in
-                let rows = RowPair(new: new.baseAddress!, old: old.baseAddress!, width: width)
+                let rows = RowPair(new: new.baseAddress!, old: old.baseAddress!, width: width, firstCellOnly: collidingHashesForTesting)
                 // Rows are hashed first, as the new frame is still in the cache from drawing it:
                 // the old picture's rows are then read only where a hash says they may be equal,
                 // which for a scrolled list is once each, not twice.
@@ -103,9 +115,10 @@ public struct FrameEncoder {
                 let moved = scrollIfWorthIt(
                     rows, newHashes: work.newHashes, oldHashes: oldHashes, changed: work.changed,
                     votes: &work.votes, shown: &work.shown, frame: frame, output: &output)
-                for y in 0..<height where (work.shown[y] != y || !work.unchanged[y]) && !moved.contains(y) {
+                for y in 0..<height where (work.shown[y] != y || !work.unchanged[y]) && !moved.rows.contains(y) {
                     encodeRow(y, rows: rows, oldRow: work.shown[y], frame: frame, output: &output)
                 }
+                if !moved.rows.isEmpty { unconfirmed = (previous, moved.shift, moved.rows) }
             }
         }
         screen = frame
@@ -116,18 +129,43 @@ public struct FrameEncoder {
         return previous
     }
 
+    /// Compares the rows the last frame's scroll moved into place with the frame, byte for byte,
+    /// and appends what repaints any that only matched by hash (nothing, but for a collision).
+    public mutating func confirm(into output: inout [UInt8]) {
+        guard let check = unconfirmed, let frame = screen else { return }
+        unconfirmed = nil
+        frame.cells.withUnsafeBufferPointer { new in
+            check.previous.cells.withUnsafeBufferPointer { old in
+                let rows = RowPair(new: new.baseAddress!, old: old.baseAddress!, width: frame.area.width)
+                for y in check.rows where !rows.equal(new: y, old: y + check.shift) {
+                    // The terminal shows another row here: blank it, then paint the frame's.
+                    output += sequences.moveTo(frame.area.x, frame.area.y + y)
+                    setPen(0, output: &output)
+                    if let clearToEndOfLine = sequences.clearToEndOfLine {
+                        output += clearToEndOfLine
+                        cursor = (0, y)
+                    } else {
+                        output += repeatElement(0x20, count: frame.area.width)
+                        cursor = nil
+                    }
+                    encodeRow(y, rows: rows, oldRow: -1, frame: frame, output: &output)
+                }
+            }
+        }
+    }
+
     // MARK: Scrolling
 
     /// Finds the shift that explains most changed rows (new row y is old row y + shift), takes
     /// the longest run of rows it explains, and lets the terminal move that run, when that saves
-    /// rewriting at least two rows. Returns the rows the terminal moved into place, each checked
-    /// equal to the new frame's.
+    /// rewriting at least two rows. Returns the shift and the rows the terminal moved into place,
+    /// whose hashes equal the new frame's (`confirm` compares their bytes).
     private mutating func scrollIfWorthIt(
         _ rows: RowPair, newHashes: [UInt64], oldHashes: [UInt64], changed: [Int], votes: inout [Int], shown: inout [Int],
         frame: Buffer, output: inout [UInt8]
-    ) -> Range<Int> {
+    ) -> (shift: Int, rows: Range<Int>) {
         let height = frame.area.height
-        guard height > 2, changed.count >= 2, let setScrollRegion = sequences.setScrollRegion else { return 0..<0 }
+        guard height > 2, changed.count >= 2, let setScrollRegion = sequences.setScrollRegion else { return (0, 0..<0) }
         let blankHash = blankRowHash.flatMap { $0.width == rows.width ? $0.hash : nil } ?? rows.blankHash
         blankRowHash = (rows.width, blankHash)
         // Votes for each shift, offset by `height` to index an array.
@@ -145,13 +183,13 @@ public struct FrameEncoder {
             || (votes[candidate] == votes[best] && abs(candidate - height) < abs(best - height)) {
             best = candidate
         }
-        guard votes[best] >= 2 else { return 0..<0 }
+        guard votes[best] >= 2 else { return (0, 0..<0) }
         let shift = best - height
-        // The longest run of rows that the shift explains exactly (hashes can collide).
+        // The longest run of rows that the shift explains.
         var runFirst = 0, runLength = 0, start = -1
         for y in 0..<height {
             let source = y + shift
-            let explained = source >= 0 && source < height && newHashes[y] == oldHashes[source] && rows.equal(new: y, old: source)
+            let explained = source >= 0 && source < height && newHashes[y] == oldHashes[source]
             if explained {
                 if start < 0 { start = y }
                 if y - start + 1 > runLength {
@@ -162,11 +200,11 @@ public struct FrameEncoder {
                 start = -1
             }
         }
-        guard runLength > 0 else { return 0..<0 }
+        guard runLength > 0 else { return (0, 0..<0) }
         let run = (first: runFirst, last: runFirst + runLength - 1)
         var saved = 0
         for y in run.first...run.last where newHashes[y] != oldHashes[y] { saved += 1 }
-        guard saved >= 2, let scroll = shift > 0 ? sequences.scrollForward : sequences.scrollReverse else { return 0..<0 }
+        guard saved >= 2, let scroll = shift > 0 ? sequences.scrollForward : sequences.scrollReverse else { return (0, 0..<0) }
 
         setPen(0, output: &output)  // new lines take the current background
         if shift > 0 {
@@ -187,7 +225,7 @@ public struct FrameEncoder {
         output += setScrollRegion(frame.area.y, frame.area.y + height - 1)
         // Setting a region homes the cursor on most terminals, and not on some.
         cursor = nil
-        return run.first..<run.last + 1
+        return (shift, run.first..<run.last + 1)
     }
 
     // MARK: Rows
@@ -342,18 +380,19 @@ private struct RowPair {
     let new: UnsafePointer<Cell>
     let old: UnsafePointer<Cell>
     let width: Int
+    var firstCellOnly = false
 
     func equal(new y: Int, old source: Int) -> Bool {
         memcmp(new + y * width, old + source * width, width * MemoryLayout<Cell>.stride) == 0
     }
 
-    func hash(new y: Int) -> UInt64 { Self.hash(new + y * width, width) }
-    func hash(old y: Int) -> UInt64 { Self.hash(old + y * width, width) }
+    func hash(new y: Int) -> UInt64 { Self.hash(new + y * width, firstCellOnly ? 1 : width) }
+    func hash(old y: Int) -> UInt64 { Self.hash(old + y * width, firstCellOnly ? 1 : width) }
 
     var blankHash: UInt64 {
         withUnsafeTemporaryAllocation(of: Cell.self, capacity: width) { row in
             row.initialize(repeating: .blank)
-            return Self.hash(UnsafePointer(row.baseAddress!), width)
+            return Self.hash(UnsafePointer(row.baseAddress!), firstCellOnly ? 1 : width)
         }
     }
 
