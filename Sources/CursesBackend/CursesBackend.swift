@@ -118,6 +118,13 @@ public final class CursesBackend: Backend {
     }
 
     public func nextEvent(timeoutMilliseconds: Int) -> Event? {
+        // Asked whether more keys were typed, after one was just read: one poll, not a pass
+        // through curses' reader, on the path from key to frame. A key curses already holds
+        // (the rest of a sequence it read ahead) still comes, on the next wait.
+        if timeoutMilliseconds == 0 {
+            var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+            guard poll(&descriptor, 1, 0) > 0 else { return nil }
+        }
         wtimeout(window, Int32(timeoutMilliseconds))
         var character: wint_t = 0
         let status = wget_wch(window, &character)
