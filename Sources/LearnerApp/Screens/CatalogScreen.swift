@@ -26,7 +26,7 @@ enum CatalogScreen {
         var list = state.list(.catalog)
         let titleWidth = max(10, body.width - 34)
         let rows = memo?.catalogRows(for: FrameMemo.CatalogContext(
-            library: state.library, query: CatalogModel.query(state), theme: theme, unicode: state.unicode, monochrome: state.monochrome))
+            library: .init(library: state.library), query: CatalogModel.query(state), theme: theme, unicode: state.unicode, monochrome: state.monochrome))
         let learner = state.library?.learner()
         let view = ListView(count: courses.count, selectedStyle: theme.style("ui.selection"), marker: state.glyph("▶ ", "> ")) { index in
             let course = courses[index]

@@ -10,34 +10,31 @@ import TerminalUI
 /// copying cells. Each part is kept with everything it was drawn from and redrawn when any of it
 /// changes; the memo never changes what is drawn, only how often it is worked out.
 public final class FrameMemo {
-    /// What a catalog row is drawn from, besides its course: a sync or a purchase loads a new
-    /// library, so the library's identity stands for its courses and the learner's ownership.
-    struct CatalogContext: Equatable {
+    /// A library compared by identity: a sync or a purchase loads a new one, so the same object
+    /// means the same courses, user and ownership, and comparing it costs one pointer.
+    struct SameLibrary: Equatable {
         var library: CourseLibrary?
+
+        static func == (lhs: SameLibrary, rhs: SameLibrary) -> Bool { lhs.library === rhs.library }
+    }
+
+    /// What a catalog row is drawn from, besides its course.
+    struct CatalogContext: Equatable {
+        var library: SameLibrary
         var query: String
         var theme: Theme
         var unicode: Bool
         var monochrome: Bool
-
-        static func == (lhs: CatalogContext, rhs: CatalogContext) -> Bool {
-            lhs.library === rhs.library && lhs.query == rhs.query && lhs.unicode == rhs.unicode
-                && lhs.monochrome == rhs.monochrome && lhs.theme == rhs.theme
-        }
     }
 
     /// The crumbs come from the stack of screens, with the titles of courses and lessons from
     /// loaded data; the name and role from the library.
     struct HeaderKey: Equatable {
+        var library: SameLibrary
         var stack: [Route]
         var loadedTitles: [String]
-        var library: CourseLibrary?
         var unicode: Bool
         var theme: Theme
-
-        static func == (lhs: HeaderKey, rhs: HeaderKey) -> Bool {
-            lhs.library === rhs.library && lhs.unicode == rhs.unicode && lhs.stack == rhs.stack
-                && lhs.loadedTitles == rhs.loadedTitles && lhs.theme == rhs.theme
-        }
     }
 
     struct StatusKey: Equatable {

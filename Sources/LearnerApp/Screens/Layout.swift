@@ -103,7 +103,8 @@ public enum Screen {
             default: break
             }
         }
-        let key = FrameMemo.HeaderKey(stack: state.stack, loadedTitles: loadedTitles, library: state.library, unicode: state.unicode, theme: state.theme)
+        let key = FrameMemo.HeaderKey(
+            library: .init(library: state.library), stack: state.stack, loadedTitles: loadedTitles, unicode: state.unicode, theme: state.theme)
         memo.header.draw(key, in: area, &buffer) { drawHeader(state, area, &$0) }
     }
 
