@@ -197,7 +197,7 @@ public enum App {
     static func rowCount(_ state: AppState) -> Int {
         switch state.route {
         case .home: HomeModel.items(state).count
-        case .catalog: CatalogModel.count(state)
+        case .catalog: CatalogModel.courses(state).count
         case .course(let id): CourseModel.rows(state, courseID: id).count
         case .badges: state.library?.snapshot.badges.count ?? 0
         case .progress: state.library?.myCourses.count ?? 0

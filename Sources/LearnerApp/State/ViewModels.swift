@@ -36,13 +36,6 @@ public enum HomeModel {
 
 public enum CatalogModel {
     /// Published courses matching the filter (case-insensitive, anywhere in the title).
-    /// How many courses the catalog lists, without making the list when nothing filters it.
-    public static func count(_ state: AppState) -> Int {
-        guard let library = state.library else { return 0 }
-        if state.filter == nil, state.filterText.isEmpty { return library.listedCourses.count }
-        return courses(state).count
-    }
-
     /// What the catalog is filtered by: the filter being typed, or the one kept.
     static func query(_ state: AppState) -> String { state.filter?.value ?? state.filterText }
 
