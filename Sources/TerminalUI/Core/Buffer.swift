@@ -194,11 +194,10 @@ public struct Buffer: Sendable, Equatable {
         for y in clipped.y..<clipped.bottom {
             // A wide character cut by either edge of the rectangle goes whole: no half cells.
             let start = index(clipped.x, y)!
-            if cells[start].isContinuation { blank(clipped.x - 1, y) }
+            clearWideCharactersCut(x: clipped.x, width: clipped.width, y: y)
             cells.withUnsafeMutableBufferPointer { cells in
                 UnsafeMutableBufferPointer(rebasing: cells[start..<start + clipped.width]).update(repeating: cell)
             }
-            if let next = index(clipped.right, y), cells[next].isContinuation { blank(clipped.right, y) }
         }
     }
 
@@ -216,11 +215,17 @@ public struct Buffer: Sendable, Equatable {
 
     mutating func paste(_ row: UnsafeBufferPointer<Cell>, x: Int, y: Int) {
         guard !row.isEmpty, let start = index(x, y), x + row.count <= area.right else { return }
-        if cells[start].isContinuation, !row[0].isContinuation { blank(x - 1, y) }
+        clearWideCharactersCut(x: x, width: row.count, y: y)
         cells.withUnsafeMutableBufferPointer { cells in
             _ = UnsafeMutableBufferPointer(rebasing: cells[start..<start + row.count]).update(fromContentsOf: row)
         }
-        if let next = index(x + row.count, y), cells[next].isContinuation { blank(x + row.count, y) }
+    }
+
+    /// Before `width` cells from (x, y) are overwritten: a wide character that straddles either
+    /// edge goes whole, so no half of one is left behind.
+    private mutating func clearWideCharactersCut(x: Int, width: Int, y: Int) {
+        if let first = index(x, y), cells[first].isContinuation { blank(x - 1, y) }
+        if let next = index(x + width, y), cells[next].isContinuation { blank(x + width, y) }
     }
 
     /// Copies row `y` from `x` into `row` (as many cells as it holds); false, copying nothing,
