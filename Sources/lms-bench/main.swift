@@ -17,8 +17,8 @@ import TerminalUI
 ///     lms-bench decode index|course FILE         MB/s of the client's reader on FILE
 ///     lms-bench frames THEMES_DIR STEPS          microseconds per catalog scroll step (update,
 ///                                                render, encode, and after the frame the work
-///                                                that prepares the next), no terminal; the account comes
-///                                                from $XDG_DATA_HOME. LMS_BENCH_PAUSE_US pauses
+///                                                that prepares the next), no terminal; the
+///                                                account comes from $XDG_DATA_HOME. LMS_BENCH_PAUSE_US pauses
 ///                                                between steps (30000: caches go cold as between
 ///                                                key presses)
 enum Bench {

@@ -123,14 +123,14 @@ public enum Screen {
         let pending = state.library?.snapshot.pendingCount ?? 0
         let rejected = state.library?.snapshot.rejected.count ?? 0
         let hints = Layout.keyHints(state)
-        guard let memo else { return renderStatus(state, pending: pending, rejected: rejected, hints: hints, area, &buffer) }
+        guard let memo else { return drawStatus(state, pending: pending, rejected: rejected, hints: hints, area, &buffer) }
         let key = FrameMemo.StatusKey(
             sync: state.sync, pending: pending, rejected: rejected, lastSync: state.library?.index.lastSync,
             message: state.status, hints: hints, unicode: state.unicode, theme: state.theme)
-        memo.status.draw(key, in: area, &buffer) { renderStatus(state, pending: pending, rejected: rejected, hints: hints, area, &$0) }
+        memo.status.draw(key, in: area, &buffer) { drawStatus(state, pending: pending, rejected: rejected, hints: hints, area, &$0) }
     }
 
-    private static func renderStatus(_ state: AppState, pending: Int, rejected: Int, hints: String, _ area: Rect, _ buffer: inout Buffer) {
+    private static func drawStatus(_ state: AppState, pending: Int, rejected: Int, hints: String, _ area: Rect, _ buffer: inout Buffer) {
         let theme = state.theme
         var right: [Span] = []
         if state.sync.running {
