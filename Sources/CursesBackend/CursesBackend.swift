@@ -13,6 +13,8 @@ public final class CursesBackend: Backend {
     private var encoder: FrameEncoder
     private let sequences: ControlSequences
     private var output: [UInt8] = []
+    /// Made by `prepare`; the encoder refuses it once the picture it was made from changed.
+    private var prepared: FrameEncoder.PreparedFrame?
     private var closed = false
 
     /// Takes over the terminal. Call `close()` (also done on deinit) to give it back.
@@ -101,11 +103,29 @@ public final class CursesBackend: Backend {
         return replaced
     }
 
+    public func prepare(_ frame: Buffer) {
+        prepared = encoder.prepare(frame)
+    }
+
+    public func showPrepared() -> (shown: Bool, replaced: Buffer?) {
+        guard let frame = prepared.take(), encoder.canShow(frame) else { return (false, nil) }
+        write(frame.bytes)
+        return (true, encoder.adopt(frame))
+    }
+
+    public func discardPrepared() {
+        prepared = nil
+    }
+
     private func writeOutput() {
+        write(output)
+    }
+
+    private func write(_ output: [UInt8]) {
         output.withUnsafeBytes { bytes in
             var offset = 0
             while offset < bytes.count {
-                let written = write(STDOUT_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
+                let written = Glibc.write(STDOUT_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
                 if written > 0 {
                     offset += written
                 } else if written < 0, errno == EINTR || errno == EAGAIN {

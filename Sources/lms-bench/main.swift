@@ -17,7 +17,8 @@ import TerminalUI
 ///     lms-bench decode index|course FILE         MB/s of the client's reader on FILE
 ///     lms-bench frames THEMES_DIR STEPS          microseconds per catalog scroll step (update,
 ///                                                render, encode, and after the frame the work
-///                                                that prepares the next), no terminal; the
+///                                                that prepares the next), then with the frame
+///                                                predicted and prepared, no terminal; the
 ///                                                account comes from $XDG_DATA_HOME. LMS_BENCH_PAUSE_US pauses
 ///                                                between steps (30000: caches go cold as between
 ///                                                key presses)
@@ -169,6 +170,24 @@ enum Bench {
                      microseconds(handling), microseconds(elapsed - handling - backend.encoding - backend.confirming), microseconds(backend.encoding),
                      microseconds(preparing + backend.confirming)))
         print(String(format: "%.1f us per step, %.0f bytes per step", microseconds(elapsed), Double(backend.bytes) / Double(steps)))
+        // The same steps as the run loop takes them: the key is the last one again, so its frame
+        // was prepared after the previous one and only has to be shown.
+        let predictedBefore = runner.predictedFramesShown
+        var showing = Duration.zero, following = Duration.zero
+        backend.startCounting()
+        for _ in 0..<steps {
+            if pause > 0 { usleep(pause) }
+            backend.queued = .key(.down)
+            let started = clock.now
+            runner.step(timeoutMilliseconds: 0)
+            let shown = backend.lastShown ?? started
+            showing += shown - started
+            following += clock.now - shown
+        }
+        let predicted = runner.predictedFramesShown - predictedBefore
+        guard predicted == steps else { throw BenchError("only \(predicted) of \(steps) steps showed the predicted frame") }
+        print(String(format: "predicted: %.1f us from key to frame (after the frame: %.1f us preparing the next), %.0f bytes per step",
+                     microseconds(showing), microseconds(following), Double(backend.bytes) / Double(steps)))
     }
 
     static func load<Value>(_ file: VersionedFile<Value>) throws -> Value {
@@ -183,10 +202,13 @@ final class DiscardingBackend: Backend {
     let capabilities = Capabilities(colors: .indexed256, unicode: true)
     private var encoder: FrameEncoder
     private var output: [UInt8] = []
+    private var prepared: FrameEncoder.PreparedFrame?
     /// Bytes sent and time spent encoding since `startCounting()`.
     private(set) var bytes = 0
     private(set) var encoding = Duration.zero
     private(set) var confirming = Duration.zero
+    /// When `showPrepared` last sent a frame.
+    private(set) var lastShown: ContinuousClock.Instant?
 
     init(width: Int, height: Int) {
         size = (width, height)
@@ -214,8 +236,26 @@ final class DiscardingBackend: Backend {
         return replaced
     }
 
-    func nextEvent(timeoutMilliseconds: Int) -> Event? { nil }
-    func clear() { encoder.reset() }
+    func prepare(_ frame: Buffer) {
+        prepared = encoder.prepare(frame)
+    }
+
+    func showPrepared() -> (shown: Bool, replaced: Buffer?) {
+        guard let frame = prepared.take(), encoder.canShow(frame) else { return (false, nil) }
+        bytes += frame.bytes.count
+        lastShown = ContinuousClock.now
+        return (true, encoder.adopt(frame))
+    }
+
+    func discardPrepared() { prepared = nil }
+
+    /// The next event `nextEvent` hands out, once.
+    var queued: Event?
+    func nextEvent(timeoutMilliseconds: Int) -> Event? { queued.take() }
+    func clear() {
+        prepared = nil
+        encoder.reset()
+    }
 }
 
 struct BenchError: Error, CustomStringConvertible {

@@ -130,6 +130,61 @@ struct FrameEncoderTests {
         #expect(repaints > 0, "no collision was ever scrolled into place: the test checks nothing")
     }
 
+    /// Frames prepared ahead, some shown and some dropped in favour of another frame, as the app
+    /// does with the frame of a predicted key: the terminal shows exactly each frame sent, and a
+    /// prepared frame is refused once the picture it was made from changed.
+    @Test func preparedFramesShowExactlyTheirFrame() {
+        var random = SeededRandom(seed: 314)
+        var shownPrepared = 0, refused = 0
+        for _ in 0..<30 {
+            let width = Int.random(in: 4...24, using: &random), height = Int.random(in: 4...12, using: &random)
+            var encoder = FrameEncoder(sequences: .ansi, capabilities: Capabilities(colors: .indexed256, unicode: true))
+            encoder.collidingHashesForTesting = Bool.random(using: &random)
+            var terminal = ScreenEmulator(width: width, height: height)
+            var frame = Self.randomFrame(width: width, height: height, using: &random)
+            var output: [UInt8] = []
+            encoder.encode(frame, into: &output)
+            terminal.feed(output)
+            for step in 0..<25 {
+                let next = Bool.random(using: &random) ? Self.scrolled(frame, using: &random) : Self.randomFrame(width: width, height: height, using: &random)
+                let prepared = encoder.prepare(next)
+                #expect(encoder.canShow(prepared))
+                switch Int.random(in: 0..<3, using: &random) {
+                case 0:
+                    // The prediction held: its bytes are written, the encoder takes them in.
+                    terminal.feed(prepared.bytes)
+                    let replaced = encoder.adopt(prepared)
+                    #expect(replaced?.cells == frame.cells)
+                    frame = next
+                    shownPrepared += 1
+                case 1:
+                    // Another frame went out instead: the prepared one no longer applies.
+                    frame = Self.randomFrame(width: width, height: height, using: &random)
+                    output = []
+                    encoder.encode(frame, into: &output)
+                    encoder.confirm(into: &output)
+                    terminal.feed(output)
+                    if !encoder.canShow(prepared) { refused += 1 }
+                default:
+                    // A resize or another program: everything is repainted.
+                    encoder.reset()
+                    #expect(!encoder.canShow(prepared))
+                    terminal = ScreenEmulator(width: width, height: height)
+                    output = []
+                    encoder.encode(frame, into: &output)
+                    terminal.feed(output)
+                }
+                let expected = Self.shown(frame, depth: .indexed256)
+                if let (x, y) = Self.firstDifference(terminal.screen, expected) {
+                    Issue.record("step \(step), \(width)×\(height): at (\(x), \(y)) the terminal shows \(terminal.screen[x, y]), not \(expected[x, y])")
+                    return
+                }
+            }
+        }
+        #expect(shownPrepared > 100)
+        #expect(refused > 100, "a prepared frame stayed valid after another frame was encoded")
+    }
+
     @Test func anUnchangedFrameCostsNothing() {
         var random = SeededRandom(seed: 1)
         let frame = Self.randomFrame(width: 30, height: 8, using: &random)

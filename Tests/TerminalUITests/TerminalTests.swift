@@ -20,6 +20,35 @@ struct TerminalTests {
         #expect(backend.lastFrameChanges == 80)
     }
 
+    @Test("A prepared frame shows only when asked, and never after the screen changed")
+    func preparedFrames() {
+        let backend = TestBackend(width: 12, height: 2)
+        let terminal = Terminal(backend: backend)
+        #expect(!terminal.showPrepared())
+        terminal.draw { $0.write("one", x: 0, y: 0) }
+        terminal.prepare { $0.write("two", x: 0, y: 0) }
+        #expect(backend.lines[0] == "one         ")
+        #expect(terminal.showPrepared())
+        #expect(backend.lines[0] == "two         ")
+        #expect(backend.lastFrameChanges == 3)
+        #expect(!terminal.showPrepared(), "a prepared frame is shown once")
+
+        terminal.prepare { $0.write("three", x: 0, y: 0) }
+        terminal.draw { $0.write("four", x: 0, y: 1) }
+        #expect(!terminal.showPrepared(), "drawing another frame drops the prepared one")
+        #expect(backend.lines == ["            ", "four        "])
+
+        terminal.prepare { $0.write("five", x: 0, y: 0) }
+        terminal.invalidate()
+        #expect(!terminal.showPrepared(), "a cleared screen drops the prepared frame")
+
+        terminal.prepare { $0.write("six", x: 0, y: 0) }
+        terminal.prepare { $0.write("seven", x: 0, y: 0) }
+        #expect(terminal.showPrepared())
+        #expect(backend.lines[0] == "seven       ")
+        #expect(backend.preparedFramesShown == 2)
+    }
+
     @Test func coloursAreDownsampledToTheBackend() {
         let backend = TestBackend(width: 4, height: 1, capabilities: Capabilities(colors: .sixteen, unicode: true))
         Terminal(backend: backend).draw { $0.write("ab", x: 0, y: 0, style: Style(foreground: .rgb(255, 0, 0), background: .indexed(232))) }

@@ -56,8 +56,18 @@ public final class AppRunner {
     private let mailbox = Mailbox()
     /// Private, so the optimizer sees every access and checks exclusivity at compile time
     /// rather than at run time on each key and frame.
-    private var current: AppState
+    private var current: AppState {
+        // Any change, however small, and the predicted frame is for a state that is gone.
+        didSet { prediction = nil }
+    }
     public var state: AppState { current }
+    /// The last key pressed, which the next is most likely to repeat (scrolling, paging).
+    private var lastKey: Key?
+    /// The state that pressing `key` again would lead to, while the terminal holds its frame
+    /// prepared: that key then costs a write instead of an update, a render and an encoding.
+    private var prediction: (key: Key, state: AppState)?
+    /// Frames shown from a prediction (tests and benchmarks read it).
+    public private(set) var predictedFramesShown = 0
     private var syncTask: Task<Void, Never>?
     /// Work was queued while a sync ran: sync again when it ends, so nothing waits for a key press.
     private var syncAgain = false
@@ -94,27 +104,37 @@ public final class AppRunner {
 
     public func run() {
         start()
-        while !current.quitting {
-            if shouldTerminate() { break }
-            var changed = false
-            if let event = terminal.backend.nextEvent(timeoutMilliseconds: 50) {
-                handle(event)
-                // Take every key already typed before drawing, so fast typing never lags.
-                while let more = terminal.backend.nextEvent(timeoutMilliseconds: 0) { handle(more) }
-                changed = true
-            }
-            let messages = mailbox.drain()
-            for message in messages { dispatch(message) }
-            // A frame depends on the state alone, which only events and messages change: an idle
-            // app draws nothing and costs no CPU.
-            if changed || !messages.isEmpty { render() }
-        }
+        while !current.quitting, !shouldTerminate() { step(timeoutMilliseconds: 50) }
         syncTask?.cancel()
+    }
+
+    /// One turn of the loop: waits up to `timeoutMilliseconds` for input, takes every key already
+    /// typed and every message from background work, and shows the frame they lead to.
+    public func step(timeoutMilliseconds: Int) {
+        var changed = false
+        if let event = terminal.backend.nextEvent(timeoutMilliseconds: timeoutMilliseconds) {
+            var more = terminal.backend.nextEvent(timeoutMilliseconds: 0)
+            if more == nil, case .key(let key) = event, showPredictedFrame(for: key) { return }
+            handle(event)
+            // Take every key already typed before drawing, so fast typing never lags.
+            while let next = more {
+                handle(next)
+                more = terminal.backend.nextEvent(timeoutMilliseconds: 0)
+            }
+            changed = true
+        }
+        let messages = mailbox.drain()
+        for message in messages { dispatch(message) }
+        // A frame depends on the state alone, which only events and messages change: an idle
+        // app draws nothing and costs no CPU.
+        if changed || !messages.isEmpty { render() }
     }
 
     public func handle(_ event: Event) {
         switch event {
-        case .key(let key): dispatch(.key(key))
+        case .key(let key):
+            lastKey = key
+            dispatch(.key(key))
         case .resize(let width, let height):
             terminal.invalidate()
             dispatch(.resize(width: width, height: height))
@@ -142,10 +162,40 @@ public final class AppRunner {
         terminal.draw(background: Screen.background(current)) { buffer in Screen.render(current, into: &buffer, memo: frameMemo, filled: true) }
     }
 
-    /// Work the last frame queued for the next (rows about to come into view), done after it
-    /// reached the terminal.
+    /// Work done once a frame reached the terminal, for the next: the rows about to come into
+    /// view are laid out, and the frame of the last key pressed again is drawn and prepared.
     public func prepareNextFrame() {
         frameMemo.prepareNextFrame()
+        predictFrame()
+    }
+
+    /// Prepares the frame that pressing the last key again leads to. Only for a key whose update
+    /// is a pure change of state: one that asks for effects or reads the clock is left to
+    /// happen when pressed.
+    private func predictFrame() {
+        guard let key = lastKey else { return }
+        var next = current
+        var readsClock = false
+        let effects = App.update(&next, .key(key), now: { readsClock = true; return Date() }())
+        guard effects.isEmpty, !readsClock else {
+            terminal.discardPrepared()
+            return
+        }
+        terminal.prepare(background: Screen.background(next)) { buffer in Screen.render(next, into: &buffer, memo: frameMemo, filled: true) }
+        frameMemo.prepareNextFrame()
+        prediction = (key, next)
+    }
+
+    /// Shows the prepared frame if `key` is the one predicted and nothing changed since. The
+    /// state becomes the predicted one; messages that came meanwhile get a frame of their own.
+    private func showPredictedFrame(for key: Key) -> Bool {
+        guard let predicted = prediction, predicted.key == key, terminal.showPrepared() else { return false }
+        current = predicted.state
+        predictedFramesShown += 1
+        let messages = mailbox.drain()
+        for message in messages { dispatch(message) }
+        if messages.isEmpty { prepareNextFrame() } else { render() }
+        return true
     }
 
     /// Waits for background work to report (tests and the demo use it).

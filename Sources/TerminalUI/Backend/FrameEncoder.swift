@@ -40,6 +40,9 @@ public struct FrameEncoder {
     var collidingHashesForTesting = false
     /// Arrays every frame needs, kept from frame to frame so that encoding one allocates nothing.
     private var scratch = Scratch()
+    /// Counts changes to what the encoder knows of the terminal, so that a frame prepared from
+    /// an older state of it is never sent.
+    private var generation = 0
 
     private struct Scratch {
         var newHashes: [UInt64] = []
@@ -57,6 +60,7 @@ public struct FrameEncoder {
 
     /// Forgets what the terminal shows: the next frame starts from a cleared screen.
     public mutating func reset() {
+        generation &+= 1
         unconfirmed = nil
         screen = nil
         screenHashes = nil
@@ -74,6 +78,7 @@ public struct FrameEncoder {
     @discardableResult
     public mutating func encode(_ frame: Buffer, into output: inout [UInt8]) -> Buffer? {
         confirm(into: &output)
+        generation &+= 1
         let width = frame.area.width, height = frame.area.height
         guard width > 0, height > 0 else { return nil }
         if screen?.area != frame.area {
@@ -134,6 +139,7 @@ public struct FrameEncoder {
     public mutating func confirm(into output: inout [UInt8]) {
         guard let check = unconfirmed, let frame = screen else { return }
         unconfirmed = nil
+        generation &+= 1
         frame.cells.withUnsafeBufferPointer { new in
             check.previous.cells.withUnsafeBufferPointer { old in
                 let rows = RowPair(new: new.baseAddress!, old: old.baseAddress!, width: frame.area.width)
@@ -152,6 +158,42 @@ public struct FrameEncoder {
                 }
             }
         }
+    }
+
+    // MARK: Frames prepared ahead
+
+    /// The bytes that would show a frame, worked out without changing what the encoder knows,
+    /// with the encoder as it would be after sending them: a frame the next key is likely to
+    /// bring, made while the person has not pressed it yet.
+    public struct PreparedFrame {
+        /// Everything that shows the frame, the check of its scrolled rows included: one write.
+        public let bytes: [UInt8]
+        fileprivate let encoder: FrameEncoder
+        fileprivate let basis: Int
+        fileprivate let replaced: Buffer?
+    }
+
+    public func prepare(_ frame: Buffer) -> PreparedFrame {
+        var after = self
+        var bytes: [UInt8] = []
+        let replaced = after.encode(frame, into: &bytes)
+        // Off the path from key to frame, so checked now rather than after the write.
+        after.confirm(into: &bytes)
+        return PreparedFrame(bytes: bytes, encoder: after, basis: generation, replaced: replaced)
+    }
+
+    /// Whether `prepared` was made from the terminal's picture as the encoder knows it now:
+    /// nothing was encoded, confirmed or reset since.
+    public func canShow(_ prepared: PreparedFrame) -> Bool {
+        prepared.basis == generation
+    }
+
+    /// Takes in that the prepared frame's bytes were written. Returns the frame the terminal
+    /// showed before, as `encode` does.
+    public mutating func adopt(_ prepared: PreparedFrame) -> Buffer? {
+        precondition(canShow(prepared), "a prepared frame adopted after the picture it was made from changed")
+        self = prepared.encoder
+        return prepared.replaced
     }
 
     // MARK: Scrolling

@@ -1,0 +1,105 @@
+import Foundation
+import LMSKit
+import TerminalUI
+import Testing
+
+@testable import LearnerApp
+
+/// The run loop prepares the frame of the last key pressed again, and shows it when that key
+/// comes: each turn here is one `step` with the keys the backend holds, as in `lms`.
+@Suite("AppRunner: frames predicted from the last key", .serialized)
+struct PredictedFrameTests {
+    /// One turn of the run loop with these events waiting.
+    static func step(_ harness: RunnerHarness, _ events: Event...) {
+        harness.backend.pendingEvents = events
+        harness.runner.step(timeoutMilliseconds: 0)
+    }
+
+    /// The screen equals what drawing the state from scratch gives, styles included.
+    static func expectFreshFrame(_ harness: RunnerHarness, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        let fresh = renderScreen(harness.state)
+        #expect(harness.backend.screen.cells == fresh.screen.cells,
+                "\(what): the screen shows\n\(harness.lines.joined(separator: "\n"))\nnot\n\(fresh.lines.joined(separator: "\n"))",
+                sourceLocation: sourceLocation)
+    }
+
+    @Test("Repeated keys show predicted frames; any other input draws its frame as before")
+    func predictedFramesEqualDrawnFrames() throws {
+        let account = try DemoFixture.Account()
+        let harness = RunnerHarness(session: try account.session(), width: 90, height: 12)
+        let runner = harness.runner
+        runner.start()
+        Self.step(harness, .key(.character("c")))
+        #expect(harness.lines[0].hasPrefix(" lms › Home › Catalog"))
+        #expect(runner.predictedFramesShown == 0)
+
+        // Down the catalog: the first press is drawn, the next ones were prepared.
+        for press in 1...3 {
+            Self.step(harness, .key(.down))
+            Self.expectFreshFrame(harness, "down #\(press)")
+        }
+        #expect(runner.predictedFramesShown == 2)
+        #expect(harness.backend.preparedFramesShown == 2)
+        #expect(runner.state.lists[runner.state.route]?.selected == 3)
+
+        // Another direction is another key: drawn, then predicted.
+        Self.step(harness, .key(.character("k")))
+        Self.step(harness, .key(.character("k")))
+        Self.expectFreshFrame(harness, "up twice")
+        #expect(runner.predictedFramesShown == 3)
+        #expect(runner.state.lists[runner.state.route]?.selected == 1)
+
+        // A message changed the state between two presses, and its frame is not drawn yet:
+        // the prediction was made from a state that is gone.
+        runner.dispatch(.syncProgress(.pushing(sent: 0, total: 1)))
+        Self.step(harness, .key(.character("k")))
+        Self.expectFreshFrame(harness, "after a message")
+        #expect(harness.text.contains("sending 0/1"))
+        #expect(runner.predictedFramesShown == 3)
+
+        // Keys typed together are taken together, never from a prediction.
+        Self.step(harness, .key(.character("j")), .key(.character("j")))
+        Self.expectFreshFrame(harness, "two keys at once")
+        #expect(runner.state.lists[runner.state.route]?.selected == 2)
+        #expect(runner.predictedFramesShown == 3)
+
+        // A resize: its frame is drawn, and the next prediction is made at the new size.
+        harness.backend.resize(width: 70, height: 14)
+        runner.step(timeoutMilliseconds: 0)
+        #expect(runner.predictedFramesShown == 3)
+        Self.step(harness, .key(.character("j")))
+        Self.expectFreshFrame(harness, "after a resize")
+        #expect(harness.lines.count == 14 && harness.lines[0].count == 70)
+        #expect(runner.predictedFramesShown == 4)
+    }
+
+    @Test("A key whose update asks for an effect is not predicted: q quits only when pressed")
+    func effectsAreNeverPredicted() throws {
+        let account = try DemoFixture.Account()
+        let harness = RunnerHarness(session: try account.session(), width: 90, height: 20)
+        let runner = harness.runner
+        runner.start()
+        Self.step(harness, .key(.character("c")))
+        Self.step(harness, .key(.character("q")))
+        #expect(harness.lines[0].hasPrefix(" lms › Home") && !harness.lines[0].contains("Catalog"))
+        #expect(!runner.state.quitting)
+        Self.step(harness, .key(.character("q")))
+        #expect(runner.state.quitting)
+        #expect(runner.predictedFramesShown == 0)
+    }
+
+    @Test("Typing a filter, letter after letter, shows each letter's frame")
+    func typingIsNeverMistakenForTheLastKey() throws {
+        let account = try DemoFixture.Account()
+        let harness = RunnerHarness(session: try account.session(), width: 90, height: 20)
+        let runner = harness.runner
+        runner.start()
+        Self.step(harness, .key(.character("c")))
+        Self.step(harness, .key(.character("/")))
+        for letter in "ssw" { Self.step(harness, .key(.character(letter))) }
+        #expect(harness.text.contains("Filter: ssw"))
+        Self.expectFreshFrame(harness, "filter typed")
+        // The second s was the first s again: prepared while the person typed.
+        #expect(runner.predictedFramesShown == 1)
+    }
+}
