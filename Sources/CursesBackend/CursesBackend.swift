@@ -141,10 +141,7 @@ public final class CursesBackend: Backend {
         // Asked whether more keys were typed, after one was just read: one poll, not a pass
         // through curses' reader, on the path from key to frame. A key curses already holds
         // (the rest of a sequence it read ahead) still comes, on the next wait.
-        if timeoutMilliseconds == 0 {
-            var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
-            guard poll(&descriptor, 1, 0) > 0 else { return nil }
-        }
+        if timeoutMilliseconds == 0, !hasInput(withinMilliseconds: 0) { return nil }
         wtimeout(window, Int32(timeoutMilliseconds))
         var character: wint_t = 0
         let status = wget_wch(window, &character)
@@ -168,6 +165,13 @@ public final class CursesBackend: Backend {
         case 1...26: return .key(.ctrl(Character(Unicode.Scalar(scalar.value + 96)!)))
         default: return .key(.character(Character(scalar)))
         }
+    }
+
+    /// Input on the terminal's descriptor; a key curses already read ahead is not seen, and
+    /// comes at the next `nextEvent` all the same.
+    public func hasInput(withinMilliseconds timeoutMilliseconds: Int) -> Bool {
+        var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+        return poll(&descriptor, 1, Int32(timeoutMilliseconds)) > 0
     }
 
     private static func functionKey(_ code: Int32) -> Key? {

@@ -176,6 +176,8 @@ enum Bench {
         var showing = Duration.zero, following = Duration.zero
         backend.startCounting()
         for _ in 0..<steps {
+            // The quiet moment after a frame, in which the run loop prepares the next.
+            runner.step(timeoutMilliseconds: 0)
             if pause > 0 { usleep(pause) }
             backend.queued = .key(.down)
             let started = clock.now
@@ -252,6 +254,7 @@ final class DiscardingBackend: Backend {
     /// The next event `nextEvent` hands out, once.
     var queued: Event?
     func nextEvent(timeoutMilliseconds: Int) -> Event? { queued.take() }
+    func hasInput(withinMilliseconds timeoutMilliseconds: Int) -> Bool { queued != nil }
     func clear() {
         prepared = nil
         encoder.reset()

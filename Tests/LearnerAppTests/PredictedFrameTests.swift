@@ -9,8 +9,10 @@ import Testing
 /// comes: each turn here is one `step` with the keys the backend holds, as in `lms`.
 @Suite("AppRunner: frames predicted from the last key", .serialized)
 struct PredictedFrameTests {
-    /// One turn of the run loop with these events waiting.
+    /// A quiet moment (a turn of the run loop with no input, in which it prepares the next
+    /// frame), then a turn with these events waiting.
     static func step(_ harness: RunnerHarness, _ events: Event...) {
+        harness.runner.step(timeoutMilliseconds: 0)
         harness.backend.pendingEvents = events
         harness.runner.step(timeoutMilliseconds: 0)
     }
@@ -51,8 +53,10 @@ struct PredictedFrameTests {
 
         // A message changed the state between two presses, and its frame is not drawn yet:
         // the prediction was made from a state that is gone.
+        runner.step(timeoutMilliseconds: 0)
         runner.dispatch(.syncProgress(.pushing(sent: 0, total: 1)))
-        Self.step(harness, .key(.character("k")))
+        harness.backend.pendingEvents = [.key(.character("k"))]
+        runner.step(timeoutMilliseconds: 0)
         Self.expectFreshFrame(harness, "after a message")
         #expect(harness.text.contains("sending 0/1"))
         #expect(runner.predictedFramesShown == 3)
@@ -63,13 +67,21 @@ struct PredictedFrameTests {
         #expect(runner.state.lists[runner.state.route]?.selected == 2)
         #expect(runner.predictedFramesShown == 3)
 
+        // A key typed right after a frame, before the quiet moment: nothing was prepared.
+        harness.backend.pendingEvents = [.key(.character("k"))]
+        runner.step(timeoutMilliseconds: 0)
+        Self.expectFreshFrame(harness, "a key at once")
+        #expect(runner.state.lists[runner.state.route]?.selected == 1)
+        #expect(runner.predictedFramesShown == 3)
+
         // A resize: its frame is drawn, and the next prediction is made at the new size.
         harness.backend.resize(width: 70, height: 14)
         runner.step(timeoutMilliseconds: 0)
         #expect(runner.predictedFramesShown == 3)
-        Self.step(harness, .key(.character("j")))
+        Self.step(harness, .key(.character("k")))
         Self.expectFreshFrame(harness, "after a resize")
         #expect(harness.lines.count == 14 && harness.lines[0].count == 70)
+        #expect(runner.state.lists[runner.state.route]?.selected == 0)
         #expect(runner.predictedFramesShown == 4)
     }
 

@@ -68,6 +68,8 @@ public final class AppRunner {
     private var prediction: (key: Key, state: AppState)?
     /// Frames shown from a prediction (tests and benchmarks read it).
     public private(set) var predictedFramesShown = 0
+    /// A frame went out and the work that prepares the next has not been done yet.
+    private var nextFramePending = false
     private var syncTask: Task<Void, Never>?
     /// Work was queued while a sync ran: sync again when it ends, so nothing waits for a key press.
     private var syncAgain = false
@@ -111,6 +113,13 @@ public final class AppRunner {
     /// One turn of the loop: waits up to `timeoutMilliseconds` for input, takes every key already
     /// typed and every message from background work, and shows the frame they lead to.
     public func step(timeoutMilliseconds: Int) {
+        if nextFramePending {
+            nextFramePending = false
+            // The frame just written is first the terminal's to show: on a machine with few
+            // cores, work started at once competes with the terminal (or ssh) for the CPU and
+            // delays it. A key typed within that moment is drawn without the preparation.
+            if !terminal.backend.hasInput(withinMilliseconds: 1) { prepareNextFrame() }
+        }
         var changed = false
         if let event = terminal.backend.nextEvent(timeoutMilliseconds: timeoutMilliseconds) {
             var more = terminal.backend.nextEvent(timeoutMilliseconds: 0)
@@ -127,7 +136,10 @@ public final class AppRunner {
         for message in messages { dispatch(message) }
         // A frame depends on the state alone, which only events and messages change: an idle
         // app draws nothing and costs no CPU.
-        if changed || !messages.isEmpty { render() }
+        if changed || !messages.isEmpty {
+            drawFrame()
+            nextFramePending = true
+        }
     }
 
     public func handle(_ event: Event) {
@@ -152,10 +164,12 @@ public final class AppRunner {
         for effect in App.update(&current, message) { perform(effect) }
     }
 
-    /// Draws a frame for the state, then prepares the next one.
+    /// Draws a frame for the state, then prepares the next one at once (the run loop waits for a
+    /// quiet moment instead).
     public func render() {
         drawFrame()
         prepareNextFrame()
+        nextFramePending = false
     }
 
     public func drawFrame() {
@@ -194,7 +208,8 @@ public final class AppRunner {
         predictedFramesShown += 1
         let messages = mailbox.drain()
         for message in messages { dispatch(message) }
-        if messages.isEmpty { prepareNextFrame() } else { render() }
+        if !messages.isEmpty { drawFrame() }
+        nextFramePending = true
         return true
     }
 

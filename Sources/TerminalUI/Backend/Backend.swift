@@ -18,6 +18,8 @@ public protocol Backend: AnyObject {
     func discardPrepared()
     /// Waits up to `timeoutMilliseconds` (negative: forever) for input or a resize.
     func nextEvent(timeoutMilliseconds: Int) -> Event?
+    /// Whether input arrives within `timeoutMilliseconds`, without taking it.
+    func hasInput(withinMilliseconds timeoutMilliseconds: Int) -> Bool
     /// Forget what is on screen, so the next frame redraws everything (after a resize).
     func clear()
 }
@@ -150,6 +152,10 @@ public final class TestBackend: Backend {
 
     public func nextEvent(timeoutMilliseconds: Int) -> Event? {
         pendingEvents.isEmpty ? nil : pendingEvents.removeFirst()
+    }
+
+    public func hasInput(withinMilliseconds timeoutMilliseconds: Int) -> Bool {
+        !pendingEvents.isEmpty
     }
 
     public var lines: [String] { screen.lines }
