@@ -177,7 +177,9 @@ enum Bench {
         backend.startCounting()
         for _ in 0..<steps {
             // The quiet moment after a frame, in which the run loop prepares the next.
+            let quiet = clock.now
             runner.step(timeoutMilliseconds: 0)
+            following += clock.now - quiet
             if pause > 0 { usleep(pause) }
             backend.queued = .key(.down)
             let started = clock.now

@@ -5,8 +5,9 @@
         seconds from launch until the first frame containing TEXT has been written, and the
         program's peak RSS (KB) at that point
     pty_harness.py scroll --marker TEXT --steps N [--setup KEYS] [--key K] -- COMMAND...
-        after the first frame (and the setup keys), presses K (default j) N times; for each
-        press, the time until the frame it causes has been written and the bytes written
+        after the first frame (and the setup keys), presses K (default j) N times (with
+        --alternate, K and the down arrow in turn); for each press, the time until the frame
+        it causes has been written and the bytes written
 
 Output is one JSON object. The same harness runs lms and less, so both see the same terminal
 (120x40, xterm-256color) and the same measurement: a frame is over when the program has been
@@ -83,6 +84,8 @@ def main():
     parser.add_argument("--steps", type=int, default=1000)
     parser.add_argument("--setup", default="")
     parser.add_argument("--key", default="j")
+    parser.add_argument("--alternate", action="store_true",
+                        help="every other step presses the down arrow instead of K: no key is the one before it again")
     parser.add_argument("--quit", default="q", help="keys that quit from where the run ends")
     parser.add_argument("--idle", type=float, default=60, help="milliseconds of silence that end a frame")
     parser.add_argument("--columns", type=int, default=120)
@@ -108,9 +111,10 @@ def main():
             os.write(fd, key.encode())
             read_frame(fd, idle)
         latencies, sizes = [], []
-        for _ in range(args.steps):
+        for step in range(args.steps):
+            key = "\x1b[B" if args.alternate and step % 2 else args.key
             sent = time.monotonic()
-            os.write(fd, args.key.encode())
+            os.write(fd, key.encode())
             data, last = read_frame(fd, idle, timeout=5)
             if last is None:
                 continue

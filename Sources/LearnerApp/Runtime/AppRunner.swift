@@ -203,7 +203,8 @@ public final class AppRunner {
     /// Shows the prepared frame if `key` is the one predicted and nothing changed since. The
     /// state becomes the predicted one; messages that came meanwhile get a frame of their own.
     private func showPredictedFrame(for key: Key) -> Bool {
-        guard let predicted = prediction, predicted.key == key, terminal.showPrepared() else { return false }
+        // The state is taken only once the frame is out: copying it is not on the way.
+        guard prediction?.key == key, terminal.showPrepared(), let predicted = prediction.take() else { return false }
         current = predicted.state
         predictedFramesShown += 1
         let messages = mailbox.drain()
