@@ -68,6 +68,30 @@ struct NavigationTests {
         #expect(press(&tiny, .ctrl("c")) == [.quit])
     }
 
+    /// A key that reads the clock cannot have its frame prepared ahead: answering must not.
+    @Test("In a quiz the clock is read by the submission alone")
+    func quizReadsTheClockOnlyToSubmit() {
+        var state = DemoFixture.stateAtSwiftQuiz()
+        var reads = 0
+        func pressCounting(_ key: Key) -> [Effect] {
+            App.update(&state, .key(key), now: { reads += 1; return Date() }())
+        }
+        _ = pressCounting(.enter)
+        guard case .quiz = state.route else {
+            Issue.record("Enter on the quiz lesson did not start the quiz: \(state.route)")
+            return
+        }
+        for key in [Key.down, .up, .character(" "), .character("j"), .character(" "), .right, .left] { _ = pressCounting(key) }
+        #expect(reads == 0)
+        var submitted: [Effect] = []
+        for _ in 0..<12 where submitted.isEmpty {
+            _ = pressCounting(.character(" "))
+            submitted = pressCounting(.enter).filter { if case .enqueue = $0 { true } else { false } }
+        }
+        #expect(submitted.count == 1)
+        #expect(reads == 1)
+    }
+
     @Test("Below 40x10 only q (and Esc, Ctrl-C) work", arguments: [(39, 24), (80, 9), (1, 1), (39, 9)])
     func tooSmall(width: Int, height: Int) {
         var state = DemoFixture.state()

@@ -13,7 +13,7 @@ Output is one JSON object. The same harness runs lms and less, so both see the s
 (120x40, xterm-256color) and the same measurement: a frame is over when the program has been
 silent for --idle milliseconds; its time is that of its last byte.
 """
-import argparse, fcntl, json, os, pty, select, signal, struct, sys, termios, time
+import argparse, fcntl, json, os, pty, select, signal, struct, subprocess, sys, termios, time
 
 def spawn(command, columns, lines, env):
     pid, fd = pty.fork()
@@ -111,8 +111,11 @@ def main():
             os.write(fd, key.encode())
             read_frame(fd, idle)
         latencies, sizes = [], []
+        # The down arrow as this terminal type sends it (both programs switch the keypad to
+        # application mode, where it is ESC O B, not ESC [ B).
+        down = subprocess.run(["tput", "-T", env["TERM"], "kcud1"], capture_output=True, text=True).stdout or "\x1bOB"
         for step in range(args.steps):
-            key = "\x1b[B" if args.alternate and step % 2 else args.key
+            key = down if args.alternate and step % 2 else args.key
             sent = time.monotonic()
             os.write(fd, key.encode())
             data, last = read_frame(fd, idle, timeout=5)

@@ -97,7 +97,7 @@ public enum App {
             return []
         }
         if state.filter != nil { return handleFilter(key, &state) }
-        if case .quiz = state.route, let effects = handleQuiz(key, &state, now: now()) { return effects }
+        if case .quiz = state.route, let effects = handleQuiz(key, &state, now: now) { return effects }
         if case .themes = state.route, let effects = handleThemes(key, &state) { return effects }
 
         switch key {
@@ -145,7 +145,7 @@ public enum App {
         case .character("o"):
             return play(&state)
         case .enter, .character("l"), .right:
-            return activate(&state, now: now())
+            return activate(&state)
         default:
             return move(key, &state)
         }
@@ -207,7 +207,7 @@ public enum App {
     }
 
     /// Enter on the selected row.
-    static func activate(_ state: inout AppState, now: Date) -> [Effect] {
+    static func activate(_ state: inout AppState) -> [Effect] {
         let selected = state.list(state.route).selected
         switch state.route {
         case .home:
@@ -336,7 +336,7 @@ public enum App {
     }
 
     /// Quiz keys; nil when the key is not the quiz's (global keys then apply).
-    static func handleQuiz(_ key: Key, _ state: inout AppState, now: Date) -> [Effect]? {
+    static func handleQuiz(_ key: Key, _ state: inout AppState, now: () -> Date) -> [Effect]? {
         guard var quiz = state.quiz, case .quiz = state.route else { return nil }
         // Leaving the quiz drops the session; otherwise the edited copy is stored back.
         var leaving = false
@@ -355,7 +355,7 @@ public enum App {
             case .enter:
                 let attempt = UUID()
                 let submission = QuizSubmission(
-                    clientAttemptID: attempt, answers: quiz.questions.compactMap { quiz.answers[$0.id] }, completedAt: now)
+                    clientAttemptID: attempt, answers: quiz.questions.compactMap { quiz.answers[$0.id] }, completedAt: now())
                 quiz.phase = .submitted(clientAttemptID: attempt)
                 return [.enqueue(.quizSubmit(lessonID: quiz.lessonID, submission), label: "Quiz submitted")]
             case .left, .backspace, .character("h"):
