@@ -109,7 +109,7 @@ public final class CursesBackend: Backend {
 
     public func showPrepared() -> (shown: Bool, replaced: Buffer?) {
         guard let frame = prepared.take(), encoder.canShow(frame) else { return (false, nil) }
-        write(frame.bytes)
+        writeAll(frame.bytes)
         return (true, encoder.adopt(frame))
     }
 
@@ -118,14 +118,14 @@ public final class CursesBackend: Backend {
     }
 
     private func writeOutput() {
-        write(output)
+        writeAll(output)
     }
 
-    private func write(_ output: [UInt8]) {
+    private func writeAll(_ output: [UInt8]) {
         output.withUnsafeBytes { bytes in
             var offset = 0
             while offset < bytes.count {
-                let written = Glibc.write(STDOUT_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
+                let written = write(STDOUT_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
                 if written > 0 {
                     offset += written
                 } else if written < 0, errno == EINTR || errno == EAGAIN {

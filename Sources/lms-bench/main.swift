@@ -166,7 +166,7 @@ enum Bench {
         func microseconds(_ duration: Duration) -> Double {
             (Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18) / Double(steps) * 1e6
         }
-        print(String(format: "update %.1f us, render %.1f us, encode %.1f us (after the frame: %.1f us checking scrolled rows and preparing the next)",
+        print(String(format: "update %.1f us, render %.1f us, encode %.1f us (after the frame: %.1f us checking scrolled rows, laying out rows and predicting the next frame)",
                      microseconds(handling), microseconds(elapsed - handling - backend.encoding - backend.confirming), microseconds(backend.encoding),
                      microseconds(preparing + backend.confirming)))
         print(String(format: "%.1f us per step, %.0f bytes per step", microseconds(elapsed), Double(backend.bytes) / Double(steps)))

@@ -68,8 +68,8 @@ public final class AppRunner {
     private var prediction: (key: Key, state: AppState)?
     /// Frames shown from a prediction (tests and benchmarks read it).
     public private(set) var predictedFramesShown = 0
-    /// A frame went out and the work that prepares the next has not been done yet.
-    private var nextFramePending = false
+    /// A frame went out, and the work that prepares for the next key waits for a quiet moment.
+    private var preparationDue = false
     private var syncTask: Task<Void, Never>?
     /// Work was queued while a sync ran: sync again when it ends, so nothing waits for a key press.
     private var syncAgain = false
@@ -113,8 +113,8 @@ public final class AppRunner {
     /// One turn of the loop: waits up to `timeoutMilliseconds` for input, takes every key already
     /// typed and every message from background work, and shows the frame they lead to.
     public func step(timeoutMilliseconds: Int) {
-        if nextFramePending {
-            nextFramePending = false
+        if preparationDue {
+            preparationDue = false
             // The frame just written is first the terminal's to show: on a machine with few
             // cores, work started at once competes with the terminal (or ssh) for the CPU and
             // delays it. A key typed within that moment is drawn without the preparation.
@@ -138,7 +138,7 @@ public final class AppRunner {
         // app draws nothing and costs no CPU.
         if changed || !messages.isEmpty {
             drawFrame()
-            nextFramePending = true
+            preparationDue = true
         }
     }
 
@@ -154,6 +154,9 @@ public final class AppRunner {
     }
 
     public func dispatch(_ message: Msg) {
+        // Dropped before the update rather than after it (by `current`'s observer): the update
+        // then changes storage that no prediction shares, and copies nothing.
+        prediction = nil
         if case .syncFinished = message {
             syncTask = nil
             if syncAgain {
@@ -169,7 +172,7 @@ public final class AppRunner {
     public func render() {
         drawFrame()
         prepareNextFrame()
-        nextFramePending = false
+        preparationDue = false
     }
 
     public func drawFrame() {
@@ -191,10 +194,7 @@ public final class AppRunner {
         var next = current
         var readsClock = false
         let effects = App.update(&next, .key(key), now: { readsClock = true; return Date() }())
-        guard effects.isEmpty, !readsClock else {
-            terminal.discardPrepared()
-            return
-        }
+        guard effects.isEmpty, !readsClock else { return }
         terminal.prepare(background: Screen.background(next)) { buffer in Screen.render(next, into: &buffer, memo: frameMemo, filled: true) }
         frameMemo.prepareNextFrame()
         prediction = (key, next)
@@ -203,14 +203,14 @@ public final class AppRunner {
     /// Shows the prepared frame if `key` is the one predicted and nothing changed since. The
     /// state becomes the predicted one; messages that came meanwhile get a frame of their own.
     private func showPredictedFrame(for key: Key) -> Bool {
-        // The state is taken only once the frame is out: copying it is not on the way.
+        // The predicted state is adopted after the write: the bytes leave first.
         guard prediction?.key == key, terminal.showPrepared(), let predicted = prediction.take() else { return false }
         current = predicted.state
         predictedFramesShown += 1
         let messages = mailbox.drain()
         for message in messages { dispatch(message) }
         if !messages.isEmpty { drawFrame() }
-        nextFramePending = true
+        preparationDue = true
         return true
     }
 

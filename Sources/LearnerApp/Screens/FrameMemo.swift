@@ -9,6 +9,10 @@ import TerminalUI
 /// their text (measuring titles, formatting prices, durations and times) costs far more than
 /// copying cells. Each part is kept with everything it was drawn from and redrawn when any of it
 /// changes; the memo never changes what is drawn, only how often it is worked out.
+///
+/// Frames drawn ahead for a predicted key go through the memo too. The header and status caches
+/// keep one line each, so a wrong guess that changed them (Enter, `/`) costs the next frame
+/// their redrawing; the guess is the last key again, which for scrolling changes neither.
 public final class FrameMemo {
     /// A library compared by identity: a sync or a purchase loads a new one, so the same object
     /// means the same courses, user and ownership, and comparing it costs one pointer.
