@@ -1,5 +1,6 @@
 import Foundation
 import LMSKit
+import SQLKit
 import Testing
 import Vapor
 
@@ -134,6 +135,46 @@ struct SyncTests {
 
     static func progressMutation(_ lesson: UUID, seconds: Int = 60, completed: Bool = true, id: UUID = UUID()) -> SyncMutation {
         SyncMutation(id: id, createdAt: Date(), kind: .progressUpsert(ProgressUpsert(lessonID: lesson, progressSeconds: seconds, completed: completed)))
+    }
+
+    /// PostgreSQL hands out sequence numbers when rows are inserted, not when they commit: a
+    /// transaction holding a change open while a later one commits would leave a gap that a
+    /// cursor passes, and the first change would never reach the client. (SQLite has one writer
+    /// at a time.)
+    @Test("A change committed after a later one's is still pulled", arguments: TestDatabase.postgresOnly)
+    func changesCommittedOutOfOrder(_ database: TestDatabase) async throws {
+        try await withTestServer(database) { server in
+            let token = try await server.token(DemoAccounts.learner)
+            let learner = server.demo.learnerID
+            let (_, _, start) = try await Self.pullAll(server, token: token)
+            let first = UUID(), second = UUID()
+            let firstLogged = AsyncStream.makeStream(of: Void.self)
+            let release = AsyncStream.makeStream(of: Void.self)
+            let firstTransaction = Task {
+                try await server.app.db.transaction { db in
+                    try await ChangeLog(db: db as! any SQLDatabase).record(.progress, id: first, userID: learner)
+                    firstLogged.continuation.yield()
+                    for await _ in release.stream { break }
+                }
+            }
+            for await _ in firstLogged.stream { break }
+            let secondTransaction = Task {
+                try await server.app.db.transaction { db in
+                    try await ChangeLog(db: db as! any SQLDatabase).record(.progress, id: second, userID: learner)
+                }
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            // Pulled while the first is still open: whatever this sees, its cursor must not pass
+            // the first change.
+            let (during, _, middle) = try await Self.pullAll(server, token: token, from: start)
+            release.continuation.yield()
+            try await firstTransaction.value
+            try await secondTransaction.value
+            let (after, _, _) = try await Self.pullAll(server, token: token, from: middle)
+            let pulled = Set((during + after).map(\.id))
+            #expect(pulled.contains(first), "the change whose transaction committed last was skipped")
+            #expect(pulled.contains(second))
+        }
     }
 
     @Test("Push applies mutations in order, exactly once", arguments: TestDatabase.all)

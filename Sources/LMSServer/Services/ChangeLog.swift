@@ -5,6 +5,11 @@ import SQLKit
 /// Appends to the sync change log. Each record keeps only its latest row (older rows for the
 /// same record and audience are removed), so a full pull is one pass over the log and a client's
 /// cursor can never point past a change it has not seen: the newer row has a higher sequence.
+///
+/// Writers take turns, each until its transaction ends: PostgreSQL numbers a row when it is
+/// inserted, not when it commits, so without turns a transaction left open could commit a lower
+/// number after a reader's cursor had passed it, and that change would never be pulled. Always
+/// call it inside the transaction that makes the change. (SQLite has one writer at a time.)
 struct ChangeLog {
     let db: any SQLDatabase
 
@@ -15,6 +20,10 @@ struct ChangeLog {
 
     func record(_ entity: SyncEntity, ids: [UUID], userID: UUID?, deleted: Bool = false, at now: Date = Date()) async throws {
         guard !ids.isEmpty else { return }
+        if SQLFlavor(db) == .postgres {
+            // Conflicts with itself and with other writers, never with readers of the feed.
+            try await db.raw("LOCK TABLE sync_changes IN SHARE ROW EXCLUSIVE MODE").run()
+        }
         for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
             let audience: SQLQueryString = userID.map { "user_id = \(bind: $0)" } ?? "user_id IS NULL"
             try await db.raw("""
