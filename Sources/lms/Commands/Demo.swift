@@ -62,7 +62,7 @@ struct Demo: AsyncParsableCommand {
             let api = APIClient(server: url, credentials: nil, credentialStore: CredentialStore(paths: paths))
             _ = try await api.login(email: email, password: DemoLogin.password)
             let session = try ClientSession.open(paths: paths)
-            try runApp(session: session, theme: theme, syncOnStart: true)
+            try await runApp(session: session, theme: theme, syncOnStart: true)
             print("Demo server stopped. Its files are in \(root.path).")
         }
     }

@@ -26,14 +26,34 @@ struct Open: AsyncParsableCommand {
                 guard try await TerminalLogin.run(paths: paths) else { return }
                 session = try ClientSession.open(paths: paths)
             }
-            try runApp(session: session, theme: theme, syncOnStart: !noSync)
+            try await runApp(session: session, theme: theme, syncOnStart: !noSync)
         }
+    }
+}
+
+/// Runs the app on a thread of its own and waits for it to end. The UI loop blocks in `poll`
+/// between keys: on one of Swift concurrency's threads (as many as cores) it would leave the
+/// background work it starts (syncs, outline loads) a thread short, on two cores half of them.
+func runApp(session: ClientSession, theme requested: String?, syncOnStart: Bool) async throws {
+    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+        let thread = Thread {
+            do {
+                try runAppOnThisThread(session: session, theme: requested, syncOnStart: syncOnStart)
+                continuation.resume()
+            } catch {
+                continuation.resume(throwing: error)
+            }
+        }
+        thread.name = "lms-ui"
+        // 8 MB, as the main thread has: other threads get less by default.
+        thread.stackSize = 8 << 20
+        thread.start()
     }
 }
 
 /// Runs the app on the real terminal and always gives the terminal back: on quit, on error and
 /// on SIGINT/SIGTERM/SIGHUP.
-func runApp(session: ClientSession, theme requested: String?, syncOnStart: Bool) throws {
+private func runAppOnThisThread(session: ClientSession, theme requested: String?, syncOnStart: Bool) throws {
     let directories = ThemeLocator.directories(paths: session.paths)
     var notices = AccountStore.Notices()
     let tenantTheme = (try? session.store.index(notices: &notices))?.me?.tenant?.preferredTheme
