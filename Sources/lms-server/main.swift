@@ -11,7 +11,15 @@ import Vapor
 _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
 
 var arguments = CommandLine.arguments
-let settings = ServerSettings.fromEnvironment(arguments: &arguments)
+var settings: ServerSettings
+do {
+    settings = try ServerSettings.fromEnvironment(arguments: &arguments)
+} catch {
+    FileHandle.standardError.write(Data("lms-server: \(error)\n".utf8))
+    exit(2)
+}
+// Help only prints: it needs no keys, and nothing it does depends on the mode.
+if arguments.contains("--help") || arguments.contains("-h") { settings.mode = .development }
 let environment = try Environment.detect(arguments: arguments)
 LoggingSystem.bootstrap { label in
     var handler = JSONLogHandler(label: label)
@@ -23,6 +31,10 @@ let app = try await Application.make(environment)
 do {
     try await configure(app, settings: settings)
     try await app.execute()
+} catch let error as ConfigurationError {
+    FileHandle.standardError.write(Data("lms-server: \(error.message)\n".utf8))
+    try? await app.asyncShutdown()
+    exit(2)
 } catch {
     app.logger.report(error: error)
     try? await app.asyncShutdown()

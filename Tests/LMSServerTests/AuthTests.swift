@@ -158,10 +158,11 @@ struct AuthTests {
             expectError(try await server.get("/api/v1/me"), .unauthorized, "unauthorized")
             expectError(try await server.get("/api/v1/me", token: "garbage"), .unauthorized, "unauthorized")
             expectError(try await server.get("/api/v1/me", headers: ["Authorization": "Basic Zm9vOmJhcg=="]), .unauthorized, "unauthorized")
-            // A well-formed token signed with another key.
+            // A well-formed token signed with another key under the server's key id.
             let tokens = try await server.login(DemoAccounts.learner)
-            let other = TokenService()
-            await other.configure(secret: String(repeating: "another-secret-", count: 4))
+            let keyID = try #require(server.settings.signingKey?.id)
+            let other = await TokenService(
+                signingKey: TokenSigningKey(id: keyID, secret: String(repeating: "another-secret-", count: 4)), previousKey: nil)
             let forged = try await other.accessToken(for: tokens.user, lifetime: 600)
             expectError(try await server.get("/api/v1/me", token: forged), .unauthorized, "unauthorized")
             // The payload altered (role raised to admin) with the original signature.

@@ -89,17 +89,17 @@ struct OutlineCacheTests {
         let cache = OutlineCache(byteBudget: 100)
         let ids = (0..<10).map { _ in UUID() }
         for (index, id) in ids.enumerated() {
-            cache.store(Data(repeating: UInt8(index), count: 30), of: id, version: 1)
+            cache.store(Data(repeating: UInt8(index), count: 30), of: key(id), version: 1)
         }
         #expect(cache.count == 3)
-        let kept = ids.filter { cache.chapters(of: $0, version: 1) != nil }
+        let kept = ids.filter { cache.chapters(of: key($0), version: 1) != nil }
         #expect(kept.count == 3)
-        #expect(kept.allSatisfy { cache.chapters(of: $0, version: 2) == nil })
-        cache.store(Data(count: 101), of: UUID(), version: 1)
+        #expect(kept.allSatisfy { cache.chapters(of: key($0), version: 2) == nil })
+        cache.store(Data(count: 101), of: key(UUID()), version: 1)
         #expect(cache.count == 3, "an outline larger than the budget is not kept")
-        cache.store(Data([1]), of: kept[0], version: 2)
-        #expect(cache.chapters(of: kept[0], version: 1) == nil)
-        #expect(cache.chapters(of: kept[0], version: 2) == Data([1]))
+        cache.store(Data([1]), of: key(kept[0]), version: 2)
+        #expect(cache.chapters(of: key(kept[0]), version: 1) == nil)
+        #expect(cache.chapters(of: key(kept[0]), version: 2) == Data([1]))
     }
 
     /// The outline's body as the API serves it.
@@ -115,4 +115,8 @@ struct OutlineCacheTests {
         let found = try #require(try await CourseStore(db: server.sql).outline(slug: slug, viewer: viewer))
         return JSONWriter.encode(CourseOutlineResponse(outline: found.outline, owned: found.outline.course.isFree || found.purchased))
     }
+}
+
+private func key(_ courseID: UUID) -> OutlineCache.Key {
+    OutlineCache.Key(courseID: courseID, withPaidLinks: true)
 }

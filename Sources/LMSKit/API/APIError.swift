@@ -5,13 +5,13 @@ public enum APIErrorCode: OpenEnum {
     case badRequest, invalidJSON, validationFailed, payloadTooLarge
     case unauthorized, invalidCredentials, tokenExpired, accountInactive
     case forbidden, notFound, conflict, seatsExhausted, lessonLocked, purchaseRequired
-    case cursorExpired, rateLimited, signatureInvalid, internalError
+    case cursorExpired, rateLimited, signatureInvalid, internalError, unavailable
     case other(String)
 
     public static let knownCases: [APIErrorCode] = [
         .badRequest, .invalidJSON, .validationFailed, .payloadTooLarge, .unauthorized, .invalidCredentials,
         .tokenExpired, .accountInactive, .forbidden, .notFound, .conflict, .seatsExhausted, .lessonLocked,
-        .purchaseRequired, .cursorExpired, .rateLimited, .signatureInvalid, .internalError,
+        .purchaseRequired, .cursorExpired, .rateLimited, .signatureInvalid, .internalError, .unavailable,
     ]
 
     public var rawValue: String {
@@ -34,6 +34,7 @@ public enum APIErrorCode: OpenEnum {
         case .rateLimited: "rate_limited"
         case .signatureInvalid: "signature_invalid"
         case .internalError: "internal_error"
+        case .unavailable: "service_unavailable"
         case .other(let value): value
         }
     }

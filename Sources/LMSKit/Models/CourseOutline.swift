@@ -60,3 +60,27 @@ public struct ChapterOutline: Codable, Hashable, Sendable, Identifiable {
         try c.encode(lessons, forKey: .lessons)
     }
 }
+
+extension Lesson {
+    /// The lesson as shown to someone not entitled to its content: everything but the links to it.
+    public var withoutContentLinks: Lesson {
+        var lesson = self
+        lesson.videoURL = nil
+        lesson.videoID = nil
+        return lesson
+    }
+}
+
+extension CourseOutline {
+    /// The outline as shown to a viewer who does not own the course: free lessons keep their
+    /// links, the others carry none.
+    public var withoutPaidContentLinks: CourseOutline {
+        var outline = self
+        for chapter in outline.chapters.indices {
+            for lesson in outline.chapters[chapter].lessons.indices where !outline.chapters[chapter].lessons[lesson].isFree {
+                outline.chapters[chapter].lessons[lesson] = outline.chapters[chapter].lessons[lesson].withoutContentLinks
+            }
+        }
+        return outline
+    }
+}

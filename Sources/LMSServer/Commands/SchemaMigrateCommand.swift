@@ -17,31 +17,40 @@ struct SchemaMigrateCommand: AsyncCommand {
     let help = "Apply pending migrations, or roll them back with --revert."
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        let migrator = context.application.migrator
+        let app = context.application
+        try await app.prepareDatabase(migrate: false)
+        // Under the lock even for the preview: what is pending is decided by whoever holds it.
+        try await MigrationLock.around(app) {
+            try await Self.migrate(app: app, console: context.console, signature: signature)
+        }
+    }
+
+    private static func migrate(app: Application, console: any Console, signature: Signature) async throws {
+        let migrator = app.migrator
         // ConsoleKit takes `--yes`/`-y` for itself (its global "answer yes to every confirmation"
         // flag) before the command parses its arguments, so it arrives as `confirmOverride`.
-        let yes = signature.yes || context.console.confirmOverride == true
+        let yes = signature.yes || console.confirmOverride == true
         try await migrator.setupIfNeeded().get()
         if signature.revert {
             let pending = signature.all
                 ? try await migrator.previewRevertAllBatches().get()
                 : try await migrator.previewRevertLastBatch().get()
-            guard !pending.isEmpty else { return context.console.print("No migrations to revert.") }
-            for (migration, _) in pending { context.console.print("- \(migration.name)") }
-            guard yes else { return context.console.print("Dry run: pass --yes to revert these.") }
+            guard !pending.isEmpty else { return console.print("No migrations to revert.") }
+            for (migration, _) in pending { console.print("- \(migration.name)") }
+            guard yes else { return console.print("Dry run: pass --yes to revert these.") }
             if signature.all {
                 try await migrator.revertAllBatches().get()
             } else {
                 try await migrator.revertLastBatch().get()
             }
-            context.console.print("Reverted \(pending.count) migration(s).")
+            console.print("Reverted \(pending.count) migration(s).")
         } else {
             let pending = try await migrator.previewPrepareBatch().get()
-            guard !pending.isEmpty else { return context.console.print("No pending migrations.") }
-            for (migration, _) in pending { context.console.print("+ \(migration.name)") }
-            guard yes else { return context.console.print("Dry run: pass --yes to apply these.") }
+            guard !pending.isEmpty else { return console.print("No pending migrations.") }
+            for (migration, _) in pending { console.print("+ \(migration.name)") }
+            guard yes else { return console.print("Dry run: pass --yes to apply these.") }
             try await migrator.prepareBatch().get()
-            context.console.print("Applied \(pending.count) migration(s).")
+            console.print("Applied \(pending.count) migration(s).")
         }
     }
 }

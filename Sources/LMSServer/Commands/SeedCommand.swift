@@ -21,7 +21,12 @@ struct SeedCommand: AsyncCommand {
             context.console.error("Say what to seed: --demo, or --synthetic COURSES")
             throw ExitCode(2)
         }
-        try await app.autoMigrate()
+        // The seeders create accounts whose password is published in the README.
+        guard app.lmsSettings.mode == .development else {
+            context.console.error("seed creates accounts with a published password: run it as development (LMS_ENV=development), never on a production database")
+            throw ExitCode(2)
+        }
+        try await app.prepareDatabase(migrate: true)
         let hash = try await app.password.async.hash(DemoAccounts.password)
         let start = ContinuousClock.now
         if signature.demo {

@@ -13,12 +13,12 @@ struct AuthController {
 
     func login(_ req: Request) async throws -> Response {
         let body = try req.decodeBody(LoginRequest.self)
-        let client = req.remoteAddress?.ipAddress ?? "unknown"
-        let throttle = req.application.loginThrottle
+        let settings = req.application.lmsSettings
+        let throttle = LoginThrottleStore(db: req.sql, limit: settings.loginAttempts, window: settings.loginWindow)
         // Two counters: failures for this email from this client (cleared by signing in), and all
         // failures from this client (not cleared, so one's own account cannot reset a guessing run).
-        let accountKey = client + "|" + body.email.trimmingCharacters(in: .whitespaces).lowercased()
-        if let wait = await throttle.retryAfter(keys: [accountKey, client]) {
+        let keys = throttle.keys(email: body.email, client: req.clientAddress)
+        if let wait = try await throttle.retryAfter(keys) {
             throw APIFailure(
                 status: .tooManyRequests, code: .rateLimited,
                 message: "Too many failed sign-ins; try again in \(wait) seconds", headers: ["Retry-After": "\(wait)"])
@@ -29,7 +29,8 @@ struct AuthController {
         let hash = found?.passwordHash ?? unknownUserHash
         let matches = (try? await req.password.async.verify(body.password, created: hash)) ?? false
         guard let found, matches else {
-            await throttle.recordFailure(keys: [accountKey, client])
+            try await throttle.recordFailure(keys)
+            req.application.serverMetrics.loginFailed()
             throw APIFailure(status: .unauthorized, code: .invalidCredentials, message: "Wrong email or password")
         }
         guard found.user.status == .active, found.tenantUsable else {
@@ -38,12 +39,12 @@ struct AuthController {
                 message: found.user.status == .pending
                     ? "This account is not activated yet" : "This account is suspended; contact your administrator")
         }
-        await throttle.recordSuccess(key: accountKey)
+        try await throttle.recordSuccess(keys)
         let now = Date()
         try await store.recordLogin(userID: found.user.id, at: now)
         var user = found.user
         user.lastLoginAt = now
-        return try await issueTokens(for: user, familyID: UUID(), req: req, now: now).encodeResponse(for: req)
+        return try await issueTokens(for: user, familyID: UUID(), req: req, now: now)
     }
 
     /// Exchanges a refresh token for a new pair. The old token stops working; presenting it again
@@ -64,10 +65,11 @@ struct AuthController {
             try await store.revokeFamily(stored.familyID, at: now)
             throw APIFailure.unauthorized("The refresh token was already used; sign in again")
         }
-        guard let user = try await store.user(id: stored.userID), user.status == .active else {
+        guard let user = try await store.user(id: stored.userID), try await AccountStatus(db: req.sql).isActive(userID: user.id) else {
+            try await store.revokeFamily(stored.familyID, at: now)
             throw APIFailure(status: .forbidden, code: .accountInactive, message: "This account can no longer sign in")
         }
-        return try await issueTokens(for: user, familyID: stored.familyID, req: req, now: now).encodeResponse(for: req)
+        return try await issueTokens(for: user, familyID: stored.familyID, req: req, now: now)
     }
 
     func logout(_ req: Request) async throws -> HTTPStatus {
@@ -79,20 +81,22 @@ struct AuthController {
         return .noContent
     }
 
-    private func issueTokens(for user: User, familyID: UUID, req: Request, now: Date) async throws -> TokenResponse {
+    /// A new token pair. Never stored by a cache on the way (`no-store`): it is a credential.
+    private func issueTokens(for user: User, familyID: UUID, req: Request, now: Date) async throws -> Response {
         let settings = req.application.lmsSettings
         let access = try await req.application.tokens.accessToken(for: user, lifetime: settings.accessTokenLifetime, now: now)
         let refresh = TokenService.newRefreshToken()
         try await UserStore(db: req.sql).insertRefreshToken(
             hash: TokenService.hash(refresh), userID: user.id, familyID: familyID,
             expiresAt: now.addingTimeInterval(settings.refreshTokenLifetime), now: now)
-        return TokenResponse(
+        let response = try json(TokenResponse(
             accessToken: access, expiresIn: Int(settings.accessTokenLifetime), refreshToken: refresh,
-            refreshExpiresIn: Int(settings.refreshTokenLifetime), user: user)
+            refreshExpiresIn: Int(settings.refreshTokenLifetime), user: user))
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
     }
 }
 
-extension TokenResponse: Content {}
 
 /// A real bcrypt hash that matches no password, verified for unknown emails.
 private let unknownUserHash: String = (try? Bcrypt.hash(UUID().uuidString, cost: 10)) ?? ""

@@ -35,7 +35,7 @@ struct CatalogController {
         let viewer = try req.principal
         let slug = req.parameters.get("slug") ?? ""
         guard let body = try await CourseStore(db: req.sql)
-            .outlineResponseBody(slug: slug, viewer: viewer, cache: req.application.outlineCache) else {
+            .outlineResponseBody(slug: slug, viewer: viewer, cache: req.application.outlineCache, metrics: req.application.serverMetrics) else {
             throw APIFailure.notFound("Course")
         }
         return taggedJSON(body: body, for: req)

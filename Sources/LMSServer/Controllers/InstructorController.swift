@@ -2,7 +2,7 @@ import Foundation
 import LMSKit
 import Vapor
 
-/// A course's full structure for its instructor (or an admin): drafts, bodies, answer keys, and
+/// A course's full structure for its instructor (or a platform admin): drafts, bodies, answer keys, and
 /// the drift of the denormalised counters.
 struct InstructorController {
     func boot(_ routes: any RoutesBuilder) {
@@ -13,7 +13,7 @@ struct InstructorController {
         let viewer = try req.principal
         let courses = CourseStore(db: req.sql)
         guard let course = try await courses.course(slug: req.parameters.get("slug") ?? "", viewer: viewer),
-              viewer.role == .admin || course.instructorID == viewer.userID
+              viewer.isPlatformAdmin || course.instructorID == viewer.userID
         else { throw APIFailure.notFound("Course") }
         let outline = try await courses.outline(of: course)
         let questions = try await courses.questions(courseID: course.id)

@@ -20,6 +20,7 @@ struct PurchaseController {
     func checkout(_ req: Request) async throws -> Response {
         let viewer = try req.principal
         let body = try req.decodeBody(CheckoutRequest.self)
+        try await AccountStatus(db: req.sql).requireActive(viewer)
         let courses = CourseStore(db: req.sql)
         guard let course = try await courses.course(id: body.courseID, viewer: viewer), course.status == .published else {
             throw APIFailure.notFound("Course")
@@ -52,33 +53,45 @@ struct PurchaseController {
         return try json(CheckoutResponse(purchase: purchase, checkoutURL: checkoutURL), status: .created)
     }
 
-    /// Stripe calls this when a checkout completes. Verified by signature; completing the same
-    /// session twice changes nothing.
+    /// Stripe calls this when a checkout completes. Verified by signature (without a configured
+    /// secret nothing is accepted), each event handled once by its id, and a session completes a
+    /// purchase only once it is paid.
     func stripeWebhook(_ req: Request) async throws -> Response {
+        guard let secret = req.application.lmsSettings.stripeWebhookSecret else {
+            throw APIFailure(status: .serviceUnavailable, code: .unavailable, message: "This server accepts no payment webhooks (STRIPE_WEBHOOK_SECRET is not set)")
+        }
         let payload = Data(req.body.data?.readableBytesView ?? ByteBuffer().readableBytesView)
-        let verifier = StripeSignatureVerifier(secret: req.application.lmsSettings.stripeWebhookSecret)
-        guard verifier.verify(header: req.headers.first(name: "Stripe-Signature"), payload: payload) else {
+        guard StripeSignatureVerifier(secret: secret).verify(header: req.headers.first(name: "Stripe-Signature"), payload: payload) else {
             throw APIFailure(status: .badRequest, code: .signatureInvalid, message: "The Stripe-Signature header does not match this payload")
         }
         struct Event: Decodable {
             struct DataObject: Decodable {
-                struct Session: Decodable { let id: String; let payment_intent: String? }
+                struct Session: Decodable {
+                    let id: String
+                    let payment_intent: String?
+                    let payment_status: String?
+                }
                 let object: Session
             }
+            let id: String
             let type: String
             let data: DataObject
         }
         guard let event = try? JSONDecoder().decode(Event.self, from: payload) else {
             throw APIFailure(status: .badRequest, code: .invalidJSON, message: "The event is not a Stripe event object")
         }
-        if event.type == "checkout.session.completed" {
-            try await req.writeTransaction { db in
-                let sql = db as! any SQLDatabase
-                let now = Date()
-                if let purchase = try await PurchaseStore(db: sql).complete(sessionID: event.data.object.id, paymentIntent: event.data.object.payment_intent, at: now) {
-                    try await ChangeLog(db: sql).record(.purchase, id: purchase.id, userID: purchase.userID, at: now)
-                    try await PurchaseStore(db: sql).logNewlyOwnedContent(purchase, at: now)
-                }
+        let session = event.data.object
+        // `completed` can arrive before an asynchronous payment (a bank debit) has cleared; its
+        // `async_payment_succeeded` follows then.
+        let paid = (event.type == "checkout.session.completed" && session.payment_status == "paid")
+            || event.type == "checkout.session.async_payment_succeeded"
+        try await req.writeTransaction { db in
+            let sql = db as! any SQLDatabase
+            let now = Date()
+            guard try await PurchaseStore(db: sql).markHandled(eventID: event.id, type: event.type, at: now), paid else { return }
+            if let purchase = try await PurchaseStore(db: sql).complete(sessionID: session.id, buyer: nil, paymentIntent: session.payment_intent, at: now) {
+                try await ChangeLog(db: sql).record(.purchase, id: purchase.id, userID: purchase.userID, at: now)
+                try await PurchaseStore(db: sql).logNewlyOwnedContent(purchase, at: now)
             }
         }
         return try json(["received": true])
@@ -99,18 +112,28 @@ struct PurchaseStore {
             """).run()
     }
 
-    /// Completes a pending purchase; nil when there is none (unknown or already completed).
-    func complete(sessionID: String, paymentIntent: String?, at now: Date) async throws -> Purchase? {
-        try await db.raw("""
+    /// Completes a pending purchase (of `buyer`'s, when given); nil when there is none (unknown,
+    /// someone else's, or already completed).
+    func complete(sessionID: String, buyer: UUID?, paymentIntent: String?, at now: Date) async throws -> Purchase? {
+        let owner: SQLQueryString = buyer.map { " AND user_id = \(bind: $0)" } ?? ""
+        return try await db.raw("""
             UPDATE purchases AS p SET status = 'completed', purchased_at = \(bind: now), updated_at = \(bind: now),
                    stripe_payment_intent_id = COALESCE(\(bind: paymentIntent), stripe_payment_intent_id)
-            WHERE stripe_checkout_session_id = \(bind: sessionID) AND status <> 'completed'
+            WHERE stripe_checkout_session_id = \(bind: sessionID) AND status = 'pending'\(owner)
             RETURNING \(unsafeRaw: Columns.returning(Columns.purchase, alias: "p"))
             """).first().map(Purchase.init(row:))
     }
 
+    /// Records a webhook event; false when it was handled before (a replay).
+    func markHandled(eventID: String, type: String, at now: Date) async throws -> Bool {
+        !(try await db.raw("""
+            INSERT INTO stripe_events (id, type, received_at) VALUES (\(bind: eventID), \(bind: type), \(bind: now))
+            ON CONFLICT (id) DO NOTHING RETURNING id
+            """).all()).isEmpty
+    }
+
     /// Owning a course makes its lesson content part of the buyer's sync feed (of every user of
-    /// the tenant, for a tenant purchase).
+    /// the tenant, for a tenant purchase), and its lessons come again, now with their links.
     func logNewlyOwnedContent(_ purchase: Purchase, at now: Date) async throws {
         let lessonIDs = try await db.raw("""
             SELECT l.id FROM lessons l JOIN chapters ch ON ch.id = l.chapter_id WHERE ch.course_id = \(bind: purchase.courseID)
@@ -121,6 +144,7 @@ struct PurchaseStore {
                 .all().map { try $0.value("id", as: UUID.self) }
         }
         for user in users {
+            try await ChangeLog(db: db).record(.lesson, ids: lessonIDs, userID: user, at: now)
             try await ChangeLog(db: db).record(.lessonContent, ids: lessonIDs, userID: user, at: now)
         }
     }

@@ -8,5 +8,6 @@ enum LMSMigrations {
         CreateBadges(), CreateUserBadges(),
         AddLessonBody(), AddCourseQuizPassPercent(), AddQuizResultClientAttemptID(),
         CreateRefreshTokens(), CreateAppliedMutations(), CreateSyncChanges(), CreateCourseStructureVersions(),
+        CreateLoginFailures(), AddSyncChangesTransaction(), CreateStripeEvents(),
     ]
 }

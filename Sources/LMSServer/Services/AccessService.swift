@@ -23,7 +23,7 @@ struct AccessService {
               course.deletedAt == nil
         else { throw APIFailure.notFound("Lesson") }
         let learner = try await learnerContext(viewer, courseID: course.id)
-        let visible = course.status == .published || viewer.role == .admin || course.instructorID == viewer.userID
+        let visible = course.status == .published || viewer.isPlatformAdmin || course.instructorID == viewer.userID
             || (course.status == .archived && LessonAccess.ownershipGrant(course: course, learner: learner) != nil)
         guard visible else { throw APIFailure.notFound("Lesson") }
         let outline = try await courses.outline(of: course)
@@ -37,10 +37,8 @@ struct AccessService {
         let purchases = try await store.purchases(userID: viewer.userID, tenantID: viewer.tenantID, courseID: courseID)
         let progress = try await store.progress(userID: viewer.userID, courseID: courseID)
         // The token was issued to an active user; read the status again so a suspension or
-        // deletion takes effect at once rather than when the token expires.
-        let row = try await db.raw("SELECT status, deleted_at FROM users WHERE id = \(bind: viewer.userID)").first()
-        let deleted = try row.map { try $0.optional("deleted_at", as: Date.self) != nil } ?? true
-        let status = deleted ? UserStatus.suspended : UserStatus(rawValue: try row?.value("status", as: String.self) ?? "suspended")
+        // deletion (of the account or its tenant) takes effect at once, not when the token expires.
+        let status: UserStatus = try await AccountStatus(db: db).isActive(viewer) ? .active : .suspended
         return LearnerContext(
             userID: viewer.userID, role: viewer.role, status: status, tenantID: viewer.tenantID, purchases: purchases,
             completedLessonIDs: Set(progress.lazy.filter(\.completed).map(\.lessonID)))

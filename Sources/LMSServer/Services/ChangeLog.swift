@@ -2,14 +2,15 @@ import Foundation
 import LMSKit
 import SQLKit
 
-/// Appends to the sync change log. Each record keeps only its latest row (older rows for the
-/// same record and audience are removed), so a full pull is one pass over the log and a client's
-/// cursor can never point past a change it has not seen: the newer row has a higher sequence.
+/// Appends to the sync change log. Each record usually keeps only its latest row (older rows for
+/// the same record and audience are removed), so a full pull is about one pass over the log.
 ///
-/// Writers take turns, each until its transaction ends: PostgreSQL numbers a row when it is
-/// inserted, not when it commits, so without turns a transaction left open could commit a lower
-/// number after a reader's cursor had passed it, and that change would never be pulled. Always
-/// call it inside the transaction that makes the change. (SQLite has one writer at a time.)
+/// Writers never wait for each other: on PostgreSQL each row carries the id of the transaction
+/// that wrote it, and the feed serves only rows of transactions older than every transaction
+/// still running (see `SyncFeed`), so a transaction left open can never commit a change below a
+/// cursor a client already holds. Always call it inside the transaction that makes the change.
+/// (Two writers recording the same record at once may both keep their row; the feed then sends
+/// the record's current state twice, which clients apply idempotently.)
 struct ChangeLog {
     let db: any SQLDatabase
 
@@ -20,16 +21,13 @@ struct ChangeLog {
 
     func record(_ entity: SyncEntity, ids: [UUID], userID: UUID?, deleted: Bool = false, at now: Date = Date()) async throws {
         guard !ids.isEmpty else { return }
-        if SQLFlavor(db) == .postgres {
-            // Conflicts with itself and with other writers, never with readers of the feed.
-            try await db.raw("LOCK TABLE sync_changes IN SHARE ROW EXCLUSIVE MODE").run()
-        }
-        for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
-            let audience: SQLQueryString = userID.map { "user_id = \(bind: $0)" } ?? "user_id IS NULL"
+        let audience: SQLQueryString = userID.map { "user_id = \(bind: $0)" } ?? "user_id IS NULL"
+        let op = deleted ? "delete" : "upsert"
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let chunk = ids[start..<min(start + 500, ids.count)]
             try await db.raw("""
-                DELETE FROM sync_changes WHERE entity = \(bind: entity.rawValue) AND entity_id IN (\(binds: chunk)) AND \(audience)
+                DELETE FROM sync_changes WHERE entity = \(bind: entity.rawValue) AND entity_id IN (\(binds: Array(chunk))) AND \(audience)
                 """).run()
-            let op = deleted ? "delete" : "upsert"
             var insert: SQLQueryString = "INSERT INTO sync_changes (entity, entity_id, user_id, op, changed_at) VALUES "
             for (index, id) in chunk.enumerated() {
                 if index > 0 { insert += ", " }

@@ -20,6 +20,13 @@ struct LocalTestPaymentProvider: PaymentProvider {
     }
 }
 
+/// Production without a Stripe key: free courses are still claimed, paid ones cannot be bought.
+struct PaymentsUnavailable: PaymentProvider {
+    func createCheckout(purchaseID: UUID, course: Course, customerEmail: String) async throws -> (sessionID: String, url: String) {
+        throw APIFailure(status: .serviceUnavailable, code: .unavailable, message: "This server does not take payments; ask its operator to configure Stripe")
+    }
+}
+
 /// Production: Stripe Checkout Sessions over Stripe's REST API.
 struct StripeCheckoutProvider: PaymentProvider {
     let secretKey: String

@@ -8,25 +8,44 @@ struct SyncFeed {
     let db: any SQLDatabase
     let viewer: Principal
 
+    /// The log rows after the cursor in (transaction, sequence) order, from two streams that
+    /// share the cursor: catalog rows and the viewer's own. Each is an index range scan, so a
+    /// pull never reads another learner's rows. On PostgreSQL only rows written by transactions
+    /// older than every running one are served (below the horizon), so no row can later appear
+    /// before a cursor already handed out; SQLite has one writer at a time and numbers rows in
+    /// commit order.
     func page(after cursorText: String?, limit: Int) async throws -> SyncChangesPage {
+        try await AccountStatus(db: db).requireActive(viewer)
         let log = ChangeLog(db: db)
         let epoch = try await log.epoch()
-        var after: Int64 = 0
+        var after = SyncCursor(epoch: epoch, xid: 0, seq: 0)
         if let cursorText, !cursorText.isEmpty {
             guard let cursor = SyncCursor(text: cursorText), cursor.epoch == epoch else { throw Self.expired }
             let newest = try await db.raw("SELECT COALESCE(MAX(seq), 0) AS newest FROM sync_changes").first()
                 .map { try $0.value("newest", as: Int64.self) } ?? 0
             guard cursor.seq <= newest else { throw Self.expired }
-            after = cursor.seq
+            after = cursor
+        }
+        let horizon: SQLQueryString = SQLFlavor(db) == .postgres
+            ? " AND xid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint" : ""
+        func stream(_ audience: SQLQueryString) -> SQLQueryString {
+            """
+            SELECT xid, seq, entity, entity_id FROM sync_changes
+            WHERE \(audience) AND (xid, seq) > (\(bind: after.xid), \(bind: after.seq))\(horizon)
+            ORDER BY xid, seq LIMIT \(bind: limit + 1)
+            """
         }
         let rows = try await db.raw("""
-            SELECT seq, entity, entity_id FROM sync_changes
-            WHERE seq > \(bind: after) AND (user_id IS NULL OR user_id = \(bind: viewer.userID))
-            ORDER BY seq LIMIT \(bind: limit + 1)
+            SELECT xid, seq, entity, entity_id FROM (\(stream("user_id IS NULL"))) AS catalog
+            UNION ALL
+            SELECT xid, seq, entity, entity_id FROM (\(stream("user_id = \(bind: viewer.userID)"))) AS own
+            ORDER BY xid, seq LIMIT \(bind: limit + 1)
             """).all()
-        var entries: [(seq: Int64, entity: SyncEntity, id: UUID)] = []
+        var entries: [(position: SyncCursor, entity: SyncEntity, id: UUID)] = []
         for row in rows.prefix(limit) {
-            entries.append((try row.value("seq"), SyncEntity(rawValue: try row.value("entity")), try row.value("entity_id")))
+            entries.append((
+                SyncCursor(epoch: epoch, xid: try row.value("xid"), seq: try row.value("seq")),
+                SyncEntity(rawValue: try row.value("entity")), try row.value("entity_id")))
         }
         let states = try await currentStates(of: entries.map { ($0.entity, $0.id) })
         let changes = entries.compactMap { entry -> SyncChange? in
@@ -34,8 +53,8 @@ struct SyncFeed {
             if let payload = states[Key(entity: entry.entity, id: entry.id)] { return .upsert(payload, id: entry.id) }
             return .tombstone(entry.entity, id: entry.id)
         }
-        let last = entries.last?.seq ?? after
-        return SyncChangesPage(changes: changes, cursor: SyncCursor(epoch: epoch, seq: last).text, hasMore: rows.count > limit)
+        let last = entries.last?.position ?? after
+        return SyncChangesPage(changes: changes, cursor: last.text, hasMore: rows.count > limit)
     }
 
     static let expired = APIFailure(
@@ -79,7 +98,7 @@ struct SyncFeed {
             let courses = try await context.courses(Set(lessons.values.map(\.1)), db: db)
             for id in ids[.lesson] ?? [] {
                 guard let (lesson, courseID, _) = lessons[id], let course = courses[courseID], context.canSee(course) else { continue }
-                states[Key(entity: .lesson, id: id)] = .lesson(lesson)
+                states[Key(entity: .lesson, id: id)] = .lesson(context.isEntitled(to: lesson, in: course) ? lesson : lesson.withoutContentLinks)
             }
             let entitled = (ids[.lessonContent] ?? []).filter { id in
                 guard let (lesson, courseID, _) = lessons[id], let course = courses[courseID] else { return false }
@@ -158,7 +177,7 @@ struct VisibilityContext {
 
     func canSee(_ course: Course) -> Bool {
         guard course.deletedAt == nil else { return false }
-        if viewer.role == .admin || course.instructorID == viewer.userID { return true }
+        if viewer.isPlatformAdmin || course.instructorID == viewer.userID { return true }
         switch course.status {
         case .published: return true
         case .archived: return LessonAccess.ownershipGrant(course: course, learner: learner) != nil
@@ -169,7 +188,7 @@ struct VisibilityContext {
     /// May the viewer keep this lesson's content (body, questions) for offline study? Sequencing
     /// is not applied here: it changes with progress and is enforced when the lesson is opened.
     func isEntitled(to lesson: Lesson, in course: Course) -> Bool {
-        if viewer.role == .admin || course.instructorID == viewer.userID { return true }
+        if viewer.isPlatformAdmin || course.instructorID == viewer.userID { return true }
         return lesson.isFree || LessonAccess.ownershipGrant(course: course, learner: learner) != nil
     }
 
@@ -180,13 +199,16 @@ struct VisibilityContext {
     }
 }
 
-/// `<epoch>.<seq>`, base64url: opaque to clients.
+/// `<epoch>.<xid>.<seq>`, base64url: opaque to clients. A cursor of the earlier form
+/// `<epoch>.<seq>` no longer parses, so its client is told to pull everything again.
 struct SyncCursor {
     let epoch: UUID
+    let xid: Int64
     let seq: Int64
 
-    init(epoch: UUID, seq: Int64) {
+    init(epoch: UUID, xid: Int64, seq: Int64) {
         self.epoch = epoch
+        self.xid = xid
         self.seq = seq
     }
 
@@ -195,12 +217,13 @@ struct SyncCursor {
         while base64.count % 4 != 0 { base64 += "=" }
         guard let data = Data(base64Encoded: base64), let plain = String(data: data, encoding: .utf8) else { return nil }
         let parts = plain.split(separator: ".")
-        guard parts.count == 2, let epoch = UUID(uuidString: String(parts[0])), let seq = Int64(parts[1]), seq >= 0 else { return nil }
-        self.init(epoch: epoch, seq: seq)
+        guard parts.count == 3, let epoch = UUID(uuidString: String(parts[0])),
+              let xid = Int64(parts[1]), xid >= 0, let seq = Int64(parts[2]), seq >= 0 else { return nil }
+        self.init(epoch: epoch, xid: xid, seq: seq)
     }
 
     var text: String {
-        Data("\(epoch.uuidString).\(seq)".utf8).base64EncodedString()
+        Data("\(epoch.uuidString).\(xid).\(seq)".utf8).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 }

@@ -24,22 +24,34 @@ struct Principal: Sendable {
     let role: UserRole
     let tenantID: UUID?
 
-    var isAdmin: Bool { role == .admin }
+    /// An administrator of the whole platform: one without a tenant. A tenant's administrator
+    /// manages that tenant's people and purchases, and sees courses as a learner does.
+    var isPlatformAdmin: Bool { role == .admin && tenantID == nil }
+
+    /// The role that decides which courses and lessons this viewer may open.
+    var courseRole: UserRole { role == .admin && tenantID != nil ? .learner : role }
 }
 
-/// Signs and verifies access tokens; makes and hashes refresh tokens.
+/// Signs and verifies access tokens; makes and hashes refresh tokens. Tokens name the key that
+/// signed them (`kid`), and tokens of the previous key stay valid, so keys rotate without signing
+/// anyone out and every replica given the same keys accepts every other's tokens.
 final class TokenService: Sendable {
     private let keys = JWTKeyCollection()
+    private let signingKeyID: JWKIdentifier
 
-    func configure(secret: String) async {
-        await keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
+    init(signingKey: TokenSigningKey, previousKey: TokenSigningKey?) async {
+        signingKeyID = JWKIdentifier(string: signingKey.id)
+        await keys.add(hmac: HMACKey(from: signingKey.secret), digestAlgorithm: .sha256, kid: signingKeyID)
+        if let previousKey {
+            await keys.add(hmac: HMACKey(from: previousKey.secret), digestAlgorithm: .sha256, kid: JWKIdentifier(string: previousKey.id))
+        }
     }
 
     func accessToken(for user: User, lifetime: TimeInterval, now: Date = Date()) async throws -> String {
         let claims = AccessClaims(
             sub: .init(value: user.id.uuidString), exp: .init(value: now.addingTimeInterval(lifetime)),
             iat: .init(value: now), role: user.role.rawValue, tid: user.tenantID?.uuidString)
-        return try await keys.sign(claims)
+        return try await keys.sign(claims, kid: signingKeyID)
     }
 
     func verify(_ token: String) async throws -> Principal {
@@ -71,52 +83,10 @@ final class TokenService: Sendable {
 
 extension Application {
     private struct TokensKey: StorageKey { typealias Value = TokenService }
-    private struct ThrottleKey: StorageKey { typealias Value = LoginThrottle }
 
     /// Set once by `configure`, before the server accepts requests.
     var tokens: TokenService {
         get { storage[TokensKey.self]! }
         set { storage[TokensKey.self] = newValue }
-    }
-
-    var loginThrottle: LoginThrottle {
-        get { storage[ThrottleKey.self]! }
-        set { storage[ThrottleKey.self] = newValue }
-    }
-}
-
-/// Counts failed logins and refuses more than `limit` per account and client within `window`, and
-/// more than `4 × limit` per client whatever the account.
-actor LoginThrottle {
-    private let limit: Int
-    private let window: TimeInterval
-    private var failures: [String: [Date]] = [:]
-
-    init(limit: Int, window: TimeInterval) {
-        self.limit = limit
-        self.window = window
-    }
-
-    /// Seconds to wait before trying again, or nil when the client may try now. The first key is
-    /// the account's (limit), the others the client's (4 × limit).
-    func retryAfter(keys: [String], now: Date = Date()) -> Int? {
-        var wait: Int?
-        for (index, key) in keys.enumerated() {
-            let recent = (failures[key] ?? []).filter { now.timeIntervalSince($0) < window }
-            failures[key] = recent
-            let allowed = index == 0 ? limit : limit * 4
-            guard recent.count >= allowed, let oldest = recent.first else { continue }
-            wait = max(wait ?? 0, max(1, Int((window - now.timeIntervalSince(oldest)).rounded(.up))))
-        }
-        return wait
-    }
-
-    func recordFailure(keys: [String], now: Date = Date()) {
-        for key in keys { failures[key, default: []].append(now) }
-        if failures.count > 10_000 { failures = failures.filter { !$0.value.isEmpty } }
-    }
-
-    func recordSuccess(key: String) {
-        failures[key] = nil
     }
 }

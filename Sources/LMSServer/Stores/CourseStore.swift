@@ -12,9 +12,9 @@ struct CourseStore {
     }
 
     /// The SQL condition for "this viewer may see course `c`": learners see published courses,
-    /// instructors also their own in any state, admins everything not deleted.
+    /// instructors also their own in any state, platform admins everything not deleted.
     static func visibility(_ viewer: Principal) -> SQLQueryString {
-        switch viewer.role {
+        switch viewer.courseRole {
         case .admin: "c.deleted_at IS NULL"
         case .instructor: "c.deleted_at IS NULL AND (c.status = 'published' OR c.instructor_id = \(bind: viewer.userID))"
         default: "c.deleted_at IS NULL AND c.status = 'published'"
@@ -112,14 +112,18 @@ struct CourseStore {
 
     /// The outline response's JSON body for the course at `slug`, or nil when the viewer may not
     /// open it: written from the rows on PostgreSQL, encoded from the models elsewhere.
-    func outlineResponseBody(slug: String, viewer: Principal, cache: OutlineCache? = nil) async throws -> Data? {
+    func outlineResponseBody(
+        slug: String, viewer: Principal, cache: OutlineCache? = nil, metrics: ServerMetrics? = nil
+    ) async throws -> Data? {
         if let postgres = db as? any PostgresDatabase {
             return try await PostgresOutlineQuery(database: postgres, logger: postgres.logger)
-                .outlineResponse(slug: slug, viewer: viewer, cache: cache)
+                .outlineResponse(slug: slug, viewer: viewer, cache: cache, metrics: metrics)
         }
         guard let (outline, purchased) = try await outline(slug: slug, viewer: viewer) else { return nil }
+        try await AccountStatus(db: db).requireActive(viewer)
+        let shown = CourseVisibility.ownsContent(outline.course, purchased: purchased, viewer: viewer) ? outline : outline.withoutPaidContentLinks
         // A free course is owned by everyone, like a purchased one (see `LessonAccess.ownershipGrant`).
-        return JSONWriter.encode(CourseOutlineResponse(outline: outline, owned: outline.course.isFree || purchased))
+        return JSONWriter.encode(CourseOutlineResponse(outline: shown, owned: outline.course.isFree || purchased))
     }
 
     /// The outline of the course at `slug` if the viewer may open it (published, their own draft, or

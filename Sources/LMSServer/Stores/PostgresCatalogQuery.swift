@@ -14,7 +14,7 @@ struct PostgresCatalogQuery {
         viewer: Principal, search: String?, sort: CourseStore.CatalogSort, after cursorID: UUID?, limit: Int
     ) async throws -> (entries: [CatalogEntry], hasMore: Bool) {
         let parameters = Parameters(
-            userID: viewer.userID, tenantID: viewer.tenantID, role: viewer.role.rawValue,
+            userID: viewer.userID, tenantID: viewer.tenantID, role: viewer.courseRole.rawValue,
             titlePattern: search.flatMap { $0.isEmpty ? nil : likePattern(containing: $0) }, cursorID: cursorID,
             rowLimit: limit + 1)
         let logger = logger

@@ -14,20 +14,25 @@ struct PostgresOutlineQuery {
     /// `JSONWriter.encode(_: CourseOutlineResponse)` writes them (the same bytes, which a test
     /// checks): no `Chapter` or `Lesson` is built, no string made, for the API's busiest read.
     /// The chapters come from `cache` while the course's structure version is unchanged.
-    func outlineResponse(slug: String, viewer: Principal, cache: OutlineCache? = nil) async throws -> Data? {
+    func outlineResponse(slug: String, viewer: Principal, cache: OutlineCache? = nil, metrics: ServerMetrics? = nil) async throws -> Data? {
         let courseStatement = CourseBySlug(slug: slug, userID: viewer.userID, tenantID: viewer.tenantID)
         let logger = logger
         return try await database.withConnection { connection in
             connection.eventLoop.makeFutureWithTask { () -> Data? in
                 guard let found = try await connection.execute(courseStatement, logger: logger).first(where: { _ in true }),
                       CourseVisibility.mayOpen(found.course, purchased: found.purchased, viewer: viewer) else { return nil }
+                guard found.viewerActive else { throw AccountStatus.inactive }
                 let course = found.course
+                let key = OutlineCache.Key(
+                    courseID: course.id, withPaidLinks: CourseVisibility.ownsContent(course, purchased: found.purchased, viewer: viewer))
                 let chapters: Data
-                if let cached = cache?.chapters(of: course.id, version: found.structureVersion) {
+                if let cached = cache?.chapters(of: key, version: found.structureVersion) {
                     chapters = cached
+                    metrics?.outlineCache(hit: true)
                 } else {
-                    chapters = try await Self.encodedChapters(of: course, on: connection, logger: logger)
-                    cache?.store(chapters, of: course.id, version: found.structureVersion)
+                    chapters = try await Self.encodedChapters(of: course, withPaidLinks: key.withPaidLinks, on: connection, logger: logger)
+                    cache?.store(chapters, of: key, version: found.structureVersion)
+                    if cache != nil { metrics?.outlineCache(hit: false) }
                 }
                 var writer = JSONWriter(capacity: chapters.count + 2048)
                 writer.beginObject()
@@ -45,8 +50,11 @@ struct PostgresOutlineQuery {
         }.get()
     }
 
-    /// The outline's `chapters` array, each with its `lessons`.
-    private static func encodedChapters(of course: Course, on connection: PostgresConnection, logger: Logger) async throws -> Data {
+    /// The outline's `chapters` array, each with its `lessons`; without `withPaidLinks`, lessons
+    /// that are not free carry no `video_url` or `video_id`.
+    private static func encodedChapters(
+        of course: Course, withPaidLinks: Bool, on connection: PostgresConnection, logger: Logger
+    ) async throws -> Data {
         var writer = JSONWriter(capacity: 1024 + 400 * max(course.lessonsCount, 1))
         writer.beginArray()
         var chapterID: ByteBuffer?
@@ -65,7 +73,7 @@ struct PostgresOutlineQuery {
             } else {
                 try cells.skip(7)
             }
-            try cells.writeLesson(to: &writer)
+            try cells.writeLesson(to: &writer, withPaidLinks: withPaidLinks)
         }
         if chapterID != nil {
             writer.endArray()
@@ -119,7 +127,9 @@ struct PostgresOutlineQuery {
             SELECT \(Columns.course),
                    EXISTS (SELECT 1 FROM purchases p WHERE p.course_id = c.id AND p.status = 'completed'
                            AND (p.user_id = $2 OR p.tenant_id = $3)) AS owned,
-                   COALESCE((SELECT v.version FROM course_structure_versions v WHERE v.course_id = c.id), 0) AS structure_version
+                   COALESCE((SELECT v.version FROM course_structure_versions v WHERE v.course_id = c.id), 0) AS structure_version,
+                   EXISTS (SELECT 1 FROM users u LEFT JOIN tenants t ON t.id = u.tenant_id
+                           WHERE u.id = $2 AND \(AccountStatus.usable)) AS viewer_active
             FROM courses c WHERE c.slug = $1 AND c.deleted_at IS NULL
             """
         static let bindingDataTypes: [PostgresDataType] = [.varchar, .uuid, .uuid]
@@ -136,10 +146,10 @@ struct PostgresOutlineQuery {
             return bindings
         }
 
-        func decodeRow(_ row: PostgresRow) throws -> (course: Course, purchased: Bool, structureVersion: Int64) {
+        func decodeRow(_ row: PostgresRow) throws -> (course: Course, purchased: Bool, structureVersion: Int64, viewerActive: Bool) {
             var cells = PostgresCellReader(row)
             let course = try cells.course()
-            return (course, try cells.next(Bool.self), try cells.next(Int64.self))
+            return (course, try cells.next(Bool.self), try cells.next(Int64.self), try cells.next(Bool.self))
         }
     }
 
@@ -200,11 +210,17 @@ extension ChaptersAndLessonsStatement {
 enum CourseVisibility {
     static func mayOpen(_ course: Course, purchased: Bool, viewer: Principal) -> Bool {
         guard course.deletedAt == nil else { return false }
-        switch viewer.role {
+        switch viewer.courseRole {
         case .admin: return true
         case .instructor where course.instructorID == viewer.userID: return true
         default: return course.status == .published || (course.status == .archived && purchased)
         }
+    }
+
+    /// May the viewer have the links to every lesson's content: they own the course (bought, their
+    /// tenant's, or free), teach it, or administer the platform.
+    static func ownsContent(_ course: Course, purchased: Bool, viewer: Principal) -> Bool {
+        course.isFree || purchased || viewer.isPlatformAdmin || course.instructorID == viewer.userID
     }
 }
 
@@ -284,7 +300,7 @@ private struct OutlineCells {
     }
 
     /// Nothing for the NULL columns of a chapter without lessons.
-    mutating func writeLesson(to writer: inout JSONWriter) throws {
+    mutating func writeLesson(to writer: inout JSONWriter, withPaidLinks: Bool) throws {
         let chapterID = try next()
         guard chapterID.bytes != nil else { return }
         writer.beginObject()
@@ -292,14 +308,18 @@ private struct OutlineCells {
         try date("created_at", &writer)
         try int("duration", &writer)
         try uuid("id", &writer)
-        try bool("is_free", &writer)
+        let isFree = try bool("is_free", &writer)
         try int("position", &writer)
         try bool("requires_previous", &writer)
         try text("title", &writer)
         try text("type", &writer)
         try date("updated_at", &writer)
-        try text("video_id", &writer, required: false)
-        try text("video_url", &writer, required: false)
+        if withPaidLinks || isFree {
+            try text("video_id", &writer, required: false)
+            try text("video_url", &writer, required: false)
+        } else {
+            try skip(2)
+        }
         writer.endObject()
     }
 
@@ -324,9 +344,11 @@ private struct OutlineCells {
         writer.field(key, value)
     }
 
-    private mutating func bool(_ key: String, _ writer: inout JSONWriter) throws {
+    @discardableResult
+    private mutating func bool(_ key: String, _ writer: inout JSONWriter) throws -> Bool {
         guard let value = try value(Bool.self) else { throw PostgresRowShapeError(column: column) }
         writer.field(key, value)
+        return value
     }
 
     /// Text cells are UTF-8 already (PostgreSQL checks it): copied as they are, escaped.

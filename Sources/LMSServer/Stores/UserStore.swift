@@ -16,7 +16,7 @@ struct UserStore {
     func credentials(email: String) async throws -> Credentials? {
         let row = try await db.raw("""
             SELECT \(unsafeRaw: Columns.user), u.password_hash,
-                   CASE WHEN t.id IS NULL OR (t.deleted_at IS NULL AND t.status <> 'suspended') THEN 1 ELSE 0 END AS tenant_usable
+                   CASE WHEN \(unsafeRaw: AccountStatus.tenantUsable) THEN 1 ELSE 0 END AS tenant_usable
             FROM users u LEFT JOIN tenants t ON t.id = u.tenant_id
             WHERE LOWER(u.email) = LOWER(\(bind: email)) AND u.deleted_at IS NULL
             """).first()

@@ -28,15 +28,17 @@ struct Demo: AsyncParsableCommand {
             let log = root.appendingPathComponent("server.log")
             _ = FileManager.default.createFile(atPath: log.path, contents: nil)
 
+            // A development server: demo accounts, a random token key, the local test checkout.
+            var environment = ProcessInfo.processInfo.environment
+            environment["LMS_ENV"] = "development"
+            environment["LOG_LEVEL"] = "warning"
+            environment["LMS_PUBLIC_URL"] = "http://127.0.0.1:\(port)"
             if !FileManager.default.fileExists(atPath: database) {
-                try runToEnd(server, ["seed", "--demo", "--sqlite", database], log: log)
+                try runToEnd(server, ["seed", "--demo", "--sqlite", database], environment: environment, log: log)
             }
             let process = Process()
             process.executableURL = server
             process.arguments = ["serve", "--sqlite", database, "--hostname", "127.0.0.1", "--port", String(port)]
-            var environment = ProcessInfo.processInfo.environment
-            environment["LOG_LEVEL"] = "warning"
-            environment["LMS_PUBLIC_URL"] = "http://127.0.0.1:\(port)"
             process.environment = environment
             let logHandle = try FileHandle(forWritingTo: log)
             process.standardOutput = logHandle
@@ -78,10 +80,11 @@ struct Demo: AsyncParsableCommand {
         throw CommandFailure(message: "lms-server was not found next to lms or on PATH: build it with 'swift build --product lms-server'", code: Exit.unexpected)
     }
 
-    func runToEnd(_ executable: URL, _ arguments: [String], log: URL) throws {
+    func runToEnd(_ executable: URL, _ arguments: [String], environment: [String: String], log: URL) throws {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        process.environment = environment
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle
         process.standardError = handle

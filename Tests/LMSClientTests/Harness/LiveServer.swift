@@ -35,8 +35,10 @@ final class LiveServer: @unchecked Sendable {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lms-client-tests-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var settings = ServerSettings(
-            database: .sqlite(path: directory.appendingPathComponent("lms.sqlite").path), autoMigrate: true, logLevel: .warning)
+            mode: .development, database: .sqlite(path: directory.appendingPathComponent("lms.sqlite").path), autoMigrate: true, logLevel: .warning)
         settings.bcryptCost = 4
+        // Fixed for the server's life: a restart keeps access tokens valid.
+        settings.signingKey = TokenSigningKey(id: "test", secret: ServerSettings.randomSecret())
         adjust(&settings)
         let server = LiveServer(settings: settings, directory: directory)
         try await server.boot(seed: true)
@@ -48,6 +50,7 @@ final class LiveServer: @unchecked Sendable {
         app.logger = Logger(label: "lms.client-tests.server") { _ in SwiftLogNoOpLogHandler() }
         do {
             try await configure(app, settings: settings)
+            try await app.prepareDatabase(migrate: settings.autoMigrate)
             if seed {
                 let hash = try await app.password.async.hash(DemoAccounts.password)
                 demo = try await app.db.transaction { db in

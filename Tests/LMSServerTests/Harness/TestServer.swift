@@ -253,11 +253,11 @@ func withTestApplication<T>(
     switch database {
     case .sqlite:
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lms-server-tests-\(UUID().uuidString)")
-        settings = ServerSettings(database: .sqlite(path: dir.appendingPathComponent("lms.sqlite").path), autoMigrate: autoMigrate, logLevel: .info)
+        settings = ServerSettings(mode: .development, database: .sqlite(path: dir.appendingPathComponent("lms.sqlite").path), autoMigrate: autoMigrate, logLevel: .info)
         cleanups.append { try? FileManager.default.removeItem(at: dir) }
     case .postgres(let url):
         let schema = try await PostgresAdmin.createSchema(url)
-        settings = ServerSettings(database: .postgres(url: url), postgresSchema: schema, autoMigrate: autoMigrate, logLevel: .info)
+        settings = ServerSettings(mode: .development, database: .postgres(url: url), postgresSchema: schema, autoMigrate: autoMigrate, logLevel: .info)
         cleanups.append { try await PostgresAdmin.dropSchema(url, schema) }
     }
     settings.bcryptCost = 4
@@ -270,6 +270,7 @@ func withTestApplication<T>(
         app = made
         made.logger = Logger(label: "lms.tests") { _ in CapturingLogHandler(capture: logs) }
         try await configure(made, settings: settings)
+        try await made.prepareDatabase(migrate: settings.autoMigrate)
         result = .success(try await body(made, settings))
     } catch {
         result = .failure(error)

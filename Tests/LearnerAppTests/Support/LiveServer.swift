@@ -27,8 +27,10 @@ final class LiveServer: @unchecked Sendable {
     static func start() async throws -> LiveServer {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("learner-app-tests-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        var settings = ServerSettings(database: .sqlite(path: directory.appendingPathComponent("lms.sqlite").path), autoMigrate: true, logLevel: .warning)
+        var settings = ServerSettings(mode: .development, database: .sqlite(path: directory.appendingPathComponent("lms.sqlite").path), autoMigrate: true, logLevel: .warning)
         settings.bcryptCost = 4
+        // Fixed for the server's life: a restart keeps access tokens valid.
+        settings.signingKey = TokenSigningKey(id: "test", secret: ServerSettings.randomSecret())
         let server = LiveServer(settings: settings, directory: directory)
         try await server.boot(seed: true)
         return server
@@ -39,6 +41,7 @@ final class LiveServer: @unchecked Sendable {
         app.logger = Logger(label: "lms.learner-app-tests.server") { _ in SwiftLogNoOpLogHandler() }
         do {
             try await configure(app, settings: settings)
+            try await app.prepareDatabase(migrate: settings.autoMigrate)
             if seed {
                 let hash = try await app.password.async.hash(DemoAccounts.password)
                 _ = try await app.db.transaction { db in

@@ -1,0 +1,59 @@
+import Fluent
+import SQLKit
+import Vapor
+
+/// `lms-server serve`: says how it runs, prepares the database (migrating it first where the
+/// settings say so: always on SQLite, with `LMS_AUTO_MIGRATE=1` on PostgreSQL), then serves
+/// with Vapor's own command, whose flags it takes.
+struct ServeWithMigrationsCommand: AsyncCommand {
+    typealias Signature = ServeCommand.Signature
+
+    var help: String { "Serve the API (migrating the database first where configured)." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        let settings = app.lmsSettings
+        app.logger.notice("lms-server starting", metadata: [
+            "mode": .string(settings.mode.rawValue),
+            "database": .string(settings.database.kind),
+            "payments": .string(settings.stripeSecretKey != nil ? "stripe" : settings.usesTestCheckout ? "local test checkout" : "off"),
+        ])
+        try await app.prepareDatabase(migrate: settings.autoMigrate)
+        try await app.servers.asyncCommand.run(using: context, signature: signature)
+    }
+}
+
+extension ServerSettings.Database {
+    var kind: String {
+        switch self {
+        case .postgres: "postgresql"
+        case .sqlite, .sqliteInMemory: "sqlite"
+        }
+    }
+}
+
+/// Migrations run by one process at a time: a PostgreSQL advisory lock, held on a connection of
+/// its own while the migrator works, so replicas starting together (or two `migrate` runs) end
+/// with one schema instead of racing to create the same tables. SQLite serves one machine and
+/// takes its own file lock per transaction.
+enum MigrationLock {
+    /// Any fixed number: the lock's name among the database's advisory locks.
+    static let key: Int64 = 0x6C6D_735F_6D69_6772 // "lms_migr"
+
+    static func around<T: Sendable>(_ app: Application, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        let sql = app.db as! any SQLDatabase
+        guard SQLFlavor(sql) == .postgres else { return try await body() }
+        return try await app.db.withConnection { connection in
+            let locked = connection as! any SQLDatabase
+            try await locked.raw("SELECT pg_advisory_lock(\(bind: key))").run()
+            do {
+                let result = try await body()
+                try await locked.raw("SELECT pg_advisory_unlock(\(bind: key))").run()
+                return result
+            } catch {
+                _ = try? await locked.raw("SELECT pg_advisory_unlock(\(bind: key))").run()
+                throw error
+            }
+        }
+    }
+}

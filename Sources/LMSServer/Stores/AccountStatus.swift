@@ -1,0 +1,36 @@
+import Foundation
+import LMSKit
+import SQLKit
+
+/// Whether an account may still act: not deleted, active, and its tenant (if any) neither
+/// deleted nor suspended. Access tokens outlive a suspension by up to their lifetime, so every
+/// place that decides access (refresh, lessons, the feed, pushes, purchases, outlines) asks again.
+struct AccountStatus {
+    let db: any SQLDatabase
+
+    /// The SQL condition on `users u LEFT JOIN tenants t ON t.id = u.tenant_id`.
+    static let usable = """
+        u.deleted_at IS NULL AND u.status = 'active' AND (t.id IS NULL OR (t.deleted_at IS NULL AND t.status <> 'suspended'))
+        """
+
+    /// The same condition for a tenant alone.
+    static let tenantUsable = "t.id IS NULL OR (t.deleted_at IS NULL AND t.status <> 'suspended')"
+
+    func isActive(_ viewer: Principal) async throws -> Bool {
+        try await isActive(userID: viewer.userID)
+    }
+
+    func isActive(userID: UUID) async throws -> Bool {
+        try await db.raw("""
+            SELECT 1 AS usable FROM users u LEFT JOIN tenants t ON t.id = u.tenant_id
+            WHERE u.id = \(bind: userID) AND \(unsafeRaw: Self.usable)
+            """).first() != nil
+    }
+
+    func requireActive(_ viewer: Principal) async throws {
+        guard try await isActive(viewer) else { throw Self.inactive }
+    }
+
+    static let inactive = APIFailure(
+        status: .forbidden, code: .accountInactive, message: "This account or its organisation is suspended; contact your administrator")
+}
