@@ -101,7 +101,7 @@ struct PurchaseTests {
             expectError(try await server.postWebhook(event, signature: .header("garbage")), .badRequest, "signature_invalid")
             expectError(try await server.postWebhook(event, signature: .header("t=\(now),v1=")), .badRequest, "signature_invalid")
             // A valid signature of a different body.
-            let signedOther = StripeTestSigner.header(secret: server.settings.stripeWebhookSecret, timestamp: now, payload: Data("{}".utf8))
+            let signedOther = StripeTestSigner.header(secret: server.webhookSecret, timestamp: now, payload: Data("{}".utf8))
             expectError(try await server.postWebhook(event, signature: .header(signedOther)), .badRequest, "signature_invalid")
             // A signed body that is not an event is refused, but not as a signature problem.
             let junk = Data("not json".utf8)
@@ -111,7 +111,7 @@ struct PurchaseTests {
             #expect(purchases.first { $0.id == checkout.purchase.id }?.status == .pending)
 
             // Several v1 entries: one matching is enough.
-            let good = StripeTestSigner.header(secret: server.settings.stripeWebhookSecret, timestamp: now, payload: event)
+            let good = StripeTestSigner.header(secret: server.webhookSecret, timestamp: now, payload: event)
             let multi = "t=\(now),v1=\(String(repeating: "0", count: 64)),\(good.split(separator: ",")[1])"
             #expect(try await server.postWebhook(event, signature: .header(multi)).status == .ok)
         }

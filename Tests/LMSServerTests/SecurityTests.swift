@@ -120,9 +120,12 @@ struct SecurityTests {
             #expect(drift["duration"]?.stored == 1 && drift["duration"]?.computed == 2100)
             #expect(drift["chapters_count"] == nil)
 
-            // Drafts for their instructor and admins; 404 for learners (existence not revealed).
+            // Drafts for their instructor and platform admins; 404 for learners and a tenant's
+            // admin (existence not revealed).
             #expect(try await server.get("/api/v1/instructor/courses/advanced-concurrency/outline", token: instructor).status == .ok)
-            #expect(try await server.get(path, token: try await server.token(DemoAccounts.admin)).status == .ok)
+            _ = try await server.createPlatformAdmin("root@platform.lms")
+            #expect(try await server.get(path, token: try await server.token("root@platform.lms")).status == .ok)
+            expectError(try await server.get(path, token: try await server.token(DemoAccounts.admin)), .notFound, "not_found")
             let learner = try await server.token(DemoAccounts.learner)
             expectError(try await server.get(path, token: learner), .notFound, "not_found")
             expectError(try await server.get("/api/v1/instructor/courses/advanced-concurrency/outline", token: learner), .notFound, "not_found")

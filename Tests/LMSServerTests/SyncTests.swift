@@ -9,9 +9,12 @@ import Vapor
 @Suite("Sync feed and push")
 struct SyncTests {
     /// Pulls until `has_more` is false; returns the changes, the raw pages and the last cursor.
-    static func pullAll(_ server: TestServer, token: String, from cursor: String? = nil, limit: Int = 7) async throws
+    /// Pulls every page from `cursor`. With `settled`, first waits until every change written so
+    /// far is final (see `TestServer.waitForSettledFeed`), as a client pulling after the writers.
+    static func pullAll(_ server: TestServer, token: String, from cursor: String? = nil, limit: Int = 7, settled: Bool = true) async throws
         -> (changes: [SyncChange], pages: [TestResponse], cursor: String)
     {
+        if settled { try await server.waitForSettledFeed() }
         var changes: [SyncChange] = []
         var pages: [TestResponse] = []
         var cursor = cursor
@@ -166,7 +169,7 @@ struct SyncTests {
             try await Task.sleep(for: .milliseconds(300))
             // Pulled while the first is still open: whatever this sees, its cursor must not pass
             // the first change.
-            let (during, _, middle) = try await Self.pullAll(server, token: token, from: start)
+            let (during, _, middle) = try await Self.pullAll(server, token: token, from: start, settled: false)
             release.continuation.yield()
             try await firstTransaction.value
             try await secondTransaction.value

@@ -9,6 +9,9 @@ public struct ProgressUpsert: Codable, Hashable, Sendable {
     /// When the learner finished, if they did (taken offline, this is earlier than the sync).
     public var completedAt: Date?
 
+    /// A week: more than any lesson is watched for, and far below where a counter could overflow.
+    public static let maximumSeconds = 7 * 24 * 3600
+
     public init(lessonID: UUID, progressSeconds: Int = 0, completed: Bool = false, completedAt: Date? = nil) {
         self.lessonID = lessonID
         self.progressSeconds = progressSeconds

@@ -3,8 +3,9 @@ import LMSKit
 import SQLKit
 import Vapor
 
-/// Tenant administration: users, seats, groups and membership. Everything is scoped to the
-/// admin's own tenant; ids from another tenant answer 404 as if they did not exist.
+/// Tenant administration: users, seats, groups, membership and purchases. Everything is scoped to
+/// the admin's own tenant; ids from another tenant answer 404 as if they did not exist. (Admins
+/// without a tenant administer the platform's courses instead: see `Principal.isPlatformAdmin`.)
 struct AdminController {
     func boot(_ routes: any RoutesBuilder) {
         let admin = routes.grouped("admin")
@@ -17,6 +18,7 @@ struct AdminController {
         admin.delete("groups", ":group_id", use: deleteGroup)
         admin.put("groups", ":group_id", "members", ":user_id", use: addMember)
         admin.delete("groups", ":group_id", "members", ":user_id", use: removeMember)
+        admin.get("purchases", use: listPurchases)
         admin.get("tenant", use: tenant)
         admin.patch("tenant", use: updateSeats)
     }
@@ -40,6 +42,7 @@ struct AdminController {
     func createUser(_ req: Request) async throws -> Response {
         let tenant = try adminTenant(req)
         let body = try req.decodeBody(CreateUserRequest.self)
+        guard body.role.isKnown else { throw APIFailure.validation("role must be one of learner, instructor, admin") }
         let email = body.email.trimmingCharacters(in: .whitespaces)
         guard email.contains("@"), email.count <= 255 else { throw APIFailure.validation("email must be an address of at most 255 characters") }
         guard body.password.count >= 8 else { throw APIFailure.validation("password must have at least 8 characters") }
@@ -72,6 +75,11 @@ struct AdminController {
         let body = try req.decodeBody(UpdateUserRequest.self)
         for value in [body.role?.isKnown, body.status?.isKnown] where value == false {
             throw APIFailure.validation("Unknown role or status")
+        }
+        // Locking oneself out would leave a tenant without the administrator who did it; another
+        // administrator can.
+        if id == (try req.principal.userID), body.role.map({ $0 != .admin }) == true || body.status.map({ $0 != .active }) == true {
+            throw APIFailure.conflict("Administrators cannot suspend or demote themselves")
         }
         let now = Date()
         let row = try await req.sql.raw("""
@@ -163,6 +171,17 @@ struct AdminController {
             throw APIFailure.notFound("User")
         }
         return (groupID, userID)
+    }
+
+    /// The tenant's purchases: its licences and its members' own.
+    func listPurchases(_ req: Request) async throws -> Response {
+        let tenant = try adminTenant(req)
+        let purchases = try await req.sql.raw("""
+            SELECT \(unsafeRaw: Columns.purchase) FROM purchases p
+            WHERE p.tenant_id = \(bind: tenant) OR p.user_id IN (SELECT id FROM users WHERE tenant_id = \(bind: tenant))
+            ORDER BY p.created_at, p.id
+            """).all().map(Purchase.init(row:))
+        return try json(ItemList(items: purchases))
     }
 
     func tenant(_ req: Request) async throws -> Response {

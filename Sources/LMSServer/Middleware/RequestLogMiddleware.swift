@@ -23,7 +23,7 @@ struct RequestLogMiddleware: AsyncMiddleware {
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         let route = request.route.map { "/" + $0.path.map(\.description).joined(separator: "/") } ?? "unmatched"
         metrics.requestFinished(method: request.method.rawValue, route: route, status: response.status.code, duration: elapsed)
-        let level: Logger.Level = response.status.code >= 500 ? .error : .info
+        let level: Logger.Level = response.status == .serviceUnavailable ? .warning : response.status.code >= 500 ? .error : .info
         request.logger.log(
             level: level, "request",
             metadata: [

@@ -78,10 +78,8 @@ struct DemoSeeder {
             UserProgress(id: UUID(), userID: learner, courseID: built.courseIDs[0], lessonID: swiftLessons[1], completed: false,
                          progressSeconds: 140, createdAt: now, updatedAt: now),
         ]
-        for row in progress {
-            try await LearnerStore(db: db).save(row, isNew: true)
-            try await ChangeLog(db: db).record(.progress, id: row.id, userID: learner, at: now)
-        }
+        try await LearnerStore(db: db).upsert(progress)
+        try await ChangeLog(db: db).record(.progress, ids: progress.map(\.id), userID: learner, at: now)
 
         let badges = DemoCatalog.badges(swiftCourseID: built.courseIDs[0])
         try await writer.insert(

@@ -23,13 +23,22 @@ struct AccessService {
               course.deletedAt == nil
         else { throw APIFailure.notFound("Lesson") }
         let learner = try await learnerContext(viewer, courseID: course.id)
-        let visible = course.status == .published || viewer.isPlatformAdmin || course.instructorID == viewer.userID
-            || (course.status == .archived && LessonAccess.ownershipGrant(course: course, learner: learner) != nil)
-        guard visible else { throw APIFailure.notFound("Lesson") }
         let outline = try await courses.outline(of: course)
-        guard let lesson = outline.lesson(lessonID) else { throw APIFailure.notFound("Lesson") }
-        let decision = LessonAccess.decide(lesson: lesson, in: outline, for: learner)
+        let (lesson, decision) = try Self.decide(lessonID, in: outline, for: learner, viewer: viewer)
         return LessonAccessResult(course: course, outline: outline, lesson: lesson, learner: learner, decision: decision)
+    }
+
+    /// The lesson and the decision, from records already loaded. A course the viewer may not see
+    /// hides its lessons: "not found", exactly like a lesson that does not exist.
+    static func decide(
+        _ lessonID: UUID, in outline: CourseOutline, for learner: LearnerContext, viewer: Principal
+    ) throws -> (Lesson, AccessDecision) {
+        let course = outline.course
+        let visible = course.deletedAt == nil
+            && (course.status == .published || viewer.isPlatformAdmin || course.instructorID == viewer.userID
+                || (course.status == .archived && LessonAccess.ownershipGrant(course: course, learner: learner) != nil))
+        guard visible, let lesson = outline.lesson(lessonID) else { throw APIFailure.notFound("Lesson") }
+        return (lesson, LessonAccess.decide(lesson: lesson, in: outline, for: learner))
     }
 
     func learnerContext(_ viewer: Principal, courseID: UUID?) async throws -> LearnerContext {

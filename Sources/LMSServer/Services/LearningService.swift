@@ -9,48 +9,68 @@ struct LearningService {
     let viewer: Principal
 
     /// Serialises one learner's writes on PostgreSQL (SQLite has a single writer anyway), so two
-    /// devices syncing at once cannot both award a badge or both number an attempt "2".
+    /// devices syncing at once cannot both award a badge or both number an attempt "2". Other
+    /// learners' writes never wait for it; `NO KEY UPDATE` leaves the row's foreign-key readers be.
     func lockLearner() async throws {
         if SQLFlavor(db) == .postgres {
-            try await db.raw("SELECT id FROM users WHERE id = \(bind: viewer.userID) FOR UPDATE").run()
+            try await db.raw("SELECT id FROM users WHERE id = \(bind: viewer.userID) FOR NO KEY UPDATE").run()
         }
     }
 
     /// Merges an update into the learner's row with `ProgressMerge`; refuses locked lessons.
     func upsertProgress(_ update: ProgressUpsert, now: Date) async throws -> UserProgress {
-        guard update.progressSeconds >= 0, update.progressSeconds <= 7 * 24 * 3600 else {
-            throw APIFailure.validation("progress_seconds must be between 0 and 604800")
-        }
+        try Self.validate(update)
         let access = try await AccessService(db: db).lesson(update.lessonID, for: viewer)
-        try AccessService.requireGranted(access.decision)
-        if access.lesson.type == .quiz, update.completed {
-            throw APIFailure.validation("A quiz lesson is completed by passing its quiz, not by marking it complete")
-        }
+        try Self.check(update, lesson: access.lesson, decision: access.decision)
         return try await saveProgress(
             lessonID: update.lessonID, courseID: access.course.id, seconds: update.progressSeconds,
             completed: update.completed, completedAt: update.completed ? min(update.completedAt ?? now, now) : nil, now: now)
+    }
+
+    static func validate(_ update: ProgressUpsert) throws {
+        guard update.progressSeconds >= 0, update.progressSeconds <= ProgressUpsert.maximumSeconds else {
+            throw APIFailure.validation("progress_seconds must be between 0 and \(ProgressUpsert.maximumSeconds)")
+        }
+    }
+
+    /// Refuses an update the lesson does not allow: locked, or completing a quiz without passing it.
+    static func check(_ update: ProgressUpsert, lesson: Lesson, decision: AccessDecision) throws {
+        try AccessService.requireGranted(decision)
+        if lesson.type == .quiz, update.completed {
+            throw APIFailure.validation("A quiz lesson is completed by passing its quiz, not by marking it complete")
+        }
+    }
+
+    /// The learner's row after an update: merged into the existing one (keeping its id and
+    /// creation time), and whether anything changed.
+    static func merged(
+        _ existing: UserProgress?, userID: UUID, lessonID: UUID, courseID: UUID, seconds: Int, completed: Bool,
+        completedAt: Date?, now: Date
+    ) -> (row: UserProgress, changed: Bool) {
+        let incoming = UserProgress(
+            id: UUID(), userID: userID, courseID: courseID, lessonID: lessonID, completed: completed,
+            progressSeconds: seconds, completedAt: completedAt, createdAt: now, updatedAt: now)
+        guard let existing else { return (incoming, true) }
+        var merged = ProgressMerge.merge(existing, incoming)
+        merged.id = existing.id
+        merged.createdAt = existing.createdAt
+        merged.updatedAt = existing.updatedAt
+        let changed = existing.completed != merged.completed || existing.progressSeconds != merged.progressSeconds
+            || existing.completedAt != merged.completedAt
+        if changed { merged.updatedAt = now }
+        return (merged, changed)
     }
 
     private func saveProgress(
         lessonID: UUID, courseID: UUID, seconds: Int, completed: Bool, completedAt: Date?, now: Date
     ) async throws -> UserProgress {
         let store = LearnerStore(db: db)
-        let incoming = UserProgress(
-            id: UUID(), userID: viewer.userID, courseID: courseID, lessonID: lessonID, completed: completed,
-            progressSeconds: seconds, completedAt: completedAt, createdAt: now, updatedAt: now)
         let existing = try await store.progress(userID: viewer.userID, lessonID: lessonID)
-        var merged = existing.map { ProgressMerge.merge($0, incoming) } ?? incoming
-        if let existing {
-            merged.id = existing.id
-            merged.createdAt = existing.createdAt
-            merged.updatedAt = existing.updatedAt
-        }
-        let changed = existing.map {
-            $0.completed != merged.completed || $0.progressSeconds != merged.progressSeconds || $0.completedAt != merged.completedAt
-        } ?? true
+        let (merged, changed) = Self.merged(
+            existing, userID: viewer.userID, lessonID: lessonID, courseID: courseID, seconds: seconds, completed: completed,
+            completedAt: completedAt, now: now)
         if changed {
-            merged.updatedAt = now
-            try await store.save(merged, isNew: existing == nil)
+            try await store.upsert([merged])
             try await ChangeLog(db: db).record(.progress, id: merged.id, userID: viewer.userID, at: now)
         }
         return merged

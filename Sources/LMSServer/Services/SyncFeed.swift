@@ -26,21 +26,7 @@ struct SyncFeed {
             guard cursor.seq <= newest else { throw Self.expired }
             after = cursor
         }
-        let horizon: SQLQueryString = SQLFlavor(db) == .postgres
-            ? " AND xid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint" : ""
-        func stream(_ audience: SQLQueryString) -> SQLQueryString {
-            """
-            SELECT xid, seq, entity, entity_id FROM sync_changes
-            WHERE \(audience) AND (xid, seq) > (\(bind: after.xid), \(bind: after.seq))\(horizon)
-            ORDER BY xid, seq LIMIT \(bind: limit + 1)
-            """
-        }
-        let rows = try await db.raw("""
-            SELECT xid, seq, entity, entity_id FROM (\(stream("user_id IS NULL"))) AS catalog
-            UNION ALL
-            SELECT xid, seq, entity, entity_id FROM (\(stream("user_id = \(bind: viewer.userID)"))) AS own
-            ORDER BY xid, seq LIMIT \(bind: limit + 1)
-            """).all()
+        let rows = try await db.raw(rowsQuery(after: after, limit: limit)).all()
         var entries: [(position: SyncCursor, entity: SyncEntity, id: UUID)] = []
         for row in rows.prefix(limit) {
             entries.append((
@@ -55,6 +41,25 @@ struct SyncFeed {
         }
         let last = entries.last?.position ?? after
         return SyncChangesPage(changes: changes, cursor: last.text, hasMore: rows.count > limit)
+    }
+
+    /// The log rows of a page (one more than `limit`, to tell whether more follow).
+    func rowsQuery(after: SyncCursor, limit: Int) -> SQLQueryString {
+        let horizon: SQLQueryString = SQLFlavor(db) == .postgres
+            ? " AND xid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint" : ""
+        func stream(_ audience: SQLQueryString) -> SQLQueryString {
+            """
+            SELECT xid, seq, entity, entity_id FROM sync_changes
+            WHERE \(audience) AND (xid, seq) > (\(bind: after.xid), \(bind: after.seq))\(horizon)
+            ORDER BY xid, seq LIMIT \(bind: limit + 1)
+            """
+        }
+        return """
+            SELECT xid, seq, entity, entity_id FROM (\(stream("user_id IS NULL"))) AS catalog
+            UNION ALL
+            SELECT xid, seq, entity, entity_id FROM (\(stream("user_id = \(bind: viewer.userID)"))) AS own
+            ORDER BY xid, seq LIMIT \(bind: limit + 1)
+            """
     }
 
     static let expired = APIFailure(

@@ -119,6 +119,12 @@ struct CourseStore {
             return try await PostgresOutlineQuery(database: postgres, logger: postgres.logger)
                 .outlineResponse(slug: slug, viewer: viewer, cache: cache, metrics: metrics)
         }
+        return try await portableOutlineResponseBody(slug: slug, viewer: viewer)
+    }
+
+    /// The outline response through SQLKit, on any database; PostgreSQL's prepared path must
+    /// give the same bytes.
+    func portableOutlineResponseBody(slug: String, viewer: Principal) async throws -> Data? {
         guard let (outline, purchased) = try await outline(slug: slug, viewer: viewer) else { return nil }
         try await AccountStatus(db: db).requireActive(viewer)
         let shown = CourseVisibility.ownsContent(outline.course, purchased: purchased, viewer: viewer) ? outline : outline.withoutPaidContentLinks
@@ -127,8 +133,7 @@ struct CourseStore {
     }
 
     /// The outline of the course at `slug` if the viewer may open it (published, their own draft, or
-    /// an archived course they bought), and whether they bought it.
-    /// Through SQLKit, on any database; PostgreSQL's `outlineResponse` must give the same bytes.
+    /// an archived course they bought), and whether they bought it, through SQLKit.
     func outline(slug: String, viewer: Principal) async throws -> (outline: CourseOutline, purchased: Bool)? {
         guard let (course, purchased) = try await courseWithOwnership(slug: slug, viewer: viewer) else { return nil }
         return (try await outline(of: course), purchased)
@@ -159,6 +164,18 @@ struct CourseStore {
         try await db.raw("""
             SELECT ch.course_id FROM lessons l JOIN chapters ch ON ch.id = l.chapter_id WHERE l.id = \(bind: lessonID)
             """).first().map { try $0.value("course_id", as: UUID.self) }
+    }
+
+    /// The course of each lesson that exists, ignoring visibility.
+    func courseIDs(ofLessons lessonIDs: Set<UUID>) async throws -> [UUID: UUID] {
+        guard !lessonIDs.isEmpty else { return [:] }
+        var courses: [UUID: UUID] = [:]
+        for row in try await db.raw("""
+            SELECT l.id, ch.course_id FROM lessons l JOIN chapters ch ON ch.id = l.chapter_id WHERE l.id IN (\(binds: Array(lessonIDs)))
+            """).all() {
+            courses[try row.value("id")] = try row.value("course_id")
+        }
+        return courses
     }
 
     func course(id: UUID) async throws -> Course? {

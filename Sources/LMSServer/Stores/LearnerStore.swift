@@ -37,20 +37,35 @@ struct LearnerStore {
             .first().map(UserProgress.init(row:))
     }
 
-    /// Writes the merged row (insert or update on the (user_id, lesson_id) key).
-    func save(_ row: UserProgress, isNew: Bool) async throws {
-        if isNew {
-            try await db.raw("""
+    /// Progress of the learner's lessons in these courses.
+    func progress(userID: UUID, courseIDs: Set<UUID>) async throws -> [UserProgress] {
+        guard !courseIDs.isEmpty else { return [] }
+        return try await db.raw("""
+            SELECT \(unsafeRaw: Columns.progress) FROM user_progress up
+            WHERE up.user_id = \(bind: userID) AND up.course_id IN (\(binds: Array(courseIDs)))
+            """).all().map(UserProgress.init(row:))
+    }
+
+    /// Writes merged rows, inserting or updating on the (user_id, lesson_id) key, a hundred rows a
+    /// statement. The caller merged them under the learner's lock (`LearningService.lockLearner`).
+    func upsert(_ rows: [UserProgress]) async throws {
+        for start in stride(from: 0, to: rows.count, by: 100) {
+            var query: SQLQueryString = """
                 INSERT INTO user_progress (id, user_id, course_id, lesson_id, completed, progress_seconds, completed_at, created_at, updated_at)
-                VALUES (\(bind: row.id), \(bind: row.userID), \(bind: row.courseID), \(bind: row.lessonID), \(bind: row.completed),
-                        \(bind: row.progressSeconds), \(bind: row.completedAt), \(bind: row.createdAt), \(bind: row.updatedAt))
-                """).run()
-        } else {
-            try await db.raw("""
-                UPDATE user_progress SET completed = \(bind: row.completed), progress_seconds = \(bind: row.progressSeconds),
-                       completed_at = \(bind: row.completedAt), updated_at = \(bind: row.updatedAt)
-                WHERE user_id = \(bind: row.userID) AND lesson_id = \(bind: row.lessonID)
-                """).run()
+                VALUES
+                """
+            for (index, row) in rows[start..<min(start + 100, rows.count)].enumerated() {
+                query += index == 0 ? " " : ", "
+                query += """
+                    (\(bind: row.id), \(bind: row.userID), \(bind: row.courseID), \(bind: row.lessonID), \(bind: row.completed),
+                     \(bind: row.progressSeconds), \(bind: row.completedAt), \(bind: row.createdAt), \(bind: row.updatedAt))
+                    """
+            }
+            query += """
+                 ON CONFLICT (user_id, lesson_id) DO UPDATE SET completed = excluded.completed,
+                   progress_seconds = excluded.progress_seconds, completed_at = excluded.completed_at, updated_at = excluded.updated_at
+                """
+            try await db.raw(query).run()
         }
     }
 

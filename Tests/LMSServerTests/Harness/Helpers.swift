@@ -37,6 +37,21 @@ extension TestServer {
         try await sql.raw("SELECT COUNT(*) AS n FROM \(ident: table) WHERE \(condition)").first()?.decode(column: "n", as: Int.self) ?? -1
     }
 
+    /// On PostgreSQL the feed serves a change once every transaction older than its writer has
+    /// ended, anywhere on the server, other tests' included; this waits (ten seconds at most)
+    /// until every change of this test's schema is served.
+    func waitForSettledFeed() async throws {
+        guard database.isPostgres else { return }
+        for _ in 0..<200 {
+            let row = try await sql.raw("""
+                SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint > COALESCE((SELECT MAX(xid) FROM sync_changes), 0) AS settled
+                """).first()
+            if try row?.decode(column: "settled", as: Bool.self) == true { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("the sync feed did not settle within ten seconds: a transaction stays open")
+    }
+
     // MARK: Learning shortcuts
 
     /// Marks lessons completed through the API, in order.
@@ -105,6 +120,17 @@ extension TestServer {
         return (tenantID, adminID)
     }
 
+    /// An administrator of the whole platform (no tenant), written with SQL (there is no API for it).
+    func createPlatformAdmin(_ email: String) async throws -> UUID {
+        let id = UUID(), now = Date()
+        let hash = try await app.password.async.hash(DemoAccounts.password)
+        try await sql.raw("""
+            INSERT INTO users (id, email, password_hash, first_name, last_name, role, status, created_at, updated_at)
+            VALUES (\(bind: id), \(bind: email), \(bind: hash), 'Platform', 'Admin', 'admin', 'active', \(bind: now), \(bind: now))
+            """).run()
+        return id
+    }
+
     /// The demo tenant's group "Cohort 2026".
     func demoGroupID() async throws -> UUID {
         let row = try await sql.raw("SELECT id FROM groups WHERE name = 'Cohort 2026'").first()
@@ -121,7 +147,7 @@ extension TestServer {
             headers.add(
                 name: "Stripe-Signature",
                 value: StripeTestSigner.header(
-                    secret: secret ?? settings.stripeWebhookSecret, timestamp: timestamp ?? Int(Date().timeIntervalSince1970), payload: payload))
+                    secret: secret ?? webhookSecret, timestamp: timestamp ?? Int(Date().timeIntervalSince1970), payload: payload))
         case .header(let value): headers.add(name: "Stripe-Signature", value: value)
         case .missing: break
         }

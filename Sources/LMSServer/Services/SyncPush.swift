@@ -1,0 +1,184 @@
+import Foundation
+import LMSKit
+import SQLKit
+
+/// Applies a pushed batch of offline work in a few set-based statements instead of several
+/// round trips per mutation: stored results, lessons, courses, outlines and the learner's records
+/// are read once, progress is merged in memory in the batch's order (so sequencing sees what
+/// came earlier in the batch), and the changed rows, their change-log entries and every
+/// mutation's result are written together. Quiz submissions (rare, and graded against the
+/// database) write what is pending first, then go through `LearningService` one by one.
+///
+/// The contract is `SyncController.push`'s: each mutation applied exactly once, a replay gets the
+/// stored result as `duplicate`, a refused one is `rejected` with its reason and does not stop
+/// the others, badges are evaluated once for the batch and reported on its last applied mutation.
+struct SyncPush {
+    let db: any SQLDatabase
+    let viewer: Principal
+
+    func apply(_ mutations: [SyncMutation], clientID: UUID, now: Date) async throws -> [MutationResult] {
+        let learning = LearningService(db: db, viewer: viewer)
+        try await learning.lockLearner()
+        let stored = try await AppliedMutationStore(db: db).results(ids: mutations.map(\.id))
+        var state = try await load(lessonIDs: mutations.compactMap(\.progressLessonID))
+        var results: [MutationResult] = []
+        var resultByID: [UUID: MutationResult] = [:]
+        var newResults: [(result: MutationResult, type: String)] = []
+        var lastApplied: Int?
+
+        for mutation in mutations {
+            if let earlier = stored[mutation.id] ?? resultByID[mutation.id].map({ (userID: viewer.userID, result: $0) }) {
+                guard earlier.userID == viewer.userID else {
+                    results.append(MutationResult(
+                        id: mutation.id, status: .rejected, error: APIErrorBody(code: .conflict, message: "This mutation id is already used")))
+                    continue
+                }
+                var replay = earlier.result
+                replay.status = .duplicate
+                results.append(replay)
+                continue
+            }
+            var result: MutationResult
+            do {
+                switch mutation.kind {
+                case .progressUpsert(let update):
+                    result = MutationResult(id: mutation.id, status: .applied, progress: try state.apply(update, viewer: viewer, now: now))
+                case .quizSubmit(let lessonID, let submission):
+                    try await state.flush(db: db, viewer: viewer, now: now)
+                    let outcome = try await learning.submitQuiz(lessonID: lessonID, submission, now: now)
+                    try await state.reload(lessonID: lessonID, db: db, viewer: viewer)
+                    result = MutationResult(id: mutation.id, status: .applied, quizResult: outcome.result)
+                case .unknown(let type, _):
+                    throw APIFailure.validation("Unknown mutation type '\(type)'")
+                }
+                lastApplied = results.count
+            } catch let failure as APIFailure where failure.status.code < 500 {
+                result = MutationResult(
+                    id: mutation.id, status: .rejected, error: APIErrorBody(code: failure.code, message: failure.message, details: failure.details))
+            }
+            resultByID[mutation.id] = result
+            newResults.append((result, mutation.typeName))
+            results.append(result)
+        }
+        try await state.flush(db: db, viewer: viewer, now: now)
+        if let lastApplied {
+            let awarded = try await learning.awardBadges(now: now)
+            if !awarded.isEmpty {
+                results[lastApplied].awardedBadges = awarded
+                if let index = newResults.firstIndex(where: { $0.result.id == results[lastApplied].id }) {
+                    newResults[index].result = results[lastApplied]
+                }
+            }
+        }
+        try await AppliedMutationStore(db: db).insert(newResults, userID: viewer.userID, clientID: clientID, at: now)
+        return results
+    }
+
+    /// The records the batch's progress updates are decided against.
+    private func load(lessonIDs: [UUID]) async throws -> PushState {
+        var state = PushState()
+        guard !lessonIDs.isEmpty else { return state }
+        let courses = CourseStore(db: db)
+        state.courseOfLesson = try await courses.courseIDs(ofLessons: Set(lessonIDs))
+        for courseID in Set(state.courseOfLesson.values) {
+            guard let course = try await courses.course(id: courseID) else { continue }
+            state.outlines[courseID] = try await courses.outline(of: course)
+        }
+        let store = LearnerStore(db: db)
+        let purchases = try await store.purchases(userID: viewer.userID, tenantID: viewer.tenantID)
+        for row in try await store.progress(userID: viewer.userID, courseIDs: Set(state.outlines.keys)) {
+            state.progress[row.lessonID] = row
+        }
+        // The push checked the account first (`AccountStatus.requireActive`).
+        state.learner = LearnerContext(
+            userID: viewer.userID, role: viewer.role, status: .active, tenantID: viewer.tenantID, purchases: purchases,
+            completedLessonIDs: Set(state.progress.values.lazy.filter(\.completed).map(\.lessonID)))
+        return state
+    }
+}
+
+/// What a batch has read and what it will write, in memory between the statements.
+private struct PushState {
+    var courseOfLesson: [UUID: UUID] = [:]
+    var outlines: [UUID: CourseOutline] = [:]
+    var progress: [UUID: UserProgress] = [:]
+    var learner = LearnerContext(userID: UUID(), role: .learner, tenantID: nil, purchases: [], completedLessonIDs: [])
+    /// Changed rows not yet written, by lesson.
+    var pending: [UUID: UserProgress] = [:]
+
+    mutating func apply(_ update: ProgressUpsert, viewer: Principal, now: Date) throws -> UserProgress {
+        try LearningService.validate(update)
+        guard let courseID = courseOfLesson[update.lessonID], let outline = outlines[courseID] else {
+            throw APIFailure.notFound("Lesson")
+        }
+        let (lesson, decision) = try AccessService.decide(update.lessonID, in: outline, for: learner, viewer: viewer)
+        try LearningService.check(update, lesson: lesson, decision: decision)
+        let (row, changed) = LearningService.merged(
+            progress[update.lessonID], userID: viewer.userID, lessonID: update.lessonID, courseID: courseID,
+            seconds: update.progressSeconds, completed: update.completed,
+            completedAt: update.completed ? min(update.completedAt ?? now, now) : nil, now: now)
+        if changed {
+            progress[update.lessonID] = row
+            pending[update.lessonID] = row
+            if row.completed { learner.completedLessonIDs.insert(update.lessonID) }
+        }
+        return row
+    }
+
+    /// Writes the changed rows and their change-log entries: two or three statements whatever
+    /// their number.
+    mutating func flush(db: any SQLDatabase, viewer: Principal, now: Date) async throws {
+        guard !pending.isEmpty else { return }
+        let rows = Array(pending.values)
+        try await LearnerStore(db: db).upsert(rows)
+        try await ChangeLog(db: db).record(.progress, ids: rows.map(\.id), userID: viewer.userID, at: now)
+        pending = [:]
+    }
+
+    /// Reads a lesson's row again after `LearningService` wrote it (a passed quiz completes it).
+    mutating func reload(lessonID: UUID, db: any SQLDatabase, viewer: Principal) async throws {
+        guard let row = try await LearnerStore(db: db).progress(userID: viewer.userID, lessonID: lessonID) else { return }
+        progress[lessonID] = row
+        if row.completed { learner.completedLessonIDs.insert(lessonID) }
+    }
+}
+
+extension SyncMutation {
+    var progressLessonID: UUID? {
+        if case .progressUpsert(let update) = kind { return update.lessonID }
+        return nil
+    }
+}
+
+/// Results of applied mutations, kept so replays get the same answer.
+struct AppliedMutationStore {
+    let db: any SQLDatabase
+
+    func results(ids: [UUID]) async throws -> [UUID: (userID: UUID, result: MutationResult)] {
+        var found: [UUID: (userID: UUID, result: MutationResult)] = [:]
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let chunk = Array(ids[start..<min(start + 500, ids.count)])
+            for row in try await db.raw("""
+                SELECT id, user_id, CAST(result AS TEXT) AS result FROM applied_mutations WHERE id IN (\(binds: chunk))
+                """).all() {
+                found[try row.value("id")] = (try row.value("user_id"), try row.json("result", as: MutationResult.self))
+            }
+        }
+        return found
+    }
+
+    func insert(_ results: [(result: MutationResult, type: String)], userID: UUID, clientID: UUID, at now: Date) async throws {
+        let dialect = Dialect(db)
+        for start in stride(from: 0, to: results.count, by: 100) {
+            var query: SQLQueryString = "INSERT INTO applied_mutations (id, user_id, client_id, type, result, applied_at) VALUES"
+            for (index, entry) in results[start..<min(start + 100, results.count)].enumerated() {
+                query += index == 0 ? " " : ", "
+                query += """
+                    (\(bind: entry.result.id), \(bind: userID), \(bind: clientID), \(bind: entry.type),
+                     \(dialect.json(try entry.result.jsonText())), \(bind: now))
+                    """
+            }
+            try await db.raw(query).run()
+        }
+    }
+}
