@@ -86,7 +86,7 @@ struct OpenEnumTests {
                 "bad_request", "invalid_json", "validation_failed", "payload_too_large", "unauthorized",
                 "invalid_credentials", "token_expired", "account_inactive", "forbidden", "not_found", "conflict",
                 "seats_exhausted", "lesson_locked", "purchase_required", "cursor_expired", "rate_limited",
-                "signature_invalid", "internal_error",
+                "signature_invalid", "internal_error", "service_unavailable",
             ])
     }
 

@@ -12,7 +12,7 @@ struct MigrationTests {
         "tenants", "users", "groups", "user_groups", "courses", "chapters", "lessons", "quiz_questions", "purchases",
         "user_progress", "quiz_results", "badges", "user_badges",
     ]
-    static let serverTables = ["refresh_tokens", "applied_mutations", "sync_changes", "sync_state"]
+    static let serverTables = ["refresh_tokens", "applied_mutations", "sync_changes", "sync_state", "login_failures", "stripe_events"]
 
     static func tables(_ sql: any SQLDatabase, _ database: TestDatabase) async throws -> Set<String> {
         let query: SQLQueryString = database.isPostgres

@@ -100,7 +100,7 @@ struct EndToEndTests {
         let database = work.url.appendingPathComponent("lms.sqlite").path
         let environment = [
             "HOME": work.url.path, "XDG_CONFIG_HOME": work.url.path + "/config", "XDG_DATA_HOME": work.url.path + "/data",
-            "LANG": "C.UTF-8", "PATH": "/usr/bin:/bin",
+            "LANG": "C.UTF-8", "PATH": "/usr/bin:/bin", "LMS_ENV": "development",
         ]
         try await Self.run(serverBinary, ["seed", "--demo", "--sqlite", database], environment: environment, log: work.url.appendingPathComponent("seed.log"))
         let port = try Self.freePort()
@@ -242,6 +242,7 @@ struct ServerProcess {
         var environment = ProcessInfo.processInfo.environment
         environment["LOG_LEVEL"] = "warning"
         environment["LMS_PUBLIC_URL"] = url
+        environment["LMS_ENV"] = "development"
         child = try Child(binary, ["serve", "--sqlite", database, "--hostname", "127.0.0.1", "--port", String(port)],
                           environment: environment, output: log)
     }

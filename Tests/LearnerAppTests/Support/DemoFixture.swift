@@ -304,7 +304,10 @@ enum DemoFixture {
         var structure = StructureMap()
         var files: [CourseFile] = []
         for built in visible {
-            var file = CourseFile(course: built.course, chapters: built.chapters, lessons: built.lessons)
+            // Paid lessons of a course the learner does not own come without their links.
+            let owns = role != .learner || LessonAccess.ownershipGrant(course: built.course, learner: learnerContext) != nil
+            let lessons = owns ? built.lessons : built.lessons.map { $0.isFree ? $0 : $0.withoutContentLinks }
+            var file = CourseFile(course: built.course, chapters: built.chapters, lessons: lessons)
             for chapter in built.chapters { structure.chapterCourse[chapter.id] = built.course.id }
             for lesson in built.lessons {
                 structure.lessonChapter[lesson.id] = lesson.chapterID
