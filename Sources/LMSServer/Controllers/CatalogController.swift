@@ -19,6 +19,7 @@ struct CatalogController {
             throw APIFailure.validation("sort must be one of title, newest, price")
         }
         let search = try req.query.get(String?.self, at: "q")?.trimmingCharacters(in: .whitespaces)
+        if let search, search.count > 200 { throw APIFailure.validation("q must have at most 200 characters") }
         var after: UUID?
         if let cursor = try req.query.get(String?.self, at: "cursor"), !cursor.isEmpty {
             guard let id = CatalogCursor.decode(cursor, sort: sort) else {
