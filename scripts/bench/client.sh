@@ -29,7 +29,7 @@ export DATABASE_URL="$url" LOG_LEVEL=warning LMS_JWT_SECRET="client-benchmark-se
 
 echo "==> seeding $courses courses"
 "$bin/lms-server" migrate --yes >/dev/null
-"$bin/lms-server" seed --synthetic "$courses" | grep -v '^{' | head -1
+LMS_ENV=development "$bin/lms-server" seed --synthetic "$courses" | grep -v '^{' | head -1
 "$bin/lms-server" serve --hostname 127.0.0.1 --port "$api_port" >"$work/server.log" 2>&1 &
 server_pid=$!
 base="http://127.0.0.1:$api_port"

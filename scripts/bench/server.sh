@@ -33,7 +33,7 @@ export LMS_JWT_SECRET=lms-bench-secret-0123456789abcdef0123456789
 
 echo "==> migrating and seeding $courses courses"
 "$server" migrate --yes >/dev/null
-/usr/bin/time -f "    seeded in %es, peak %MKB" "$server" seed --synthetic "$courses" | grep -v '^{' || true
+LMS_ENV=development /usr/bin/time -f "    seeded in %es, peak %MKB" "$server" seed --synthetic "$courses" | grep -v '^{' || true
 
 serve() {
     "$server" serve --hostname 127.0.0.1 --port "$api_port" >>"$work/server.log" 2>&1 &

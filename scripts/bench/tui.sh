@@ -37,7 +37,7 @@ base="http://127.0.0.1:$api_port"
 fill() {  # fill SCHEMA COURSES HOME
     local schema=$1 courses=$2 home=$3
     DATABASE_URL="$url" LMS_PG_SCHEMA="$schema" "$bin/lms-server" migrate --yes >/dev/null
-    DATABASE_URL="$url" LMS_PG_SCHEMA="$schema" "$bin/lms-server" seed --synthetic "$courses" | grep -v '^{' | head -1
+    LMS_ENV=development DATABASE_URL="$url" LMS_PG_SCHEMA="$schema" "$bin/lms-server" seed --synthetic "$courses" | grep -v '^{' | head -1
     DATABASE_URL="$url" LMS_PG_SCHEMA="$schema" "$bin/lms-server" serve --hostname 127.0.0.1 --port "$api_port" >"$work/server-$schema.log" 2>&1 &
     server_pid=$!
     for _ in $(seq 1 100); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.1; done
