@@ -9,7 +9,13 @@ func routes(_ app: Application) throws {
         try json(HealthResponse(status: "ok", database: req.application.lmsSettings.database.kind, version: ServerVersion.current))
     }
     app.get("readyz") { req async throws -> Response in
-        let pending = try await Readiness.pendingMigrations(req)
+        let pending: [String]
+        do {
+            pending = try await Readiness.pendingMigrations(req)
+        } catch {
+            req.logger.warning("readiness: the database does not answer", metadata: ["error": .string(String(describing: error))])
+            throw APIFailure(status: .serviceUnavailable, code: .unavailable, message: "The database does not answer")
+        }
         guard pending.isEmpty else {
             throw APIFailure(
                 status: .serviceUnavailable, code: .unavailable,
