@@ -31,6 +31,32 @@ import Testing
         #expect(try LMSJSON.decode(CatalogPage.self, from: data) == last)
     }
 
+    @Test func syncPageIsByteForByteWhatJSONEncoderWrites() throws {
+        var course = T.course()
+        course.description = "Quotes \" and / slashes, 日本語 🎌"
+        let outline = T.outline(course)
+        let chapter = try #require(outline.chapters.first)
+        let lesson = try #require(chapter.lessons.first)
+        let content = LessonContent(lesson: lesson, courseID: course.id, body: "# Title\n\nText \u{07}")
+        let quiz = LessonContent(
+            lesson: lesson.withoutContentLinks, courseID: course.id,
+            questions: [LearnerQuizQuestion(id: UUID(), lessonID: lesson.id, question: "Which?", type: .singleChoice, options: [], points: 1, position: 1)])
+        let progress = UserProgress(
+            id: UUID(), userID: UUID(), courseID: course.id, lessonID: lesson.id, completed: true, progressSeconds: 12,
+            completedAt: Date(timeIntervalSince1970: 1_700_000_000.5), createdAt: Date(timeIntervalSince1970: 1_700_000_000), updatedAt: Date(timeIntervalSince1970: 1_700_000_001))
+        let page = SyncChangesPage(
+            changes: [
+                .upsert(.course(course), id: course.id), .upsert(.chapter(chapter.chapter), id: chapter.id),
+                .upsert(.lesson(lesson), id: lesson.id), .upsert(.lessonContent(content), id: lesson.id),
+                .upsert(.lessonContent(quiz), id: lesson.id), .upsert(.progress(progress), id: progress.id),
+                .upsert(.unknown(.object(["x": .number(1)])), id: UUID()), .tombstone(.lesson, id: UUID()),
+            ],
+            cursor: "abc_-", hasMore: true)
+        #expect(try JSONWriter.encode(page) == LMSJSON.encode(page))
+        let empty = SyncChangesPage(changes: [], cursor: "c", hasMore: false)
+        #expect(try JSONWriter.encode(empty) == LMSJSON.encode(empty))
+    }
+
     @Test func writesTheSameKeysAsJSONEncoder() throws {
         let response = CourseOutlineResponse(outline: T.outline(), owned: false)
         func keys(_ data: Data) throws -> Set<String> {

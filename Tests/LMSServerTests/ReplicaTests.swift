@@ -201,3 +201,63 @@ func freeLoopbackPort() throws -> Int {
     guard bound else { throw DecodeFailure(description: "bind() failed") }
     return Int(UInt16(bigEndian: address.sin_port))
 }
+
+@Suite("Operating lms-server")
+struct OperatingTests {
+    @Test("--help and a command's --help print usage and touch nothing: no database, no log")
+    func helpHasNoSideEffects() async throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("lms-help-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: home) }
+        let environment = ["HOME": home.path, "XDG_DATA_HOME": home.path + "/data", "DATABASE_URL": "", "LMS_ENV": ""]
+        for arguments in [["--help"], ["serve", "--help"], ["migrate", "--help"], ["seed", "--help"]] {
+            let result = try await ServerProcess.run(arguments, environment: environment).finish()
+            #expect(result.status == 0, "\(arguments): \(result.output)")
+            #expect(result.output.contains("Usage"), "\(arguments): \(result.output)")
+            #expect(!result.output.contains("\"level\""), "\(arguments) logged: \(result.output)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: home.path).isEmpty, "help created files")
+    }
+
+    @Test("Production without a key refuses to serve, saying why", arguments: [["serve"], ["migrate", "--yes"]])
+    func productionWithoutKey(_ arguments: [String]) async throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("lms-nokey-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: home) }
+        let environment = ["HOME": home.path, "XDG_DATA_HOME": home.path + "/data", "LMS_ENV": "", "LMS_JWT_SECRET": "", "DATABASE_URL": ""]
+        let result = try await ServerProcess.run(arguments, environment: environment).finish()
+        #expect(result.status == 2)
+        #expect(result.output.contains("LMS_JWT_SECRET is not set"), "\(result.output)")
+        #expect(!FileManager.default.fileExists(atPath: home.path + "/data"), "it opened a database before refusing")
+    }
+
+    @Test("/metrics counts requests by route, pushed mutations, pulls and outline cache hits", arguments: TestDatabase.all)
+    func metrics(_ database: TestDatabase) async throws {
+        try await withTestServer(database) { server in
+            let token = try await server.token(DemoAccounts.learner)
+            let lesson = try await server.lessonID("Welcome to Swift")
+            let push = SyncPushRequest(clientID: UUID(), mutations: [
+                SyncMutation(id: UUID(), createdAt: Date(), kind: .progressUpsert(ProgressUpsert(lessonID: lesson, progressSeconds: 900))),
+                SyncMutation(id: UUID(), createdAt: Date(), kind: .progressUpsert(ProgressUpsert(lessonID: UUID()))),
+            ])
+            #expect(try await server.post("/api/v1/sync/push", token: token, body: push).status == .ok)
+            _ = try await server.get("/api/v1/sync/changes", token: token)
+            for _ in 0..<2 { _ = try await server.get("/api/v1/courses/swift-fundamentals", token: token) }
+            let metrics = try await server.get("/metrics")
+            #expect(metrics.headers.first(name: .contentType)?.hasPrefix("text/plain") == true)
+            let text = metrics.text
+            for line in [
+                #"lms_sync_push_mutations_total{status="applied"} 1"#, #"lms_sync_push_mutations_total{status="rejected"} 1"#,
+                "lms_sync_pull_pages_total 1", #"http_requests_total{method="POST",route="/api/v1/sync/push",status="200"} 1"#,
+                #"http_requests_total{method="GET",route="/api/v1/courses/:slug",status="200"} 2"#,
+                #"http_request_duration_seconds_count{method="POST",route="/api/v1/sync/push"} 1"#,
+            ] {
+                #expect(text.contains(line), "missing \(line)")
+            }
+            if database.isPostgres {
+                #expect(text.contains(#"lms_outline_cache_requests_total{result="hit"} 1"#))
+                #expect(text.contains(#"lms_db_pool_connections{state="open"}"#))
+            }
+            #expect(try await server.get("/readyz").status == .ok)
+        }
+    }
+}

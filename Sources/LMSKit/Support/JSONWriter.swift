@@ -287,4 +287,57 @@ extension JSONWriter {
         writer.endObject()
         return writer.data
     }
+
+    /// `SyncChangesPage` as `JSONEncoder` would write it: the catalog's records (most of a full
+    /// pull) by hand, a learner's own few records and quiz questions through `JSONEncoder`.
+    public static func encode(_ page: SyncChangesPage) throws -> Data {
+        var writer = JSONWriter(capacity: 64 + 480 * page.changes.count)
+        writer.beginObject()
+        writer.beginArray("changes")
+        for change in page.changes {
+            writer.beginObject()
+            if let data = change.data { try writer.write(data) }
+            writer.field("entity", change.entity.rawValue)
+            writer.field("id", change.id)
+            writer.field("op", change.op.rawValue)
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.field("cursor", page.cursor)
+        writer.field("has_more", page.hasMore)
+        writer.endObject()
+        return writer.data
+    }
+
+    private mutating func write(_ payload: SyncPayload) throws {
+        switch payload {
+        case .course(let course):
+            beginObject("data")
+            write(course)
+            endObject()
+        case .chapter(let chapter):
+            beginObject("data")
+            write(chapter)
+            endObject()
+        case .lesson(let lesson):
+            beginObject("data")
+            write(lesson)
+            endObject()
+        case .lessonContent(let content):
+            beginObject("data")
+            field("body", content.body)
+            field("course_id", content.courseID)
+            beginObject("lesson")
+            write(content.lesson)
+            endObject()
+            if let questions = content.questions { raw("questions", try LMSJSON.encode(questions)) }
+            endObject()
+        case .progress(let value): raw("data", try LMSJSON.encode(value))
+        case .quizResult(let value): raw("data", try LMSJSON.encode(value))
+        case .badge(let value): raw("data", try LMSJSON.encode(value))
+        case .userBadge(let value): raw("data", try LMSJSON.encode(value))
+        case .purchase(let value): raw("data", try LMSJSON.encode(value))
+        case .unknown(let value): raw("data", try LMSJSON.encode(value))
+        }
+    }
 }

@@ -19,7 +19,7 @@ struct SyncController {
         let cursor = try req.query.get(String?.self, at: "cursor")
         let page = try await SyncFeed(db: req.sql, viewer: viewer).page(after: cursor, limit: limit)
         req.application.serverMetrics.pulled(changes: page.changes.count)
-        return try json(page)
+        return json(body: try JSONWriter.encode(page))
     }
 
     /// Applies mutations in order, each exactly once. A mutation already applied returns its

@@ -25,7 +25,12 @@ func taggedJSON(body: Data, for req: Request) -> Response {
 }
 
 func json<T: Encodable>(_ value: T, status: HTTPResponseStatus = .ok) throws -> Response {
+    json(body: try LMSJSON.encode(value), status: status)
+}
+
+/// A body already encoded (by `JSONWriter` on the hot paths).
+func json(body: Data, status: HTTPResponseStatus = .ok) -> Response {
     var headers = HTTPHeaders()
     headers.contentType = .json
-    return Response(status: status, headers: headers, body: .init(data: try LMSJSON.encode(value)))
+    return Response(status: status, headers: headers, body: .init(data: body))
 }
