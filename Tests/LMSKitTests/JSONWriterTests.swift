@@ -40,7 +40,11 @@ import Testing
         let content = LessonContent(lesson: lesson, courseID: course.id, body: "# Title\n\nText \u{07}")
         let quiz = LessonContent(
             lesson: lesson.withoutContentLinks, courseID: course.id,
-            questions: [LearnerQuizQuestion(id: UUID(), lessonID: lesson.id, question: "Which?", type: .singleChoice, options: [], points: 1, position: 1)])
+            questions: [
+                LearnerQuizQuestion(id: UUID(), lessonID: lesson.id, question: "Which \"one\"?", type: .singleChoice,
+                                    options: [LearnerQuizOption(id: "a", text: "A/B"), LearnerQuizOption(id: "b", text: "日本")], points: 2, position: 1),
+                LearnerQuizQuestion(id: UUID(), lessonID: lesson.id, question: "Say it", type: .shortAnswer, options: [], points: 1, position: 2),
+            ])
         let progress = UserProgress(
             id: UUID(), userID: UUID(), courseID: course.id, lessonID: lesson.id, completed: true, progressSeconds: 12,
             completedAt: Date(timeIntervalSince1970: 1_700_000_000.5), createdAt: Date(timeIntervalSince1970: 1_700_000_000), updatedAt: Date(timeIntervalSince1970: 1_700_000_001))

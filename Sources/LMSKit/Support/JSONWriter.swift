@@ -309,6 +309,23 @@ extension JSONWriter {
         return writer.data
     }
 
+    public mutating func write(_ question: LearnerQuizQuestion) {
+        field("id", question.id)
+        field("lesson_id", question.lessonID)
+        beginArray("options")
+        for option in question.options {
+            beginObject()
+            field("id", option.id)
+            field("text", option.text)
+            endObject()
+        }
+        endArray()
+        field("points", question.points)
+        field("position", question.position)
+        field("question", question.question)
+        field("type", question.type.rawValue)
+    }
+
     private mutating func write(_ payload: SyncPayload) throws {
         switch payload {
         case .course(let course):
@@ -330,7 +347,15 @@ extension JSONWriter {
             beginObject("lesson")
             write(content.lesson)
             endObject()
-            if let questions = content.questions { raw("questions", try LMSJSON.encode(questions)) }
+            if let questions = content.questions {
+                beginArray("questions")
+                for question in questions {
+                    beginObject()
+                    write(question)
+                    endObject()
+                }
+                endArray()
+            }
             endObject()
         case .progress(let value): raw("data", try LMSJSON.encode(value))
         case .quizResult(let value): raw("data", try LMSJSON.encode(value))

@@ -165,19 +165,9 @@ struct PostgresOutlineQuery {
 
         func decodeRow(_ row: PostgresRow) throws -> (Chapter, Lesson?) {
             var cells = PostgresCellReader(row)
-            let chapter = Chapter(
-                id: try cells.next(UUID.self), courseID: try cells.next(UUID.self), title: try cells.next(String.self),
-                description: try cells.optional(String.self), position: try cells.next(Int.self),
-                createdAt: try cells.next(Date.self), updatedAt: try cells.next(Date.self))
-            guard let lessonID = try cells.optional(UUID.self) else { return (chapter, nil) }
-            let lesson = Lesson(
-                id: lessonID, chapterID: try cells.next(UUID.self), title: try cells.next(String.self),
-                type: LessonType(rawValue: try cells.next(String.self)), videoURL: try cells.optional(String.self),
-                videoID: try cells.optional(String.self), duration: try cells.next(Int.self),
-                position: try cells.next(Int.self), isFree: try cells.next(Bool.self),
-                requiresPrevious: try cells.next(Bool.self), createdAt: try cells.next(Date.self),
-                updatedAt: try cells.next(Date.self))
-            return (chapter, lesson)
+            let chapter = try cells.chapter()
+            guard try cells.peekIsNull() == false else { return (chapter, nil) }
+            return (chapter, try cells.lesson())
         }
     }
 }
@@ -246,6 +236,42 @@ struct PostgresCellReader {
         columnIndex += 1
         guard var bytes = cell.bytes else { return nil }
         return try Value(from: &bytes, type: cell.dataType, format: cell.format, context: .default)
+    }
+
+    /// Whether the next cell is NULL, without reading it.
+    func peekIsNull() throws -> Bool {
+        var copy = cells
+        guard let cell = copy.next() else { throw PostgresRowShapeError(column: columnIndex) }
+        return cell.bytes == nil
+    }
+
+    /// The columns of `Columns.chapter`, in its order.
+    mutating func chapter() throws -> Chapter {
+        Chapter(
+            id: try next(UUID.self), courseID: try next(UUID.self), title: try next(String.self),
+            description: try optional(String.self), position: try next(Int.self),
+            createdAt: try next(Date.self), updatedAt: try next(Date.self))
+    }
+
+    /// The columns of `Columns.lesson`, in its order.
+    mutating func lesson() throws -> Lesson {
+        Lesson(
+            id: try next(UUID.self), chapterID: try next(UUID.self), title: try next(String.self),
+            type: LessonType(rawValue: try next(String.self)), videoURL: try optional(String.self),
+            videoID: try optional(String.self), duration: try next(Int.self),
+            position: try next(Int.self), isFree: try next(Bool.self),
+            requiresPrevious: try next(Bool.self), createdAt: try next(Date.self),
+            updatedAt: try next(Date.self))
+    }
+
+    /// The columns of `Columns.question`, in its order.
+    mutating func question() throws -> QuizQuestion {
+        let id = try next(UUID.self), lessonID = try next(UUID.self), question = try next(String.self)
+        let type = QuestionType(rawValue: try next(String.self))
+        let options = try QuizQuestion.decodeOptions(from: Data(try next(String.self).utf8))
+        return QuizQuestion(
+            id: id, lessonID: lessonID, question: question, type: type, options: options, points: try next(Int.self),
+            position: try next(Int.self), createdAt: try next(Date.self), updatedAt: try next(Date.self))
     }
 
     /// The columns of `Columns.course`, in its order.

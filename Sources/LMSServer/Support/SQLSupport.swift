@@ -1,6 +1,7 @@
 import Foundation
 import LMSKit
 import SQLKit
+import PostgresNIO
 
 /// SQL fragments that differ between PostgreSQL and SQLite, so queries stay one string each.
 struct Dialect: Sendable {
@@ -60,5 +61,30 @@ func likePattern(containing term: String) -> String {
 extension Encodable {
     func jsonText() throws -> String {
         String(decoding: try LMSJSON.encode(self), as: UTF8.self)
+    }
+}
+
+extension SQLDatabase {
+    /// The rows of a query written with SQLKit's interpolation, run on PostgreSQL through
+    /// PostgresNIO so that they can be read by column position (`PostgresCellReader`): reading a
+    /// cell by name through SQLKit costs a lookup and a generic decode, which dominated the
+    /// feed's full pulls. Binds must be PostgreSQL-encodable values (numbers, text, UUIDs, arrays).
+    func postgresRows(_ query: SQLQueryString, on database: any PostgresDatabase) async throws -> [PostgresRow] {
+        var serializer = SQLSerializer(database: self)
+        query.serialize(to: &serializer)
+        var bindings = PostgresBindings(capacity: serializer.binds.count)
+        for bind in serializer.binds {
+            guard let value = bind as? any PostgresThrowingDynamicTypeEncodable else {
+                throw PostgresRowShapeError(column: bindings.count)
+            }
+            try bindings.append(value)
+        }
+        let statement = PostgresQuery(unsafeSQL: serializer.sql, binds: bindings)
+        let logger = database.logger
+        // Collected on the connection's event loop: iterating the async row sequence costs a task
+        // switch per batch of rows.
+        return try await database.withConnection { connection -> EventLoopFuture<[PostgresRow]> in
+            connection.query(statement, logger: logger).map { $0.rows }
+        }.get()
     }
 }
