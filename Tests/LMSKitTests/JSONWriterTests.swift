@@ -61,6 +61,25 @@ import Testing
         #expect(try JSONWriter.encode(empty) == LMSJSON.encode(empty))
     }
 
+    @Test func pushResultsAreByteForByteWhatJSONEncoderWrites() throws {
+        let progress = UserProgress(
+            id: UUID(), userID: UUID(), courseID: UUID(), lessonID: UUID(), completed: false, progressSeconds: 3,
+            completedAt: nil, createdAt: Date(timeIntervalSince1970: 1_700_000_000), updatedAt: Date(timeIntervalSince1970: 1_700_000_000.125))
+        var done = progress
+        done.completed = true
+        done.completedAt = Date(timeIntervalSince1970: 1_700_000_100)
+        let response = SyncPushResponse(results: [
+            MutationResult(id: UUID(), status: .applied, progress: progress),
+            MutationResult(id: UUID(), status: .duplicate, progress: done,
+                           awardedBadges: [UserBadge(id: UUID(), userID: progress.userID, badgeID: UUID(), earnedAt: Date(timeIntervalSince1970: 1_700_000_200))]),
+            MutationResult(id: UUID(), status: .rejected, error: APIErrorBody(code: .lessonLocked, message: "Finish \"A\" first",
+                                                                              details: .object(["requires_lesson_id": .string("x")]))),
+            MutationResult(id: UUID(), status: MutationStatus(rawValue: "postponed")),
+        ])
+        #expect(try JSONWriter.encode(response) == LMSJSON.encode(response))
+        for result in response.results { #expect(try JSONWriter.encode(result) == LMSJSON.encode(result)) }
+    }
+
     @Test func writesTheSameKeysAsJSONEncoder() throws {
         let response = CourseOutlineResponse(outline: T.outline(), owned: false)
         func keys(_ data: Data) throws -> Set<String> {

@@ -309,6 +309,61 @@ extension JSONWriter {
         return writer.data
     }
 
+    public mutating func write(_ progress: UserProgress) {
+        field("completed", progress.completed)
+        field("completed_at", progress.completedAt)
+        field("course_id", progress.courseID)
+        field("created_at", progress.createdAt)
+        field("id", progress.id)
+        field("lesson_id", progress.lessonID)
+        field("progress_seconds", progress.progressSeconds)
+        field("updated_at", progress.updatedAt)
+        field("user_id", progress.userID)
+    }
+
+    /// One pushed mutation's result: progress by hand, the rarer parts through `JSONEncoder`.
+    public mutating func write(_ result: MutationResult) throws {
+        if result.awardedBadges.isEmpty {
+            beginArray("awarded_badges")
+            endArray()
+        } else {
+            raw("awarded_badges", try LMSJSON.encode(result.awardedBadges))
+        }
+        if let error = result.error { raw("error", try LMSJSON.encode(error)) }
+        field("id", result.id)
+        if let progress = result.progress {
+            beginObject("progress")
+            write(progress)
+            endObject()
+        }
+        if let quizResult = result.quizResult { raw("quiz_result", try LMSJSON.encode(quizResult)) }
+        field("status", result.status.rawValue)
+    }
+
+    /// `MutationResult` as `JSONEncoder` would write it.
+    public static func encode(_ result: MutationResult) throws -> Data {
+        var writer = JSONWriter(capacity: 512)
+        writer.beginObject()
+        try writer.write(result)
+        writer.endObject()
+        return writer.data
+    }
+
+    /// `SyncPushResponse` as `JSONEncoder` would write it.
+    public static func encode(_ response: SyncPushResponse) throws -> Data {
+        var writer = JSONWriter(capacity: 64 + 512 * response.results.count)
+        writer.beginObject()
+        writer.beginArray("results")
+        for result in response.results {
+            writer.beginObject()
+            try writer.write(result)
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.endObject()
+        return writer.data
+    }
+
     public mutating func write(_ question: LearnerQuizQuestion) {
         field("id", question.id)
         field("lesson_id", question.lessonID)

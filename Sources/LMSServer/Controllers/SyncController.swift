@@ -39,6 +39,6 @@ struct SyncController {
         for (status, count) in Dictionary(grouping: results, by: \.status.rawValue).mapValues(\.count) {
             metrics.pushed(status: status, count: count)
         }
-        return try json(SyncPushResponse(results: results))
+        return json(body: try JSONWriter.encode(SyncPushResponse(results: results)))
     }
 }

@@ -86,13 +86,13 @@ struct SyncPush {
         }
         let store = LearnerStore(db: db)
         let purchases = try await store.purchases(userID: viewer.userID, tenantID: viewer.tenantID)
-        for row in try await store.progress(userID: viewer.userID, courseIDs: Set(state.outlines.keys)) {
+        for row in try await store.progress(userID: viewer.userID, lessonIDs: Set(lessonIDs)) {
             state.progress[row.lessonID] = row
         }
         // The push checked the account first (`AccountStatus.requireActive`).
         state.learner = LearnerContext(
             userID: viewer.userID, role: viewer.role, status: .active, tenantID: viewer.tenantID, purchases: purchases,
-            completedLessonIDs: Set(state.progress.values.lazy.filter(\.completed).map(\.lessonID)))
+            completedLessonIDs: try await store.completedLessonIDs(userID: viewer.userID, courseIDs: Set(state.outlines.keys)))
         return state
     }
 }
@@ -175,7 +175,7 @@ struct AppliedMutationStore {
                 query += index == 0 ? " " : ", "
                 query += """
                     (\(bind: entry.result.id), \(bind: userID), \(bind: clientID), \(bind: entry.type),
-                     \(dialect.json(try entry.result.jsonText())), \(bind: now))
+                     \(dialect.json(String(decoding: try JSONWriter.encode(entry.result), as: UTF8.self))), \(bind: now))
                     """
             }
             try await db.raw(query).run()

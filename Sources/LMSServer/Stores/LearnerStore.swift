@@ -37,13 +37,22 @@ struct LearnerStore {
             .first().map(UserProgress.init(row:))
     }
 
-    /// Progress of the learner's lessons in these courses.
-    func progress(userID: UUID, courseIDs: Set<UUID>) async throws -> [UserProgress] {
-        guard !courseIDs.isEmpty else { return [] }
+    /// The learner's rows of these lessons.
+    func progress(userID: UUID, lessonIDs: Set<UUID>) async throws -> [UserProgress] {
+        guard !lessonIDs.isEmpty else { return [] }
         return try await db.raw("""
             SELECT \(unsafeRaw: Columns.progress) FROM user_progress up
-            WHERE up.user_id = \(bind: userID) AND up.course_id IN (\(binds: Array(courseIDs)))
+            WHERE up.user_id = \(bind: userID) AND up.lesson_id IN (\(binds: Array(lessonIDs)))
             """).all().map(UserProgress.init(row:))
+    }
+
+    /// The lessons the learner completed in these courses (what sequencing asks).
+    func completedLessonIDs(userID: UUID, courseIDs: Set<UUID>) async throws -> Set<UUID> {
+        guard !courseIDs.isEmpty else { return [] }
+        return Set(try await db.raw("""
+            SELECT lesson_id FROM user_progress
+            WHERE user_id = \(bind: userID) AND course_id IN (\(binds: Array(courseIDs))) AND completed
+            """).all().map { try $0.value("lesson_id", as: UUID.self) })
     }
 
     /// Writes merged rows, inserting or updating on the (user_id, lesson_id) key, a hundred rows a
