@@ -100,7 +100,8 @@ public enum LessonAccess {
         return decide(lesson: lesson, previous: previous, course: course, for: learner)
     }
 
-    static func decide(lesson: Lesson, previous: Lesson?, course: Course, for learner: LearnerContext) -> AccessDecision {
+    /// The decision when the lesson before it in study order is already known (`previous`).
+    public static func decide(lesson: Lesson, previous: Lesson?, course: Course, for learner: LearnerContext) -> AccessDecision {
         if learner.status != .active { return .locked(.accountInactive) }
         if learner.isPlatformAdmin { return .granted(.admin) }
         if course.instructorID == learner.userID { return .granted(.instructor) }

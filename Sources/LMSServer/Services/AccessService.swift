@@ -33,12 +33,25 @@ struct AccessService {
     static func decide(
         _ lessonID: UUID, in outline: CourseOutline, for learner: LearnerContext, viewer: Principal
     ) throws -> (Lesson, AccessDecision) {
-        let course = outline.course
-        let visible = course.deletedAt == nil
+        try decide(lessonID, in: OrderedCourse(outline), for: learner, viewer: viewer)
+    }
+
+    /// The same over a course whose lessons are already in study order (a push decides many).
+    static func decide(
+        _ lessonID: UUID, in course: OrderedCourse, for learner: LearnerContext, viewer: Principal
+    ) throws -> (Lesson, AccessDecision) {
+        guard isVisible(course.course, to: learner, viewer: viewer), let index = course.position[lessonID] else {
+            throw APIFailure.notFound("Lesson")
+        }
+        let lesson = course.lessons[index]
+        let previous = index > 0 ? course.lessons[index - 1] : nil
+        return (lesson, LessonAccess.decide(lesson: lesson, previous: previous, course: course.course, for: learner))
+    }
+
+    static func isVisible(_ course: Course, to learner: LearnerContext, viewer: Principal) -> Bool {
+        course.deletedAt == nil
             && (course.status == .published || viewer.isPlatformAdmin || course.instructorID == viewer.userID
                 || (course.status == .archived && LessonAccess.ownershipGrant(course: course, learner: learner) != nil))
-        guard visible, let lesson = outline.lesson(lessonID) else { throw APIFailure.notFound("Lesson") }
-        return (lesson, LessonAccess.decide(lesson: lesson, in: outline, for: learner))
     }
 
     func learnerContext(_ viewer: Principal, courseID: UUID?) async throws -> LearnerContext {
@@ -70,5 +83,18 @@ struct AccessService {
         case .courseUnavailable:
             throw APIFailure(status: .forbidden, code: .lessonLocked, message: reason.description)
         }
+    }
+}
+
+/// A course's lessons in study order, with each lesson's place: what sequencing reads.
+struct OrderedCourse {
+    let course: Course
+    let lessons: [Lesson]
+    let position: [UUID: Int]
+
+    init(_ outline: CourseOutline) {
+        course = outline.course
+        lessons = outline.orderedLessons
+        position = Dictionary(uniqueKeysWithValues: lessons.enumerated().map { ($1.id, $0) })
     }
 }

@@ -120,9 +120,7 @@ struct LearningService {
     /// Awards every badge whose criteria the learner now meets and has not earned yet.
     func awardBadges(now: Date) async throws -> [UserBadge] {
         let store = LearnerStore(db: db)
-        let earned = try await store.userBadges(userID: viewer.userID)
-        let earnedIDs = Set(earned.map(\.badgeID))
-        let candidates = try await store.badges().filter { !earnedIDs.contains($0.id) }
+        let candidates = try await store.badgesNotEarned(userID: viewer.userID)
         guard !candidates.isEmpty else { return [] }
         let progress = try await store.progress(userID: viewer.userID)
         let results = try await store.quizResults(userID: viewer.userID)

@@ -18,7 +18,8 @@ struct SyncPush {
 
     func apply(_ mutations: [SyncMutation], clientID: UUID, now: Date) async throws -> [MutationResult] {
         let learning = LearningService(db: db, viewer: viewer)
-        try await learning.lockLearner()
+        // One learner's pushes take turns (two devices at once); other learners' never wait.
+        try await AccountStatus(db: db).requireActiveAndLock(viewer)
         let stored = try await AppliedMutationStore(db: db).results(ids: mutations.map(\.id))
         var state = try await load(lessonIDs: mutations.compactMap(\.progressLessonID))
         var results: [MutationResult] = []
@@ -79,17 +80,17 @@ struct SyncPush {
         var state = PushState()
         guard !lessonIDs.isEmpty else { return state }
         let courses = CourseStore(db: db)
-        state.courseOfLesson = try await courses.courseIDs(ofLessons: Set(lessonIDs))
-        for courseID in Set(state.courseOfLesson.values) {
-            guard let course = try await courses.course(id: courseID) else { continue }
-            state.outlines[courseID] = try await courses.outline(of: course)
+        let found = try await courses.courses(ofLessons: Set(lessonIDs))
+        state.courseOfLesson = found.courseOfLesson
+        for course in found.courses {
+            state.outlines[course.id] = OrderedCourse(try await courses.outline(of: course))
         }
         let store = LearnerStore(db: db)
         let purchases = try await store.purchases(userID: viewer.userID, tenantID: viewer.tenantID)
         for row in try await store.progress(userID: viewer.userID, lessonIDs: Set(lessonIDs)) {
             state.progress[row.lessonID] = row
         }
-        // The push checked the account first (`AccountStatus.requireActive`).
+        // `apply` checked the account first.
         state.learner = LearnerContext(
             userID: viewer.userID, role: viewer.role, status: .active, tenantID: viewer.tenantID, purchases: purchases,
             completedLessonIDs: try await store.completedLessonIDs(userID: viewer.userID, courseIDs: Set(state.outlines.keys)))
@@ -100,7 +101,7 @@ struct SyncPush {
 /// What a batch has read and what it will write, in memory between the statements.
 private struct PushState {
     var courseOfLesson: [UUID: UUID] = [:]
-    var outlines: [UUID: CourseOutline] = [:]
+    var outlines: [UUID: OrderedCourse] = [:]
     var progress: [UUID: UserProgress] = [:]
     var learner = LearnerContext(userID: UUID(), role: .learner, tenantID: nil, purchases: [], completedLessonIDs: [])
     /// Changed rows not yet written, by lesson.

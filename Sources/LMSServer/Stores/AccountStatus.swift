@@ -27,6 +27,17 @@ struct AccountStatus {
             """).first() != nil
     }
 
+    /// Checks the account inside a write transaction and, on PostgreSQL, takes the learner's row
+    /// lock in the same query (see `LearningService.lockLearner`).
+    func requireActiveAndLock(_ viewer: Principal) async throws {
+        guard SQLFlavor(db) == .postgres else { return try await requireActive(viewer) }
+        let row = try await db.raw("""
+            SELECT u.id FROM users u LEFT JOIN tenants t ON t.id = u.tenant_id
+            WHERE u.id = \(bind: viewer.userID) AND \(unsafeRaw: Self.usable) FOR NO KEY UPDATE OF u
+            """).first()
+        guard row != nil else { throw Self.inactive }
+    }
+
     func requireActive(_ viewer: Principal) async throws {
         guard try await isActive(viewer) else { throw Self.inactive }
     }

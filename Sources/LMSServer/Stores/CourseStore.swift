@@ -166,16 +166,21 @@ struct CourseStore {
             """).first().map { try $0.value("course_id", as: UUID.self) }
     }
 
-    /// The course of each lesson that exists, ignoring visibility.
-    func courseIDs(ofLessons lessonIDs: Set<UUID>) async throws -> [UUID: UUID] {
-        guard !lessonIDs.isEmpty else { return [:] }
-        var courses: [UUID: UUID] = [:]
+    /// The courses of these lessons (those that exist), ignoring visibility: one query.
+    func courses(ofLessons lessonIDs: Set<UUID>) async throws -> (courseOfLesson: [UUID: UUID], courses: [Course]) {
+        guard !lessonIDs.isEmpty else { return ([:], []) }
+        var courseOfLesson: [UUID: UUID] = [:]
+        var courses: [UUID: Course] = [:]
         for row in try await db.raw("""
-            SELECT l.id, ch.course_id FROM lessons l JOIN chapters ch ON ch.id = l.chapter_id WHERE l.id IN (\(binds: Array(lessonIDs)))
+            SELECT l.id AS lesson_id, \(unsafeRaw: Columns.course) FROM lessons l
+            JOIN chapters ch ON ch.id = l.chapter_id JOIN courses c ON c.id = ch.course_id
+            WHERE l.id IN (\(binds: Array(lessonIDs)))
             """).all() {
-            courses[try row.value("id")] = try row.value("course_id")
+            let courseID = try row.value("id", as: UUID.self)
+            courseOfLesson[try row.value("lesson_id")] = courseID
+            if courses[courseID] == nil { courses[courseID] = try Course(row: row) }
         }
-        return courses
+        return (courseOfLesson, Array(courses.values))
     }
 
     func course(id: UUID) async throws -> Course? {

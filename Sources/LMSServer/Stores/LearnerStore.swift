@@ -111,6 +111,15 @@ struct LearnerStore {
         try await db.raw("SELECT \(unsafeRaw: Columns.badge) FROM badges b ORDER BY b.name, b.id").all().map(Badge.init(row:))
     }
 
+    /// Badges the learner has not earned yet: the candidates after a change.
+    func badgesNotEarned(userID: UUID) async throws -> [Badge] {
+        try await db.raw("""
+            SELECT \(unsafeRaw: Columns.badge) FROM badges b
+            WHERE NOT EXISTS (SELECT 1 FROM user_badges ub WHERE ub.badge_id = b.id AND ub.user_id = \(bind: userID))
+            ORDER BY b.name, b.id
+            """).all().map(Badge.init(row:))
+    }
+
     func userBadges(userID: UUID) async throws -> [UserBadge] {
         try await db.raw("SELECT \(unsafeRaw: Columns.userBadge) FROM user_badges ub WHERE ub.user_id = \(bind: userID) ORDER BY ub.earned_at, ub.id")
             .all().map(UserBadge.init(row:))
