@@ -57,6 +57,9 @@ import Testing
             ],
             cursor: "abc_-", hasMore: true)
         #expect(try JSONWriter.encode(page) == LMSJSON.encode(page))
+        // Written in parts (on several threads, for big pages), joined in order.
+        let parts = [try JSONWriter.encodeChanges(page.changes[..<3]), [], try JSONWriter.encodeChanges(page.changes[3...])]
+        #expect(try JSONWriter.encode(page, changes: parts) == LMSJSON.encode(page))
         let empty = SyncChangesPage(changes: [], cursor: "c", hasMore: false)
         #expect(try JSONWriter.encode(empty) == LMSJSON.encode(empty))
     }

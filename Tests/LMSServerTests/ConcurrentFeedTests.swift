@@ -127,3 +127,26 @@ struct ConcurrentFeedTests {
         return [object] + ((object["Plans"] as? [Any]) ?? []).flatMap(nodes)
     }
 }
+
+@Suite("Big sync pages")
+struct BigPageTests {
+    @Test("A page of thousands of changes, loaded and written in two halves, equals the same changes in small pages", arguments: TestDatabase.all)
+    func halvesAgree(_ database: TestDatabase) async throws {
+        try await withTestServer(database) { server in
+            _ = try await CatalogBuilder(db: server.sql, now: Date()).build((0..<12).map { index in
+                .init(title: "Big \(index)", slug: "big-\(index)", description: "Course \(index)", status: .published,
+                      price: index.isMultiple(of: 2) ? 0 : 10, instructorID: server.demo.instructorID, quizPassPercent: nil,
+                      chapters: (0..<10).map(SyntheticSeeder.chapter))
+            })
+            let token = try await server.token(DemoAccounts.learner)
+            let (small, smallPages, _) = try await SyncTests.pullAll(server, token: token, limit: 300)
+            let (big, bigPages, _) = try await SyncTests.pullAll(server, token: token, limit: 5000)
+            #expect(smallPages.count > 4 && bigPages.count == 1)
+            #expect(big.count > 1_500)
+            #expect(big == small)
+            // The quizzes' content came with its questions, the paid courses' lessons without links.
+            #expect(big.contains { if case .lessonContent(let content) = $0.data { content.questions?.count == 3 } else { false } })
+            #expect(big.contains { if case .lesson(let lesson) = $0.data { !lesson.isFree && lesson.videoURL == nil } else { false } })
+        }
+    }
+}

@@ -291,10 +291,33 @@ extension JSONWriter {
     /// `SyncChangesPage` as `JSONEncoder` would write it: the catalog's records (most of a full
     /// pull) by hand, a learner's own few records and quiz questions through `JSONEncoder`.
     public static func encode(_ page: SyncChangesPage) throws -> Data {
-        var writer = JSONWriter(capacity: 64 + 480 * page.changes.count)
+        try encode(page, changes: [encodeChanges(page.changes[...])])
+    }
+
+    /// The page around changes already written by `encodeChanges`, in parts (written at once on
+    /// several threads for a big page); the parts are joined in order.
+    public static func encode(_ page: SyncChangesPage, changes parts: [[UInt8]]) -> Data {
+        var writer = JSONWriter(capacity: 64 + parts.reduce(0) { $0 + $1.count + 1 })
         writer.beginObject()
         writer.beginArray("changes")
-        for change in page.changes {
+        var first = true
+        for part in parts where !part.isEmpty {
+            if !first { writer.bytes.append(UInt8(ascii: ",")) }
+            writer.bytes.append(contentsOf: part)
+            first = false
+        }
+        writer.needsComma = !first
+        writer.endArray()
+        writer.field("cursor", page.cursor)
+        writer.field("has_more", page.hasMore)
+        writer.endObject()
+        return writer.data
+    }
+
+    /// Changes as the comma-separated elements of the page's `changes` array.
+    public static func encodeChanges(_ changes: ArraySlice<SyncChange>) throws -> [UInt8] {
+        var writer = JSONWriter(capacity: 480 * changes.count)
+        for change in changes {
             writer.beginObject()
             if let data = change.data { try writer.write(data) }
             writer.field("entity", change.entity.rawValue)
@@ -302,11 +325,7 @@ extension JSONWriter {
             writer.field("op", change.op.rawValue)
             writer.endObject()
         }
-        writer.endArray()
-        writer.field("cursor", page.cursor)
-        writer.field("has_more", page.hasMore)
-        writer.endObject()
-        return writer.data
+        return writer.bytes
     }
 
     public mutating func write(_ progress: UserProgress) {

@@ -31,7 +31,7 @@ struct SyncFeed {
         let entries = rows.prefix(limit).map { row in
             (position: SyncCursor(epoch: epoch, xid: row.xid, seq: row.seq), entity: SyncEntity(rawValue: row.entity), id: row.id)
         }
-        let states = try await currentStates(of: entries.map { ($0.entity, $0.id) })
+        let states = try await loadStates(entries.map { ($0.entity, $0.id) })
         let changes = entries.compactMap { entry -> SyncChange? in
             guard entry.entity.isKnown else { return nil }
             if let payload = states[Key(entity: entry.entity, id: entry.id)] { return .upsert(payload, id: entry.id) }
@@ -39,6 +39,16 @@ struct SyncFeed {
         }
         let last = entries.last?.position ?? after
         return SyncChangesPage(changes: changes, cursor: last.text, hasMore: rows.count > limit)
+    }
+
+    /// A big page (a first sync) is loaded in two halves at once: each half's queries and
+    /// decoding run on a connection and a thread of their own, so both cores serve the client.
+    private func loadStates(_ items: [(SyncEntity, UUID)]) async throws -> [Key: SyncPayload] {
+        guard items.count >= 1000 else { return try await currentStates(of: items) }
+        let middle = items.count / 2
+        async let first = currentStates(of: Array(items[..<middle]))
+        let second = try await currentStates(of: Array(items[middle...]))
+        return try await first.merging(second) { kept, _ in kept }
     }
 
     private func logRows(after: SyncCursor, limit: Int) async throws -> [(xid: Int64, seq: Int64, entity: String, id: UUID)] {
