@@ -23,6 +23,14 @@ struct ErrorTests {
             }
             expectError(try await server.request(.PUT, "/api/v1/progress", token: token, rawBody: Data("[1,".utf8)), .badRequest, "invalid_json")
 
+            // Well-formed JSON whose number does not fit its field is a value out of range, not broken JSON.
+            for number in ["99999999999999999999", "1e30"] {
+                let huge = try await server.request(
+                    .PUT, "/api/v1/progress", token: token,
+                    rawBody: Data(#"{"lesson_id": "\#(UUID())", "progress_seconds": \#(number)}"#.utf8))
+                expectError(huge, .unprocessableEntity, "validation_failed", messageContains: "too large")
+            }
+
             let wrongType = try await server.request(.POST, "/api/v1/auth/login", rawBody: Data(#"{"email": 5, "password": "x"}"#.utf8))
             expectError(wrongType, .unprocessableEntity, "validation_failed", messageContains: "email")
             let missing = try await server.request(.POST, "/api/v1/auth/login", rawBody: Data(#"{"email": "a@b.c"}"#.utf8))

@@ -29,10 +29,16 @@ extension Request {
     /// Decodes the JSON body, reporting malformed or mistyped input as 400/422, never 500.
     func decodeBody<T: Decodable>(_ type: T.Type) throws -> T {
         guard let buffer = body.data else { throw APIFailure.badRequest("A JSON request body is required") }
+        let data = Data(buffer.readableBytesView)
         do {
-            return try LMSJSON.makeDecoder().decode(T.self, from: Data(buffer.readableBytesView))
+            return try LMSJSON.makeDecoder().decode(T.self, from: data)
         } catch let error as DecodingError {
             if case .dataCorrupted(let context) = error, context.codingPath.isEmpty {
+                // Foundation reports a number too large for Swift's types at the top level, as if
+                // the text were broken; well-formed JSON with such a number is a value out of range.
+                if (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) != nil {
+                    throw APIFailure.validation("A number in the request is too large for its field")
+                }
                 throw APIFailure(status: .badRequest, code: .invalidJSON, message: "The request body is not valid JSON")
             }
             throw APIFailure.validation(LMSDecodingError(type: "the request", underlying: error).description)
