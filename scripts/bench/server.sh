@@ -10,7 +10,8 @@
 # course's structure version read by the first SELECT) and with the cache off
 # (LMS_OUTLINE_CACHE_MB=0), where every request runs both SELECTs. pgbench runs both SELECTs.
 #
-#   bash scripts/bench/server.sh [COURSES] [SECONDS]
+#   bash scripts/bench/server.sh [COURSES] [SECONDS] [ROUNDS]
+# Each figure is the median of ROUNDS rounds in which lms-server and pgbench take turns.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -76,11 +77,18 @@ pg_tps() {
         | awk -F'= ' '/^tps/ {split($2, a, " "); print a[1]}'
 }
 
-echo "==> measuring ($connections connections, ${seconds}s each)"
-catalog_api=$(api_rps "http://127.0.0.1:$api_port/api/v1/courses?limit=20")
-catalog_pg=$(pg_tps "$work/catalog.sql")
-outline_api=$(api_rps "http://127.0.0.1:$api_port/api/v1/courses/$slug")
-outline_pg=$(pg_tps "$work/outline.sql")
+median() { sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+rounds=${3:-3}
+echo "==> measuring: $rounds rounds, each side in turn ($connections connections, ${seconds}s each)"
+: >"$work/catalog_api"; : >"$work/catalog_pg"; : >"$work/outline_api"; : >"$work/outline_pg"
+for _ in $(seq 1 "$rounds"); do
+    api_rps "http://127.0.0.1:$api_port/api/v1/courses?limit=20" >>"$work/catalog_api"
+    pg_tps "$work/catalog.sql" >>"$work/catalog_pg"
+    api_rps "http://127.0.0.1:$api_port/api/v1/courses/$slug" >>"$work/outline_api"
+    pg_tps "$work/outline.sql" >>"$work/outline_pg"
+done
+catalog_api=$(median <"$work/catalog_api"); catalog_pg=$(median <"$work/catalog_pg")
+outline_api=$(median <"$work/outline_api"); outline_pg=$(median <"$work/outline_pg")
 kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
 LMS_OUTLINE_CACHE_MB=0 serve
 uncached_api=$(api_rps "http://127.0.0.1:$api_port/api/v1/courses/$slug")
