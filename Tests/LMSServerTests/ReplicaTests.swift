@@ -261,3 +261,30 @@ struct OperatingTests {
         }
     }
 }
+
+@Suite("Login throttle table")
+struct LoginThrottleTableTests {
+    @Test("Failures are counted per key in the database, and windows that have passed are pruned as failures come", arguments: TestDatabase.all)
+    func bounded(_ database: TestDatabase) async throws {
+        try await withTestServer(database) { server in
+            let store = LoginThrottleStore(db: server.sql, limit: 2, window: 60)
+            let now = Date()
+            let old = now.addingTimeInterval(-3600)
+            for index in 0..<150 {
+                try await store.recordFailure(store.keys(email: "user\(index)@x.lms", client: "10.0.0.\(index % 250)"), now: old)
+            }
+            #expect(try await server.count("login_failures") > 150)
+            let keys = store.keys(email: "target@x.lms", client: "192.0.2.1")
+            #expect(try await store.retryAfter(keys, now: now) == nil)
+            try await store.recordFailure(keys, now: now)
+            try await store.recordFailure(keys, now: now)
+            let wait = try #require(try await store.retryAfter(keys, now: now))
+            #expect((1...60).contains(wait))
+            // Each failure prunes up to a hundred rows whose window has passed.
+            for _ in 0..<3 { try await store.recordFailure(store.keys(email: "later@x.lms", client: "192.0.2.9"), now: now) }
+            #expect(try await server.count("login_failures") <= 4)
+            // A window that has passed starts again at one.
+            #expect(try await store.retryAfter(keys, now: now.addingTimeInterval(61)) == nil)
+        }
+    }
+}

@@ -36,7 +36,9 @@ struct LoginThrottleStore {
             guard let key = keys.first(where: { Self.hash($0.text) == hash }),
                   try row.decode(column: "failures", as: Int.self) >= key.allowed else { continue }
             let started = try row.decode(column: "window_started_at", as: Date.self)
-            wait = max(wait ?? 0, max(1, Int((window - now.timeIntervalSince(started)).rounded(.up))))
+            // Clamped: a database that stores times to the second can put the start a moment after now.
+            let remaining = min(window, window - now.timeIntervalSince(started))
+            wait = max(wait ?? 0, max(1, Int(remaining.rounded(.up))))
         }
         return wait
     }
