@@ -10,7 +10,7 @@ import Vapor
 /// (and migrate it first where the settings say so, under `MigrationLock`).
 public func configure(_ app: Application, settings: ServerSettings) async throws {
     var settings = settings
-    try settings.validate()
+    let signingKey = try settings.validate()
     app.lmsSettings = settings
     app.logger.logLevel = settings.logLevel
 
@@ -44,7 +44,7 @@ public func configure(_ app: Application, settings: ServerSettings) async throws
     app.http.server.configuration.port = settings.port
 
     app.passwords.use(.bcrypt(cost: settings.bcryptCost))
-    app.tokens = await TokenService(signingKey: settings.signingKey!, previousKey: settings.previousKey)
+    app.tokens = await TokenService(signingKey: signingKey, previousKey: settings.previousKey)
     app.serverMetrics = ServerMetrics(poolSize: settings.poolSize)
     app.sqliteWriteTurn = WriteTurn()
     app.outlineCache = OutlineCache(byteBudget: settings.outlineCacheBytes)

@@ -104,8 +104,9 @@ public struct ServerSettings: Sendable {
     public var usesTestCheckout: Bool { mode == .development && stripeSecretKey == nil }
 
     /// Refuses what must not run: in production, a missing or short token key and Stripe without
-    /// its webhook secret. Development without a token key gets a random one.
-    public mutating func validate() throws {
+    /// its webhook secret. Development without a token key gets a random one. Returns the key.
+    @discardableResult
+    public mutating func validate() throws -> TokenSigningKey {
         if signingKey == nil, mode == .development {
             signingKey = TokenSigningKey(id: "development", secret: Self.randomSecret())
         }
@@ -125,6 +126,7 @@ public struct ServerSettings: Sendable {
             throw ConfigurationError(message: "STRIPE_SECRET_KEY is set but STRIPE_WEBHOOK_SECRET is not: purchases could never complete")
         }
         guard (1...1024).contains(poolSize) else { throw ConfigurationError(message: "LMS_DB_POOL_SIZE must be between 1 and 1024") }
+        return signingKey
     }
 
     /// Reads the environment (see the README's table). `DATABASE_URL` selects PostgreSQL; without
