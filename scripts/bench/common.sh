@@ -28,3 +28,7 @@ stop_benchmark() {
     [ -n "${server_pid:-}" ] && kill "$server_pid" 2>/dev/null || true
     bash scripts/postgres.sh stop "$work/pg" >/dev/null 2>&1 || true
 }
+
+# median: the median of the numbers on standard input, one a line. The machine's speed drifts, so
+# scripts take the two sides of a ratio in turn over several rounds and compare medians.
+median() { sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }

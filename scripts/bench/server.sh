@@ -77,7 +77,6 @@ pg_tps() {
         | awk -F'= ' '/^tps/ {split($2, a, " "); print a[1]}'
 }
 
-median() { sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 rounds=${3:-3}
 echo "==> measuring: $rounds rounds, each side in turn ($connections connections, ${seconds}s each)"
 : >"$work/catalog_api"; : >"$work/catalog_pg"; : >"$work/outline_api"; : >"$work/outline_pg"

@@ -173,7 +173,6 @@ pg_tps() {
         | awk -F'= ' '/^tps/ {split($2, a, " "); print a[1]}'
 }
 
-median() { sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 
 echo "==> pushes: $rounds rounds of 16 connections, pgbench, 1 connection ($seconds s each)"
 : >"$work/push16.txt"; : >"$work/pg16.txt"; : >"$work/push1.txt"

@@ -48,6 +48,8 @@ struct AccessService {
         return (lesson, LessonAccess.decide(lesson: lesson, previous: previous, course: course.course, for: learner))
     }
 
+    /// May the viewer see the course at all: not deleted, and published, theirs to teach, the
+    /// platform's to administer, or archived but owned. The lessons, the feed and pushes ask this.
     static func isVisible(_ course: Course, to learner: LearnerContext, viewer: Principal) -> Bool {
         course.deletedAt == nil
             && (course.status == .published || viewer.isPlatformAdmin || course.instructorID == viewer.userID

@@ -227,13 +227,7 @@ struct VisibilityContext {
     }
 
     func canSee(_ course: Course) -> Bool {
-        guard course.deletedAt == nil else { return false }
-        if viewer.isPlatformAdmin || course.instructorID == viewer.userID { return true }
-        switch course.status {
-        case .published: return true
-        case .archived: return LessonAccess.ownershipGrant(course: course, learner: learner) != nil
-        default: return false
-        }
+        AccessService.isVisible(course, to: learner, viewer: viewer)
     }
 
     /// May the viewer keep this lesson's content (body, questions) for offline study? Sequencing
