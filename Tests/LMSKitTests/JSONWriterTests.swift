@@ -83,6 +83,18 @@ import Testing
         for result in response.results { #expect(try JSONWriter.encode(result) == LMSJSON.encode(result)) }
     }
 
+    @Test(arguments: [0, 7, -7, 10, 604_800, Int.max, Int.min])
+    func integersAndBooleansAreWhatJSONEncoderWrites(_ number: Int) throws {
+        struct Sample: Encodable { let n: Int; let yes: Bool; let no: Bool }
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.field("n", number)
+        writer.field("no", false)
+        writer.field("yes", true)
+        writer.endObject()
+        #expect(writer.data == (try LMSJSON.encode(Sample(n: number, yes: true, no: false))))
+    }
+
     @Test func writesTheSameKeysAsJSONEncoder() throws {
         let response = CourseOutlineResponse(outline: T.outline(), owned: false)
         func keys(_ data: Data) throws -> Set<String> {

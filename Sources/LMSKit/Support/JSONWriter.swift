@@ -78,8 +78,23 @@ public struct JSONWriter {
 
     public mutating func field(_ key: String, _ value: Int) {
         self.key(key)
-        bytes.append(contentsOf: String(value).utf8)
+        integer(value)
         needsComma = true
+    }
+
+    /// Decimal digits straight into the buffer, without making a String.
+    private mutating func integer(_ value: Int) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var start = 20
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
+        }
     }
 
     public mutating func field(_ key: String, _ value: Int?) {
@@ -88,7 +103,8 @@ public struct JSONWriter {
 
     public mutating func field(_ key: String, _ value: Bool) {
         self.key(key)
-        bytes.append(contentsOf: value ? Array("true".utf8) : Array("false".utf8))
+        let text: StaticString = value ? "true" : "false"
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
         needsComma = true
     }
 
