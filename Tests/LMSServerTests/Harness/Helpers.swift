@@ -42,14 +42,14 @@ extension TestServer {
     /// until every change of this test's schema is served.
     func waitForSettledFeed() async throws {
         guard database.isPostgres else { return }
-        for _ in 0..<200 {
+        for _ in 0..<600 {
             let row = try await sql.raw("""
                 SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint > COALESCE((SELECT MAX(xid) FROM sync_changes), 0) AS settled
                 """).first()
             if try row?.decode(column: "settled", as: Bool.self) == true { return }
             try await Task.sleep(for: .milliseconds(50))
         }
-        Issue.record("the sync feed did not settle within ten seconds: a transaction stays open")
+        Issue.record("the sync feed did not settle within thirty seconds: a transaction stays open")
     }
 
     // MARK: Learning shortcuts
