@@ -38,8 +38,9 @@ extension TestServer {
     }
 
     /// On PostgreSQL the feed serves a change once every transaction older than its writer has
-    /// ended, anywhere on the server, other tests' included; this waits (ten seconds at most)
-    /// until every change of this test's schema is served.
+    /// ended, anywhere on the server, other tests' included; this waits (thirty seconds at most:
+    /// another test may be writing 200,000 rows in one transaction on a busy machine) until
+    /// every change of this test's schema is served.
     func waitForSettledFeed() async throws {
         guard database.isPostgres else { return }
         for _ in 0..<600 {
