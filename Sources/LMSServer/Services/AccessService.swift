@@ -23,6 +23,8 @@ struct AccessService {
               course.deletedAt == nil
         else { throw APIFailure.notFound("Lesson") }
         let learner = try await learnerContext(viewer, courseID: course.id)
+        // A course the viewer may not see is not read further.
+        guard Self.isVisible(course, to: learner, viewer: viewer) else { throw APIFailure.notFound("Lesson") }
         let outline = try await courses.outline(of: course)
         let (lesson, decision) = try Self.decide(lessonID, in: outline, for: learner, viewer: viewer)
         return LessonAccessResult(course: course, outline: outline, lesson: lesson, learner: learner, decision: decision)
