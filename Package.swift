@@ -87,6 +87,18 @@ let package = Package(
         ),
         // Helpers for the scripts under scripts/bench/; not shipped.
         .executableTarget(name: "lms-bench", dependencies: ["LMSClient", "LMSKit", "LearnerApp", "TerminalUI"]),
+        // What the test targets share: the in-process server, test homes, the demo fixture and
+        // the checkers. Never shipped.
+        .target(
+            name: "LMSTestSupport",
+            dependencies: [
+                "LMSKit", "LMSClient", "LMSServer", "LearnerApp", "TerminalUI",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            path: "Tests/LMSTestSupport"
+        ),
         .testTarget(
             name: "LMSKitTests",
             dependencies: [
@@ -97,21 +109,22 @@ let package = Package(
         ),
         .testTarget(
             name: "LMSClientTests",
-            dependencies: ["LMSClient", "LMSKit", "LMSServer", "lms"]
+            dependencies: ["LMSClient", "LMSKit", "LMSServer", "LMSTestSupport", "lms"]
         ),
         .testTarget(
             name: "LMSServerTests",
             dependencies: [
                 "LMSServer",
                 "LMSKit",
+                "LMSTestSupport",
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
                 .product(name: "SQLKit", package: "sql-kit"),
             ],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "CursesBackend"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "LearnerAppTests", dependencies: ["LearnerApp", "TerminalUI", "LMSClient", "LMSKit", "LMSServer"], resources: [.copy("Golden")]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "CursesBackend", "LMSTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "LearnerAppTests", dependencies: ["LearnerApp", "TerminalUI", "LMSClient", "LMSKit", "LMSServer", "LMSTestSupport"], resources: [.copy("Golden")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -79,6 +79,13 @@ extension Application {
     }
 
     var databaseApplicationName: String { "lms-server-\(getpid())" }
+
+    /// For a server bound to a port chosen at start (tests bind port 0): the links it hands out,
+    /// the test checkout's pages among them, point at where it really listens.
+    package func useBaseURL(_ baseURL: String) {
+        lmsSettings.publicBaseURL = baseURL
+        if lmsSettings.usesTestCheckout { payments = LocalTestPaymentProvider(baseURL: baseURL) }
+    }
 }
 
 /// A setting the server cannot start with, said plainly.

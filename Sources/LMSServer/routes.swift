@@ -97,7 +97,7 @@ struct TestCheckoutController {
             let buyer = try req.principal
             try await AccountStatus(db: req.sql).requireActive(buyer)
             let completed = try await req.writeTransaction { db -> Purchase? in
-                let sql = db as! any SQLDatabase
+                let sql = db.sql
                 let now = Date()
                 guard let purchase = try await PurchaseStore(db: sql)
                     .complete(sessionID: session, buyer: buyer.userID, paymentIntent: "pi_test_" + session, at: now) else { return nil }

@@ -21,9 +21,10 @@ do {
 // Help only prints: it needs no keys, and nothing it does depends on the mode.
 if arguments.contains("--help") || arguments.contains("-h") { settings.mode = .development }
 let environment = try Environment.detect(arguments: arguments)
+let logLevel = settings.logLevel
 LoggingSystem.bootstrap { label in
     var handler = JSONLogHandler(label: label)
-    handler.logLevel = settings.logLevel
+    handler.logLevel = logLevel
     return handler
 }
 

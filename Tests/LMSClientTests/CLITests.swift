@@ -1,4 +1,5 @@
 import Foundation
+import LMSTestSupport
 import LMSClient
 import LMSKit
 import Testing
@@ -11,9 +12,9 @@ struct CLITests {
     /// Every output of a run, checked for escape codes at the end (NO_COLOR and not a terminal).
     final class Transcript: @unchecked Sendable {
         private(set) var results: [(String, CLI.Result)] = []
-        let home: ClientHome
+        let home: TestHome
 
-        init(home: ClientHome) { self.home = home }
+        init(home: TestHome) { self.home = home }
 
         func run(_ arguments: [String], stdin: String? = nil) async throws -> CLI.Result {
             let result = try await CLI.run(arguments, home: home, stdin: stdin)
@@ -31,7 +32,7 @@ struct CLITests {
     @Test("a whole session: login, sync, browse, complete, progress, badges, status, preview, logout")
     func wholeSession() async throws {
         try await withLiveServer { server in
-            let home = try ClientHome()
+            let home = try TestHome()
             let lms = Transcript(home: home)
             let install = try await server.lessonID("Installing the toolchain")
             let hello = try await server.lessonID("Hello, world")
@@ -159,7 +160,7 @@ struct CLITests {
     @Test("on a terminal lms uses colour, unless NO_COLOR is set")
     func noColorOnATerminal() async throws {
         try await withLiveServer { server in
-            let home = try ClientHome()
+            let home = try TestHome()
             let session = try await home.login(server)
             _ = try await session.engine().run()
             let (plainStatus, plain) = try await CLI.runInTerminal(
@@ -176,7 +177,7 @@ struct CLITests {
     @Test("lms sync with the server down: exit code 4, offline work kept")
     func serverDown() async throws {
         try await withLiveServer { server in
-            let home = try ClientHome()
+            let home = try TestHome()
             let session = try await home.login(server)
             _ = try await session.engine().run()
             let install = try await server.lessonID("Installing the toolchain")

@@ -1,4 +1,5 @@
 import Foundation
+import LMSTestSupport
 import LMSClient
 import LMSKit
 import Testing
@@ -25,7 +26,7 @@ struct CacheFileTests {
     @Test("a truncated cache file is moved aside, reported, and everything is downloaded again", arguments: Damaged.allCases)
     func truncatedCacheFile(_ damaged: Damaged) async throws {
         try await withLiveServer { server in
-            let home = try ClientHome()
+            let home = try TestHome()
             let session = try await home.login(server)
             let first = try await session.engine().run()
             let synced = try cacheState(session)
@@ -56,7 +57,7 @@ struct CacheFileTests {
     @Test("a course file damaged under the CLI is downloaded again by the next lms sync")
     func damagedCourseFileThroughTheCLI() async throws {
         try await withLiveServer { server in
-            let home = try ClientHome()
+            let home = try TestHome()
             let session = try await home.login(server)
             _ = try await session.engine().run()
             let synced = try cacheState(session)
@@ -82,7 +83,7 @@ struct CacheFileTests {
     @Test("a truncated outbox is restored from its backup with a notice, and nothing in the backup is lost")
     func truncatedOutbox() async throws {
         try await withLiveServer { server in
-            let home = try ClientHome()
+            let home = try TestHome()
             let session = try await home.login(server)
             _ = try await session.engine().run()
             let install = try await server.lessonID("Installing the toolchain")
@@ -128,7 +129,7 @@ struct CacheFileTests {
     @Test("a file from a newer lms makes the store read-only: sync refuses and the file is untouched", arguments: Newer.allCases)
     func newerFormat(_ newer: Newer) async throws {
         try await withLiveServer { server in
-            let home = try ClientHome()
+            let home = try TestHome()
             let session = try await home.login(server)
             _ = try await session.engine().run()
             try session.outboxWriter.enqueue(completion(try await server.lessonID("Installing the toolchain"), seconds: 420, at: wholeSecondsAgo(10)))

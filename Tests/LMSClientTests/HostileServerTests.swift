@@ -1,4 +1,5 @@
 import Foundation
+import LMSTestSupport
 import LMSClient
 import LMSKit
 import Testing
@@ -81,8 +82,8 @@ struct HostileServerTests {
     ]
 
     /// A signed-in account with a cache and pending work, pointed at the stand-in server.
-    static func account(server: String) throws -> (ClientHome, AccountStore, Credentials) {
-        let home = try ClientHome()
+    static func account(server: String) throws -> (TestHome, AccountStore, Credentials) {
+        let home = try TestHome()
         let credentials = Credentials(
             server: server, userID: UUID(), email: "learner@demo.lms", accessToken: "token", accessExpiresAt: Date().addingTimeInterval(3600),
             refreshToken: "refresh")

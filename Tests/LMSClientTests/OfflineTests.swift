@@ -1,4 +1,5 @@
 import Foundation
+import LMSTestSupport
 import LMSClient
 import LMSKit
 import Testing
@@ -12,7 +13,7 @@ struct OfflineTests {
     @Test("lms killed at random while writing the outbox never leaves it half-written")
     func killedDuringOutboxWrite() async throws {
         try await withLiveServer { server in
-            let home = try ClientHome()
+            let home = try TestHome()
             let session = try await home.login(server)
             _ = try await session.engine().run()
             let lesson = try await server.lessonID("Installing the toolchain").uuidString.lowercased()
@@ -87,7 +88,7 @@ struct OfflineTests {
         try await withLiveServer { server in
             let install = try await server.lessonID("Installing the toolchain")
             let aiueo = try await server.lessonID("あいうえお")
-            let homeA = try ClientHome(), homeB = try ClientHome()
+            let homeA = try TestHome(), homeB = try TestHome()
             let a = try await homeA.login(server), b = try await homeB.login(server)
             _ = try await a.engine().run()
             _ = try await b.engine().run()
@@ -127,7 +128,7 @@ struct OfflineTests {
     @Test("a second lms waits for the account lock, then fails naming the holder; free again it succeeds")
     func secondProcessWaitsForTheLock() async throws {
         try await withLiveServer { server in
-            let home = try ClientHome()
+            let home = try TestHome()
             let session = try await home.login(server)
             _ = try await session.engine().run()
             let lesson = try await server.lessonID("Installing the toolchain").uuidString.lowercased()

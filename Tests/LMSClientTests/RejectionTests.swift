@@ -1,4 +1,5 @@
 import Foundation
+import LMSTestSupport
 import LMSClient
 import LMSKit
 import Testing
@@ -10,7 +11,7 @@ struct RejectionTests {
     @Test("refused attempts stay in the outbox with the server's reason; later work is still applied")
     func rejectedAttemptsAreKept() async throws {
         try await withLiveServer { server in
-            let home = try ClientHome()
+            let home = try TestHome()
             let session = try await home.login(server)
             _ = try await session.engine().run()
             let swiftQuiz = try await server.lessonID("Check your understanding")

@@ -1,4 +1,5 @@
 import Foundation
+import LMSTestSupport
 import LMSClient
 import LMSKit
 import Testing
@@ -12,7 +13,7 @@ struct SessionTests {
     @Test("login stores the credentials with mode 0600")
     func loginStoresPrivateCredentials() async throws {
         try await withLiveServer { server in
-            let home = try ClientHome()
+            let home = try TestHome()
             let session = try await home.login(server)
             var info = stat()
             #expect(stat(home.paths.credentialsFile.path, &info) == 0)
@@ -30,7 +31,7 @@ struct SessionTests {
     @Test("an expired access token is refreshed transparently and the new refresh token is saved")
     func refreshAfterExpiry() async throws {
         try await withLiveServer({ $0.accessTokenLifetime = 1 }) { server in
-            let home = try ClientHome()
+            let home = try TestHome()
             let session = try await home.login(server)
             let first = session.credentials
             try await Task.sleep(for: .milliseconds(1200))
@@ -63,7 +64,7 @@ struct SessionTests {
     @Test("concurrent calls with an expired token share one refresh")
     func concurrentCallsRefreshOnce() async throws {
         try await withLiveServer({ $0.accessTokenLifetime = 1 }) { server in
-            let home = try ClientHome()
+            let home = try TestHome()
             let session = try await home.login(server)
             try await Task.sleep(for: .milliseconds(1200))
             var optimistic = session.credentials
@@ -87,7 +88,7 @@ struct SessionTests {
     @Test("waves of callers across many refreshes never reuse a refresh token")
     func refreshWavesKeepTheFamilyAlive() async throws {
         try await withLiveServer({ $0.accessTokenLifetime = 1 }) { server in
-            let home = try ClientHome()
+            let home = try TestHome()
             let session = try await home.login(server)
             let api = session.api
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -109,7 +110,7 @@ struct SessionTests {
     @Test("wrong password: unauthorized, nothing saved")
     func wrongPassword() async throws {
         try await withLiveServer { server in
-            let home = try ClientHome()
+            let home = try TestHome()
             let api = APIClient(server: server.baseURL, credentials: nil, credentialStore: CredentialStore(paths: home.paths))
             await #expect(throws: ClientError.unauthorized("Wrong email or password")) {
                 try await api.login(email: DemoAccounts.learner, password: "not-the-password")
@@ -122,7 +123,7 @@ struct SessionTests {
     @Test("logout revokes the session on the server and forgets it locally")
     func logoutRevokes() async throws {
         try await withLiveServer { server in
-            let home = try ClientHome()
+            let home = try TestHome()
             let session = try await home.login(server)
             #expect(await session.api.logout() == nil)
             #expect(!FileManager.default.fileExists(atPath: home.paths.credentialsFile.path))

@@ -1,4 +1,5 @@
 import Foundation
+import LMSTestSupport
 import LMSClient
 import LMSKit
 import Synchronization
@@ -15,7 +16,7 @@ struct SyncTests {
     @Test("a full sync from an empty cache fills the index, course files and learner records")
     func fullSync() async throws {
         try await withLiveServer { server in
-            let home = try ClientHome()
+            let home = try TestHome()
             let session = try await home.login(server)
             let report = try await session.engine().run()
             #expect(report.pulledChanges > 0)
@@ -93,7 +94,7 @@ struct SyncTests {
     @Test("work done offline shows at once, and is sent exactly once when the server is back")
     func offlineWorkThenSync() async throws {
         try await withLiveServer { server in
-            let home = try ClientHome()
+            let home = try TestHome()
             let session = try await home.login(server)
             _ = try await session.engine().run()
             let aiueo = try await server.lessonID("あいうえお")
@@ -160,7 +161,7 @@ struct SyncTests {
     @Test("the server applied a push but the answer was lost: the next sync settles duplicates")
     func responseLostAfterCommit() async throws {
         try await withLiveServer { server in
-            let home = try ClientHome()
+            let home = try TestHome()
             let session = try await home.login(server)
             _ = try await session.engine().run()
             let install = try await server.lessonID("Installing the toolchain")
@@ -191,7 +192,7 @@ struct SyncTests {
     @Test("a page applied again after a crash before its cursor was saved changes nothing")
     func crashBetweenPageAndCursor() async throws {
         try await withLiveServer { server in
-            let home = try ClientHome()
+            let home = try TestHome()
             let session = try await home.login(server)
             _ = try await session.engine().run()
             let olderIndex = try Data(contentsOf: session.file("index.json"))
@@ -219,7 +220,7 @@ struct SyncTests {
             #expect(afterReplay == afterSync)
 
             // The same as a device that never crashed.
-            let other = try ClientHome()
+            let other = try TestHome()
             let fresh = try await other.login(server)
             _ = try await fresh.engine().run()
             #expect(try cacheState(fresh) == afterReplay)
@@ -232,7 +233,7 @@ struct SyncTests {
     @Test("a pull picks up an index written by someone else between its pages")
     func indexWrittenBetweenPages() async throws {
         try await withLiveServer { server in
-            let home = try ClientHome()
+            let home = try TestHome()
             let session = try await home.login(server)
             let store = session.store
             let engine = SyncEngine(api: session.api, store: store, clientID: session.deviceID, backoff: fastBackoff, pageSize: 5)
@@ -268,7 +269,7 @@ struct SyncTests {
                 """).run()
             try await ChangeLog(db: try server.sql).record(.course, id: swiftID, userID: nil)
 
-            let home = try ClientHome()
+            let home = try TestHome()
             let session = try await home.login(server)
             let engine = SyncEngine(api: session.api, store: session.store, clientID: session.deviceID, backoff: fastBackoff, pageSize: pageSize)
             let report = try await engine.run()
@@ -292,7 +293,7 @@ struct SyncTests {
             #expect(rebuilt.lessonChapter == saved.lessonChapter)
             #expect(rebuilt.cursor == saved.cursor)
             // Page by page or all at once, the same cache.
-            let other = try ClientHome()
+            let other = try TestHome()
             let whole = try await other.login(server)
             _ = try await whole.engine().run()
             #expect(try cacheState(session) == cacheState(whole))
@@ -303,7 +304,7 @@ struct SyncTests {
     @Test("an access token expiring between push batches is refreshed; every mutation lands once")
     func tokenExpiresMidBatch() async throws {
         try await withLiveServer({ $0.accessTokenLifetime = 1 }) { server in
-            let home = try ClientHome()
+            let home = try TestHome()
             let session = try await home.login(server)
             let welcome = try await server.lessonID("Welcome to Swift")
             let count = SyncEngine.pushBatchSize + 30

@@ -1,4 +1,5 @@
 import Foundation
+import LMSTestSupport
 import LMSKit
 import Testing
 import Vapor

@@ -1,4 +1,5 @@
 import Foundation
+import LMSTestSupport
 import LMSKit
 import SQLKit
 import Testing
@@ -143,7 +144,7 @@ final class ServerProcess: @unchecked Sendable {
 
     static func run(_ arguments: [String], environment: [String: String]) throws -> ServerProcess {
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("lms-server-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        guard FileManager.default.createFile(atPath: log.path, contents: nil) else { throw TestFailure("cannot create \(log.path)") }
         let process = Process()
         process.executableURL = try binary
         process.arguments = arguments

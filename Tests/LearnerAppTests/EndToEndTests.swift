@@ -1,5 +1,6 @@
 import Foundation
 import LMSClient
+import LMSTestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc

@@ -1,6 +1,7 @@
 import LMSClient
 import LMSKit
 import TerminalUI
+import LMSTestSupport
 import Testing
 
 @testable import LearnerApp

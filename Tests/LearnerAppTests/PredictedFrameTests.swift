@@ -1,6 +1,7 @@
 import Foundation
 import LMSKit
 import TerminalUI
+import LMSTestSupport
 import Testing
 
 @testable import LearnerApp

@@ -2,6 +2,7 @@ import Foundation
 import LMSClient
 import LMSKit
 import TerminalUI
+import LMSTestSupport
 import Testing
 
 @testable import LearnerApp
@@ -67,7 +68,7 @@ struct RealServerTests {
     @Test("The fixture behind the golden screens is what the real demo syncs", arguments: [UserRole.learner, .instructor])
     func fixtureMatchesTheRealDemo(_ role: UserRole) async throws {
         try await withLiveServer { server in
-            let home = try LiveHome()
+            let home = try TestHome()
             let session = try await home.login(server, as: role == .learner ? DemoAccounts.learner : DemoAccounts.instructor)
             _ = try await session.syncEngine().run()
             var notices = AccountStore.Notices()
@@ -95,7 +96,7 @@ struct RealServerTests {
     @Test("Sync, study, take the Swift quiz: graded 5/5 with new badges")
     func studyAndPass() async throws {
         try await withLiveServer { server in
-            let home = try LiveHome()
+            let home = try TestHome()
             let session = try await home.login(server)
             let harness = RunnerHarness(session: session, syncOnStart: true)
             harness.runner.start()
@@ -137,7 +138,7 @@ struct RealServerTests {
     @Test("Offline: the quiz waits as pending grading, then the server grades it on sync")
     func offlineQuizIsGradedLater() async throws {
         try await withLiveServer { server in
-            let home = try LiveHome()
+            let home = try TestHome()
             let session = try await home.login(server)
             _ = try await session.syncEngine().run()
             let harness = RunnerHarness(session: session)

@@ -2,6 +2,7 @@ import Foundation
 import LMSClient
 import LMSKit
 import TerminalUI
+import LMSTestSupport
 import Testing
 
 @testable import LearnerApp

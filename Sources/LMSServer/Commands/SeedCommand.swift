@@ -31,7 +31,7 @@ struct SeedCommand: AsyncCommand {
         let start = ContinuousClock.now
         if signature.demo {
             let result = try await app.db.transaction { db in
-                try await DemoSeeder(db: db as! any SQLDatabase, passwordHash: hash, now: Date()).seed()
+                try await DemoSeeder(db: db.sql, passwordHash: hash, now: Date()).seed()
             }
             context.console.print("Demo data created: \(result.courseSlugs.count) courses.")
             context.console.print("Sign in as \(DemoAccounts.learner), \(DemoAccounts.instructor) or \(DemoAccounts.admin) with password '\(DemoAccounts.password)'.")
@@ -42,7 +42,7 @@ struct SeedCommand: AsyncCommand {
                 throw ExitCode(2)
             }
             try await app.db.transaction { db in
-                try await SyntheticSeeder(db: db as! any SQLDatabase, passwordHash: hash, now: Date()).seed(courses: count)
+                try await SyntheticSeeder(db: db.sql, passwordHash: hash, now: Date()).seed(courses: count)
             }
             context.console.print("Synthetic catalog created: \(count) courses, \(count * 100) lessons (learner \(SyntheticSeeder.learnerEmail), password '\(DemoAccounts.password)').")
         }
@@ -76,10 +76,10 @@ struct RestoreCommand: AsyncCommand {
             context.console.error("'\(signature.id)' is not a UUID")
             throw ExitCode(2)
         }
-        let sql = context.application.db as! any SQLDatabase
+        let sql = context.application.db.sql
         let now = Date()
         let restored = try await context.application.db.transaction { db in
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             let rows = try await sql.raw("""
                 UPDATE \(unsafeRaw: signature.table) SET deleted_at = NULL, updated_at = \(bind: now)
                 WHERE id = \(bind: id) AND deleted_at IS NOT NULL RETURNING id

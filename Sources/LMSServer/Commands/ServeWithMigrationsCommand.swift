@@ -41,10 +41,10 @@ enum MigrationLock {
     static let key: Int64 = 0x6C6D_735F_6D69_6772 // "lms_migr"
 
     static func around<T: Sendable>(_ app: Application, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        let sql = app.db as! any SQLDatabase
+        let sql = app.db.sql
         guard SQLFlavor(sql) == .postgres else { return try await body() }
         return try await app.db.withConnection { connection in
-            let locked = connection as! any SQLDatabase
+            let locked = connection.sql
             try await locked.raw("SELECT pg_advisory_lock(\(bind: key))").run()
             do {
                 let result = try await body()

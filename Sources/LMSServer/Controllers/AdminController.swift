@@ -55,7 +55,7 @@ struct AdminController {
             id: UUID(), email: email, firstName: body.firstName, lastName: body.lastName, role: body.role, status: .active,
             tenantID: tenant, createdAt: now, updatedAt: now)
         try await req.writeTransaction { db in
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             if try await sql.raw("SELECT id FROM users WHERE LOWER(email) = LOWER(\(bind: email))").first() != nil {
                 throw APIFailure.conflict("A user with this email already exists")
             }
@@ -98,7 +98,7 @@ struct AdminController {
         let id = try req.uuidParameter("user_id", what: "User")
         guard id != (try req.principal.userID) else { throw APIFailure.conflict("Administrators cannot delete themselves") }
         try await req.writeTransaction { db in
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             let now = Date()
             let deleted = try await sql.raw("""
                 UPDATE users SET deleted_at = \(bind: now), updated_at = \(bind: now)

@@ -28,7 +28,7 @@ struct LearningController {
         let viewer = try req.principal
         let update = try req.decodeBody(ProgressUpsert.self)
         let response = try await req.writeTransaction { db in
-            let service = LearningService(db: db as! any SQLDatabase, viewer: viewer)
+            let service = LearningService(db: db.sql, viewer: viewer)
             try await service.lockLearner()
             let now = Date()
             let progress = try await service.upsertProgress(update, now: now)
@@ -42,7 +42,7 @@ struct LearningController {
         let lessonID = try req.uuidParameter("lesson_id", what: "Lesson")
         let submission = try req.decodeBody(QuizSubmission.self)
         let response = try await req.writeTransaction { db in
-            let service = LearningService(db: db as! any SQLDatabase, viewer: viewer)
+            let service = LearningService(db: db.sql, viewer: viewer)
             try await service.lockLearner()
             let now = Date()
             let outcome = try await service.submitQuiz(lessonID: lessonID, submission, now: now)

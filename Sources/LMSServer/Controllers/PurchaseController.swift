@@ -42,7 +42,7 @@ struct PurchaseController {
         }
         let newPurchase = purchase
         try await req.writeTransaction { db in
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             let purchase = newPurchase
             try await PurchaseStore(db: sql).insert(purchase)
             try await ChangeLog(db: sql).record(.purchase, id: purchase.id, userID: viewer.userID, at: now)
@@ -86,7 +86,7 @@ struct PurchaseController {
         let paid = (event.type == "checkout.session.completed" && session.payment_status == "paid")
             || event.type == "checkout.session.async_payment_succeeded"
         try await req.writeTransaction { db in
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             let now = Date()
             guard try await PurchaseStore(db: sql).markHandled(eventID: event.id, type: event.type, at: now), paid else { return }
             if let purchase = try await PurchaseStore(db: sql).complete(sessionID: session.id, buyer: nil, paymentIntent: session.payment_intent, at: now) {

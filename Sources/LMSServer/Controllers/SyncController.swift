@@ -42,7 +42,7 @@ struct SyncController {
             throw APIFailure.validation("Send at most \(Self.maxMutationsPerPush) mutations per push")
         }
         let results = try await req.writeTransaction { db in
-            try await SyncPush(db: db as! any SQLDatabase, viewer: viewer).apply(body.mutations, clientID: body.clientID, now: Date())
+            try await SyncPush(db: db.sql, viewer: viewer).apply(body.mutations, clientID: body.clientID, now: Date())
         }
         let metrics = req.application.serverMetrics
         for (status, count) in Dictionary(grouping: results, by: \.status.rawValue).mapValues(\.count) {

@@ -24,7 +24,7 @@ extension Request {
         }
     }
 
-    var sql: any SQLDatabase { db as! any SQLDatabase }
+    var sql: any SQLDatabase { db.sql }
 
     /// Decodes the JSON body, reporting malformed or mistyped input as 400/422, never 500.
     func decodeBody<T: Decodable>(_ type: T.Type) throws -> T {

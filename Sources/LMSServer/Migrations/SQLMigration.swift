@@ -28,14 +28,14 @@ extension SQLMigration {
     var sqliteDown: [String] { postgresDown.map(SQLiteTranslation.translate) }
 
     func prepare(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         for statement in SQLFlavor(sql) == .postgres ? postgresUp : sqliteUp {
             try await sql.raw(SQLQueryString(statement)).run()
         }
     }
 
     func revert(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         for statement in SQLFlavor(sql) == .postgres ? postgresDown : sqliteDown {
             try await sql.raw(SQLQueryString(statement)).run()
         }

@@ -4,43 +4,43 @@ import SQLKit
 
 /// Writes courses with their chapters, lessons and questions, keeping the denormalised counters
 /// right and logging everything for the sync feed.
-struct CatalogBuilder {
+package struct CatalogBuilder {
     let db: any SQLDatabase
     let now: Date
 
-    struct LessonSpec {
-        var title: String
-        var type: LessonType
-        var duration: Int
-        var isFree = false
-        var requiresPrevious = true
-        var body: String?
-        var videoURL: String?
-        var questions: [QuestionSpec] = []
+    package struct LessonSpec: Sendable {
+        package var title: String
+        package var type: LessonType
+        package var duration: Int
+        package var isFree = false
+        package var requiresPrevious = true
+        package var body: String?
+        package var videoURL: String?
+        package var questions: [QuestionSpec] = []
     }
 
-    struct QuestionSpec {
-        var question: String
-        var type: QuestionType
-        var options: [QuizOption]
-        var points = 1
+    package struct QuestionSpec: Sendable {
+        package var question: String
+        package var type: QuestionType
+        package var options: [QuizOption]
+        package var points = 1
     }
 
-    struct ChapterSpec {
-        var title: String
-        var description: String?
-        var lessons: [LessonSpec]
+    package struct ChapterSpec: Sendable {
+        package var title: String
+        package var description: String?
+        package var lessons: [LessonSpec]
     }
 
-    struct CourseSpec {
-        var title: String
-        var slug: String
-        var description: String?
-        var status: CourseStatus
-        var price: Decimal
-        var instructorID: UUID
-        var quizPassPercent: Int?
-        var chapters: [ChapterSpec]
+    package struct CourseSpec: Sendable {
+        package var title: String
+        package var slug: String
+        package var description: String?
+        package var status: CourseStatus
+        package var price: Decimal
+        package var instructorID: UUID
+        package var quizPassPercent: Int?
+        package var chapters: [ChapterSpec]
     }
 
     struct Built {

@@ -11,20 +11,26 @@ public enum DemoAccounts {
     public static let admin = "admin@demo.lms"
 }
 
-struct DemoSeeder {
+package struct DemoSeeder {
     let db: any SQLDatabase
     let passwordHash: String
     let now: Date
 
-    struct Result {
-        var tenantID: UUID
-        var learnerID: UUID
-        var instructorID: UUID
-        var adminID: UUID
-        var courseSlugs: [String]
+    package init(db: any SQLDatabase, passwordHash: String, now: Date) {
+        self.db = db
+        self.passwordHash = passwordHash
+        self.now = now
     }
 
-    func seed() async throws -> Result {
+    package struct Result: Sendable {
+        package var tenantID: UUID
+        package var learnerID: UUID
+        package var instructorID: UUID
+        package var adminID: UUID
+        package var courseSlugs: [String]
+    }
+
+    package func seed() async throws -> Result {
         if try await db.raw("SELECT id FROM users WHERE email = \(bind: DemoAccounts.learner)").first() != nil {
             throw APIFailure.conflict("The demo data is already there")
         }
@@ -98,11 +104,11 @@ struct DemoSeeder {
 
 /// The demo courses: every lesson type, every question type, free and paid, a draft, and titles
 /// in Japanese and with emoji to keep the terminal honest about widths.
-enum DemoCatalog {
+package enum DemoCatalog {
     typealias L = CatalogBuilder.LessonSpec
     typealias Q = CatalogBuilder.QuestionSpec
 
-    static func courses(instructorID: UUID) -> [CatalogBuilder.CourseSpec] {
+    package static func courses(instructorID: UUID) -> [CatalogBuilder.CourseSpec] {
         [
             .init(
                 title: "Swift Fundamentals", slug: "swift-fundamentals",
@@ -189,7 +195,7 @@ enum DemoCatalog {
         Q(question: "What literal stands for 'no value' in Swift?", type: .shortAnswer, options: [.init(id: "0", text: "nil", isCorrect: true)]),
     ]
 
-    static func badges(swiftCourseID: UUID) -> [Badge] {
+    package static func badges(swiftCourseID: UUID) -> [Badge] {
         let now = Date(timeIntervalSince1970: 0)
         func badge(_ name: String, _ description: String, _ criteria: BadgeCriteria) -> Badge {
             Badge(id: UUID(), name: name, description: description, imageURL: "https://assets.demo.lms/badges/\(name.lowercased().replacingOccurrences(of: " ", with: "-")).png",

@@ -1,7 +1,17 @@
+import FluentKit
 import Foundation
 import LMSKit
 import SQLKit
 import PostgresNIO
+
+extension FluentKit.Database {
+    /// The same connection as SQLKit sees it. Both drivers the server configures (PostgreSQL and
+    /// SQLite) are SQL databases, so this cannot fail once `configure` has run.
+    package var sql: any SQLDatabase {
+        guard let sql = self as? any SQLDatabase else { preconditionFailure("the server only configures SQL databases") }
+        return sql
+    }
+}
 
 /// SQL fragments that differ between PostgreSQL and SQLite, so queries stay one string each.
 struct Dialect: Sendable {

@@ -17,7 +17,7 @@ extension Request {
         await turn.acquire()
         do {
             let result = try await db.withConnection { connection in
-                let sql = connection as! any SQLDatabase
+                let sql = connection.sql
                 try await sql.raw("BEGIN IMMEDIATE TRANSACTION").run()
                 do {
                     let result = try await body(connection)

@@ -1,4 +1,5 @@
 import Foundation
+import LMSTestSupport
 import Testing
 
 /// The `lms` executable built next to the test bundle.
@@ -42,8 +43,8 @@ enum CLI {
         let errURL: URL
         private let finished: Task<Void, Never>
 
-        init(_ arguments: [String], home: ClientHome, stdin: String?, extraEnvironment: [String: String]) throws {
-            guard let executable = CLI.executable else { throw HarnessError("the lms executable was not found next to the tests") }
+        init(_ arguments: [String], home: TestHome, stdin: String?, extraEnvironment: [String: String]) throws {
+            guard let executable = CLI.executable else { throw TestFailure("the lms executable was not found next to the tests") }
             process = Process()
             process.executableURL = executable
             process.arguments = arguments
@@ -88,21 +89,21 @@ enum CLI {
         }
     }
 
-    static func start(_ arguments: [String], home: ClientHome, stdin: String? = nil, environment: [String: String] = [:]) throws -> Running {
+    static func start(_ arguments: [String], home: TestHome, stdin: String? = nil, environment: [String: String] = [:]) throws -> Running {
         try Running(arguments, home: home, stdin: stdin, extraEnvironment: environment)
     }
 
     /// Runs `lms ARGUMENTS` with its standard output on a pseudo-terminal (so it may use colour)
     /// and returns what it wrote there.
-    static func runInTerminal(_ arguments: [String], home: ClientHome, environment extra: [String: String]) async throws -> (Int32, Data) {
-        guard let executable = CLI.executable else { throw HarnessError("the lms executable was not found next to the tests") }
+    static func runInTerminal(_ arguments: [String], home: TestHome, environment extra: [String: String]) async throws -> (Int32, Data) {
+        guard let executable = CLI.executable else { throw TestFailure("the lms executable was not found next to the tests") }
         let master = PTY.openpt(O_RDWR | O_NOCTTY)
         guard master >= 0, PTY.grantpt(master) == 0, PTY.unlockpt(master) == 0, let name = PTY.ptsname(master) else {
-            throw HarnessError("no pseudo-terminal: \(String(cString: strerror(errno)))")
+            throw TestFailure("no pseudo-terminal: \(String(cString: strerror(errno)))")
         }
         defer { close(master) }
         let slave = open(name, O_RDWR | O_NOCTTY)
-        guard slave >= 0 else { throw HarnessError("cannot open \(String(cString: name))") }
+        guard slave >= 0 else { throw TestFailure("cannot open \(String(cString: name))") }
         defer { close(slave) }
         let process = Process()
         process.executableURL = executable
@@ -132,7 +133,7 @@ enum CLI {
     }
 
     /// Runs `lms ARGUMENTS` to the end.
-    static func run(_ arguments: [String], home: ClientHome, stdin: String? = nil, environment: [String: String] = [:]) async throws -> Result {
+    static func run(_ arguments: [String], home: TestHome, stdin: String? = nil, environment: [String: String] = [:]) async throws -> Result {
         try await start(arguments, home: home, stdin: stdin, environment: environment).wait()
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LMSTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -20,7 +21,7 @@ final class CannedServer: @unchecked Sendable {
     init(response: Data) throws {
         self.response = response
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard listener >= 0 else { throw HarnessError("socket: \(String(cString: strerror(errno)))") }
+        guard listener >= 0 else { throw TestFailure("socket: \(String(cString: strerror(errno)))") }
         var yes: Int32 = 1
         setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()
@@ -32,7 +33,7 @@ final class CannedServer: @unchecked Sendable {
         }
         guard bound == 0, listen(listener, 16) == 0 else {
             close(listener)
-            throw HarnessError("bind/listen: \(String(cString: strerror(errno)))")
+            throw TestFailure("bind/listen: \(String(cString: strerror(errno)))")
         }
         var actual = sockaddr_in()
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import LMSKit
 import SQLKit
+import LMSTestSupport
 import Testing
 import Vapor
 
@@ -12,30 +13,6 @@ import Vapor
 
 extension TestServer {
     // MARK: Demo records
-
-    /// A demo lesson's id by its (unique) title.
-    func lessonID(_ title: String, sourceLocation: SourceLocation = #_sourceLocation) async throws -> UUID {
-        let row = try await sql.raw("SELECT id FROM lessons WHERE title = \(bind: title)").first()
-        return try #require(try row?.decode(column: "id", as: UUID.self), "no lesson titled '\(title)'", sourceLocation: sourceLocation)
-    }
-
-    func courseID(_ slug: String, sourceLocation: SourceLocation = #_sourceLocation) async throws -> UUID {
-        let row = try await sql.raw("SELECT id FROM courses WHERE slug = \(bind: slug)").first()
-        return try #require(try row?.decode(column: "id", as: UUID.self), "no course '\(slug)'", sourceLocation: sourceLocation)
-    }
-
-    /// Ids of a course's lessons in study order.
-    func lessonIDs(ofCourse slug: String) async throws -> [UUID] {
-        try await sql.raw("""
-            SELECT l.id FROM lessons l JOIN chapters ch ON ch.id = l.chapter_id JOIN courses c ON c.id = ch.course_id
-            WHERE c.slug = \(bind: slug) ORDER BY ch.position, l.position
-            """).all().map { try $0.decode(column: "id", as: UUID.self) }
-    }
-
-    /// Counts rows of a table (only for checks that the API cannot answer).
-    func count(_ table: String, where condition: SQLQueryString = "1 = 1") async throws -> Int {
-        try await sql.raw("SELECT COUNT(*) AS n FROM \(ident: table) WHERE \(condition)").first()?.decode(column: "n", as: Int.self) ?? -1
-    }
 
     /// On PostgreSQL the feed serves a change once every transaction older than its writer has
     /// ended, anywhere on the server, other tests' included; this waits (thirty seconds at most:

@@ -1,6 +1,7 @@
 import Foundation
 import LMSKit
 import SQLKit
+import LMSTestSupport
 import Testing
 import Vapor
 
@@ -16,21 +17,21 @@ import Vapor
 ///
 /// Every response with status >= 400 is checked to be the API's error envelope, no response may
 /// be a 500, and no password or issued token may appear in the captured log.
-final class TestServer: Sendable {
+final class TestServer: DemoDatabase, Sendable {
+    let live: LiveServer
     let app: Application
-    let database: TestDatabase
-    let baseURL: String
-    let demo: DemoSeeder.Result
-    let logs: LogCapture
     private let recorder = ResponseRecorder()
 
-    init(app: Application, database: TestDatabase, baseURL: String, demo: DemoSeeder.Result, logs: LogCapture) {
+    init(_ live: LiveServer) throws {
+        self.live = live
+        guard let app = live.app else { throw TestFailure("the server is not running") }
         self.app = app
-        self.database = database
-        self.baseURL = baseURL
-        self.demo = demo
-        self.logs = logs
     }
+
+    var database: TestDatabase { live.database }
+    var baseURL: String { live.baseURL }
+    var demo: DemoSeeder.Result { live.demo }
+    var logs: LogCapture { live.logs }
 
     var settings: ServerSettings { app.lmsSettings }
 
@@ -38,7 +39,7 @@ final class TestServer: Sendable {
     var webhookSecret: String { settings.stripeWebhookSecret ?? "" }
 
     /// Raw SQL on the server's own database (for PostgreSQL, inside the test's schema).
-    var sql: any SQLDatabase { app.db as! any SQLDatabase }
+    var sql: any SQLDatabase { app.db.sql }
 
     // MARK: HTTP
 
@@ -192,114 +193,13 @@ private final class ResponseRecorder: @unchecked Sendable {
     var all: [TestResponse] { lock.withLock { responses } }
 }
 
-/// The server's log, kept in memory (and so off the test output).
-final class LogCapture: @unchecked Sendable {
-    private let lock = NSLock()
-    private var lines: [String] = []
-
-    func append(_ line: String) { lock.withLock { lines.append(line.hasSuffix("\n") ? String(line.dropLast()) : line) } }
-    var text: String { lock.withLock { lines.joined(separator: "\n") } }
-}
-
-/// At most a few servers at once: keeps PostgreSQL connections and the two cores in check.
-actor ServerSlots {
-    static let shared = ServerSlots(limit: 3)
-    private var free: Int
-    private var waiting: [CheckedContinuation<Void, Never>] = []
-
-    init(limit: Int) { free = limit }
-
-    func acquire() async {
-        if free > 0 {
-            free -= 1
-            return
-        }
-        await withCheckedContinuation { waiting.append($0) }
-    }
-
-    func release() {
-        if waiting.isEmpty {
-            free += 1
-        } else {
-            waiting.removeFirst().resume()
-        }
-    }
-}
-
-/// Makes a configured, migrated application on a fresh database (a temporary SQLite file, or a
-/// new PostgreSQL schema), runs `body`, and always tears everything down.
-func withTestApplication<T>(
-    _ database: TestDatabase, autoMigrate: Bool = true, logs: LogCapture = LogCapture(),
-    settings adjust: (inout ServerSettings) -> Void = { _ in },
-    _ body: (Application, ServerSettings) async throws -> T
-) async throws -> T {
-    await ServerSlots.shared.acquire()
-    var cleanups: [() async throws -> Void] = []
-    defer { Task { await ServerSlots.shared.release() } }
-
-    var settings: ServerSettings
-    switch database {
-    case .sqlite:
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lms-server-tests-\(UUID().uuidString)")
-        settings = ServerSettings(mode: .development, database: .sqlite(path: dir.appendingPathComponent("lms.sqlite").path), autoMigrate: autoMigrate, logLevel: .info)
-        cleanups.append { try? FileManager.default.removeItem(at: dir) }
-    case .postgres(let url):
-        let schema = try await PostgresAdmin.createSchema(url)
-        settings = ServerSettings(mode: .development, database: .postgres(url: url), postgresSchema: schema, autoMigrate: autoMigrate, logLevel: .info)
-        cleanups.append { try await PostgresAdmin.dropSchema(url, schema) }
-    }
-    settings.bcryptCost = 4
-    settings.stripeWebhookSecret = "whsec_test_" + ServerSettings.randomSecret()
-    adjust(&settings)
-
-    var app: Application?
-    let result: Result<T, any Error>
-    do {
-        let made = try await Application.make(.testing)
-        app = made
-        // The server's own log handler, writing here: the checks after each test read what an
-        // operator's log would hold.
-        let level = settings.logLevel
-        made.logger = Logger(label: "lms.tests") { label in
-            var handler = JSONLogHandler(label: label) { logs.append(String(decoding: $0, as: UTF8.self)) }
-            handler.logLevel = level
-            return handler
-        }
-        try await configure(made, settings: settings)
-        try await made.prepareDatabase(migrate: settings.autoMigrate)
-        result = .success(try await body(made, settings))
-    } catch {
-        result = .failure(error)
-    }
-    var shutdownError: (any Error)?
-    if let app {
-        await app.server.shutdown()
-        do { try await app.asyncShutdown() } catch { shutdownError = error }
-    }
-    for cleanup in cleanups.reversed() { try await cleanup() }
-    if let shutdownError { throw shutdownError }
-    return try result.get()
-}
-
 /// A running server with the demo data on `database` (see `TestServer`).
 func withTestServer<T>(
     _ database: TestDatabase, settings adjust: (inout ServerSettings) -> Void = { _ in },
     _ body: (TestServer) async throws -> T
 ) async throws -> T {
-    let logs = LogCapture()
-    return try await withTestApplication(database, logs: logs, settings: adjust) { app, _ in
-        let hash = try await app.password.async.hash(DemoAccounts.password)
-        let demo = try await app.db.transaction { db in
-            try await DemoSeeder(db: db as! any SQLDatabase, passwordHash: hash, now: Date()).seed()
-        }
-        try await app.asyncBoot()
-        try await app.server.start(address: .hostname("127.0.0.1", port: 0))
-        let port = try #require(app.http.server.shared.localAddress?.port, "the test server did not report its port")
-        let baseURL = "http://127.0.0.1:\(port)"
-        // Links the server hands out (test checkout pages) point at this very server.
-        app.lmsSettings.publicBaseURL = baseURL
-        if app.lmsSettings.usesTestCheckout { app.payments = LocalTestPaymentProvider(baseURL: baseURL) }
-        let server = TestServer(app: app, database: database, baseURL: baseURL, demo: demo, logs: logs)
+    try await withLiveServer(on: database, logLevel: .info, adjust) { live in
+        let server = try TestServer(live)
         defer { server.verifyAfterTest() }
         return try await body(server)
     }

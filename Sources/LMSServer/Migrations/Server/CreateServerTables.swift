@@ -69,7 +69,7 @@ struct CreateSyncChanges: SQLMigration {
     let postgresDown = ["DROP TABLE sync_state", "DROP TABLE sync_changes"]
 
     func prepare(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         for statement in SQLFlavor(sql) == .postgres ? postgresUp : sqliteUp {
             try await sql.raw(SQLQueryString(statement)).run()
         }

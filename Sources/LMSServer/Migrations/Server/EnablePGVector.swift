@@ -9,7 +9,7 @@ struct EnablePGVector: AsyncMigration {
     let logger: Logger
 
     func prepare(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         guard SQLFlavor(sql) == .postgres else { return }
         let available = try await sql.raw("SELECT 1 AS present FROM pg_available_extensions WHERE name = 'vector'").first()
         if available == nil {

@@ -1,41 +1,10 @@
 import Foundation
 import LMSClient
 import LMSKit
+import LMSTestSupport
 import Testing
 
 @testable import LMSServer
-
-/// One device: its own HOME and XDG directories under a temporary folder, removed at deinit.
-final class ClientHome: Sendable {
-    let root: URL
-
-    init() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("lms-client-tests-home-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(at: root) }
-
-    var environment: [String: String] {
-        [
-            "HOME": root.path,
-            "XDG_CONFIG_HOME": root.appendingPathComponent("config").path,
-            "XDG_DATA_HOME": root.appendingPathComponent("data").path,
-        ]
-    }
-
-    var paths: Paths { Paths(environment: environment) }
-
-    /// Signs in through `APIClient.login` (which saves the credentials) and opens the session.
-    @discardableResult
-    func login(_ server: LiveServer, as email: String = DemoAccounts.learner) async throws -> ClientSession {
-        let api = APIClient(server: server.baseURL, credentials: nil, credentialStore: CredentialStore(paths: paths))
-        _ = try await api.login(email: email, password: DemoAccounts.password)
-        return try ClientSession.open(paths: paths)
-    }
-
-    func session() throws -> ClientSession { try ClientSession.open(paths: paths) }
-}
 
 /// Retries that give up at once, so offline tests stay fast.
 let fastBackoff = Backoff(base: 0.01, cap: 0.05, maxAttempts: 2)
