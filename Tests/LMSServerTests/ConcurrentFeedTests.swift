@@ -101,10 +101,9 @@ struct ConcurrentFeedTests {
                 """).run()
             try await server.sql.raw("ANALYZE sync_changes").run()
             let viewer = Principal(userID: server.demo.learnerID, role: .learner, tenantID: server.demo.tenantID)
-            let feed = SyncFeed(db: server.sql, viewer: viewer)
             let cursor = try #require(SyncCursor(text: cursorText))
             for (name, after) in [("incremental", cursor), ("full", SyncCursor(epoch: cursor.epoch, xid: 0, seq: 0))] {
-                let plan = try await server.sql.raw("EXPLAIN (ANALYZE, FORMAT JSON) " + feed.rowsQuery(after: after, limit: 500)).first()
+                let plan = try await server.sql.raw("EXPLAIN (ANALYZE, FORMAT JSON) " + ChangeLog(db: server.sql).rowsQuery(after: after, limit: 500, viewerID: viewer.userID)).first()
                 let text = try #require(try plan?.decode(column: "QUERY PLAN", as: String.self))
                 let nodes = Self.nodes(try JSONSerialization.jsonObject(with: Data(text.utf8)))
                 #expect(!nodes.contains { ($0["Node Type"] as? String) == "Seq Scan" }, "\(name) pull: \(text)")

@@ -3,7 +3,13 @@
 
 # build_release PRODUCT...: builds into .build-release, a separate scratch path, so a benchmark
 # build never waits on (or invalidates) the debug build; sets $bin to the binaries' folder.
+# LMS_BENCH_BIN=DIR measures binaries built elsewhere instead (an A/B of two builds).
 build_release() {
+    if [ -n "${LMS_BENCH_BIN:-}" ]; then
+        bin="$LMS_BENCH_BIN"
+        echo "==> measuring the binaries in $bin"
+        return
+    fi
     echo "==> building $* (release)"
     for product in "$@"; do
         swift build -c release --scratch-path .build-release --product "$product" 2>&1 | grep -E "error|Build of" || true

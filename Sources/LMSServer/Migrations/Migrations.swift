@@ -1,4 +1,5 @@
 import FluentKit
+import Logging
 
 /// Every migration in order: the seed's thirteen tables, then the server's own additions.
 enum LMSMigrations {
@@ -10,4 +11,9 @@ enum LMSMigrations {
         CreateRefreshTokens(), CreateAppliedMutations(), CreateSyncChanges(), CreateCourseStructureVersions(),
         CreateLoginFailures(), AddSyncChangesTransaction(), CreateStripeEvents(),
     ]
+
+    /// Every migration's name as `_fluent_migrations` records it, pgvector's first.
+    static func names(logger: Logger) -> [String] {
+        [EnablePGVector(logger: logger).name] + all.map(\.name)
+    }
 }

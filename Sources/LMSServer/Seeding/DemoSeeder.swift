@@ -31,7 +31,7 @@ package struct DemoSeeder {
     }
 
     package func seed() async throws -> Result {
-        if try await db.raw("SELECT id FROM users WHERE email = \(bind: DemoAccounts.learner)").first() != nil {
+        if try await UserStore(db: db).id(ofEmail: DemoAccounts.learner) != nil {
             throw APIFailure.conflict("The demo data is already there")
         }
         let writer = BulkWriter(db: db)

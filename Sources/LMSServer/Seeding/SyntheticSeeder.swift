@@ -12,10 +12,9 @@ struct SyntheticSeeder {
 
     func seed(courses count: Int) async throws {
         let writer = BulkWriter(db: db)
-        let existing = try await db.raw("SELECT id FROM users WHERE email = 'instructor@synthetic.lms'").first()
         let instructor: UUID
-        if let existing {
-            instructor = try existing.value("id")
+        if let existing = try await UserStore(db: db).id(ofEmail: "instructor@synthetic.lms") {
+            instructor = existing
         } else {
             instructor = UUID()
             let tenant = UUID()

@@ -8,13 +8,9 @@ struct LearningService {
     let db: any SQLDatabase
     let viewer: Principal
 
-    /// Serialises one learner's writes on PostgreSQL (SQLite has a single writer anyway), so two
-    /// devices syncing at once cannot both award a badge or both number an attempt "2". Other
-    /// learners' writes never wait for it; `NO KEY UPDATE` leaves the row's foreign-key readers be.
+    /// Serialises one learner's writes (see `AccountStatus.lock`).
     func lockLearner() async throws {
-        if SQLFlavor(db) == .postgres {
-            try await db.raw("SELECT id FROM users WHERE id = \(bind: viewer.userID) FOR NO KEY UPDATE").run()
-        }
+        try await AccountStatus(db: db).lock(viewer.userID)
     }
 
     /// Merges an update into the learner's row with `ProgressMerge`; refuses locked lessons.

@@ -1,6 +1,5 @@
 import Foundation
 import LMSKit
-import PostgresNIO
 import SQLKit
 
 /// Builds pages of the sync feed: the log rows after a cursor, each turned into the record's
@@ -22,12 +21,10 @@ struct SyncFeed {
         var after = SyncCursor(epoch: epoch, xid: 0, seq: 0)
         if let cursorText, !cursorText.isEmpty {
             guard let cursor = SyncCursor(text: cursorText), cursor.epoch == epoch else { throw Self.expired }
-            let newest = try await db.raw("SELECT COALESCE(MAX(seq), 0) AS newest FROM sync_changes").first()
-                .map { try $0.value("newest", as: Int64.self) } ?? 0
-            guard cursor.seq <= newest else { throw Self.expired }
+            guard cursor.seq <= (try await log.newestSequence()) else { throw Self.expired }
             after = cursor
         }
-        let rows = try await logRows(after: after, limit: limit)
+        let rows = try await log.rows(after: after, limit: limit, viewerID: viewer.userID)
         let entries = rows.prefix(limit).map { row in
             (position: SyncCursor(epoch: epoch, xid: row.xid, seq: row.seq), entity: SyncEntity(rawValue: row.entity), id: row.id)
         }
@@ -51,37 +48,6 @@ struct SyncFeed {
         return try await first.merging(second) { kept, _ in kept }
     }
 
-    private func logRows(after: SyncCursor, limit: Int) async throws -> [(xid: Int64, seq: Int64, entity: String, id: UUID)] {
-        if let database = db as? any PostgresDatabase {
-            return try await db.postgresRows(rowsQuery(after: after, limit: limit), on: database).map { row in
-                var cells = PostgresCellReader(row)
-                return (try cells.next(Int64.self), try cells.next(Int64.self), try cells.next(String.self), try cells.next(UUID.self))
-            }
-        }
-        return try await db.raw(rowsQuery(after: after, limit: limit)).all().map { row in
-            (try row.value("xid"), try row.value("seq"), try row.value("entity"), try row.value("entity_id"))
-        }
-    }
-
-    /// The log rows of a page (one more than `limit`, to tell whether more follow).
-    func rowsQuery(after: SyncCursor, limit: Int) -> SQLQueryString {
-        let horizon: SQLQueryString = SQLFlavor(db) == .postgres
-            ? " AND xid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint" : ""
-        func stream(_ audience: SQLQueryString) -> SQLQueryString {
-            """
-            SELECT xid, seq, entity, entity_id FROM sync_changes
-            WHERE \(audience) AND (xid, seq) > (\(bind: after.xid), \(bind: after.seq))\(horizon)
-            ORDER BY xid, seq LIMIT \(bind: limit + 1)
-            """
-        }
-        return """
-            SELECT xid, seq, entity, entity_id FROM (\(stream("user_id IS NULL"))) AS catalog
-            UNION ALL
-            SELECT xid, seq, entity, entity_id FROM (\(stream("user_id = \(bind: viewer.userID)"))) AS own
-            ORDER BY xid, seq LIMIT \(bind: limit + 1)
-            """
-    }
-
     static let expired = APIFailure(
         status: .gone, code: .cursorExpired, message: "The sync cursor is no longer valid; pull everything again without a cursor")
 
@@ -96,32 +62,27 @@ struct SyncFeed {
         for (entity, id) in items { ids[entity, default: []].append(id) }
         var states: [Key: SyncPayload] = [:]
         let context = try await VisibilityContext.load(db: db, viewer: viewer)
+        let records = FeedRecordStore(db: db)
 
         if let courseIDs = ids[.course] {
-            for course in try await fetch(Columns.course, from: "courses c", idColumn: "c.id", ids: courseIDs, postgres: { try $0.course() }, portable: Course.init(row:))
-            where context.canSee(course) {
+            for course in try await records.courses(ids: courseIDs) where context.canSee(course) {
                 states[Key(entity: .course, id: course.id)] = .course(course)
             }
         }
         if let chapterIDs = ids[.chapter] {
-            let chapters = try await fetch(
-                Columns.chapter, from: "chapters ch", idColumn: "ch.id", ids: chapterIDs, postgres: { try $0.chapter() }, portable: Chapter.init(row:))
-            let courses = try await context.courses(Set(chapters.map(\.courseID)), db: db)
+            let chapters = try await records.chapters(ids: chapterIDs)
+            let courses = try await records.coursesByID(Set(chapters.map(\.courseID)))
             for chapter in chapters where courses[chapter.courseID].map(context.canSee) == true {
                 states[Key(entity: .chapter, id: chapter.id)] = .chapter(chapter)
             }
         }
         let lessonIDs = (ids[.lesson] ?? []) + (ids[.lessonContent] ?? [])
         if !lessonIDs.isEmpty {
-            let found = try await fetch(
-                "\(Columns.lesson), ch.course_id AS lesson_course_id, l.body",
-                from: "lessons l JOIN chapters ch ON ch.id = l.chapter_id", idColumn: "l.id", ids: Array(Set(lessonIDs)),
-                postgres: { (try $0.lesson(), try $0.next(UUID.self), try $0.optional(String.self)) },
-                portable: { (try Lesson(row: $0), try $0.value("lesson_course_id", as: UUID.self), try $0.optional("body", as: String.self)) })
+            let found = try await records.lessonsWithCourseAndBody(ids: Array(Set(lessonIDs)))
             var lessons: [UUID: (Lesson, UUID, String?)] = [:]
             lessons.reserveCapacity(found.count)
             for entry in found { lessons[entry.0.id] = entry }
-            let courses = try await context.courses(Set(lessons.values.map(\.1)), db: db)
+            let courses = try await records.coursesByID(Set(lessons.values.map(\.1)))
             for id in ids[.lesson] ?? [] {
                 guard let (lesson, courseID, _) = lessons[id], let course = courses[courseID], context.canSee(course) else { continue }
                 states[Key(entity: .lesson, id: id)] = .lesson(context.isEntitled(to: lesson, in: course) ? lesson : lesson.withoutContentLinks)
@@ -130,9 +91,7 @@ struct SyncFeed {
                 guard let (lesson, courseID, _) = lessons[id], let course = courses[courseID] else { return false }
                 return context.canSee(course) && context.isEntitled(to: lesson, in: course)
             }
-            let questions = try await fetch(
-                Columns.question, from: "quiz_questions q", idColumn: "q.lesson_id", ids: entitled,
-                postgres: { try $0.question() }, portable: QuizQuestion.init(row:))
+            let questions = try await records.questions(lessonIDs: entitled)
             let questionsByLesson = Dictionary(grouping: questions, by: \.lessonID)
             for id in entitled {
                 guard let (lesson, courseID, body) = lessons[id] else { continue }
@@ -144,72 +103,35 @@ struct SyncFeed {
             }
         }
         if let progressIDs = ids[.progress] {
-            for row in try await select(Columns.progress, from: "user_progress up", idColumn: "up.id", ids: progressIDs, UserProgress.init(row:))
+            for row in try await records.progress(ids: progressIDs)
             where row.userID == viewer.userID {
                 states[Key(entity: .progress, id: row.id)] = .progress(row)
             }
         }
         if let resultIDs = ids[.quizResult] {
-            for row in try await select(Columns.quizResult, from: "quiz_results qr", idColumn: "qr.id", ids: resultIDs, QuizResult.init(row:))
+            for row in try await records.quizResults(ids: resultIDs)
             where row.userID == viewer.userID {
                 states[Key(entity: .quizResult, id: row.id)] = .quizResult(row)
             }
         }
         if let awardIDs = ids[.userBadge] {
-            for row in try await select(Columns.userBadge, from: "user_badges ub", idColumn: "ub.id", ids: awardIDs, UserBadge.init(row:))
+            for row in try await records.userBadges(ids: awardIDs)
             where row.userID == viewer.userID {
                 states[Key(entity: .userBadge, id: row.id)] = .userBadge(row)
             }
         }
         if let purchaseIDs = ids[.purchase] {
-            for row in try await select(Columns.purchase, from: "purchases p", idColumn: "p.id", ids: purchaseIDs, Purchase.init(row:))
+            for row in try await records.purchases(ids: purchaseIDs)
             where row.userID == viewer.userID {
                 states[Key(entity: .purchase, id: row.id)] = .purchase(row)
             }
         }
         if let badgeIDs = ids[.badge] {
-            for badge in try await select(Columns.badge, from: "badges b", idColumn: "b.id", ids: badgeIDs, Badge.init(row:)) {
+            for badge in try await records.badges(ids: badgeIDs) {
                 states[Key(entity: .badge, id: badge.id)] = .badge(badge)
             }
         }
         return states
-    }
-
-    /// The rows of these ids: on PostgreSQL one query with an array parameter (planned once,
-    /// whatever the page size), elsewhere 500 ids a query.
-    private func selectRows(_ columns: String, from table: String, idColumn: String, ids: [UUID]) async throws -> [any SQLRow] {
-        guard !ids.isEmpty else { return [] }
-        if SQLFlavor(db) == .postgres {
-            return try await db.raw("SELECT \(unsafeRaw: columns) FROM \(unsafeRaw: table) WHERE \(unsafeRaw: idColumn) = ANY(\(bind: ids))").all()
-        }
-        var rows: [any SQLRow] = []
-        for start in stride(from: 0, to: ids.count, by: 500) {
-            let chunk = Array(ids[start..<min(start + 500, ids.count)])
-            rows += try await db.raw("SELECT \(unsafeRaw: columns) FROM \(unsafeRaw: table) WHERE \(unsafeRaw: idColumn) IN (\(binds: chunk))").all()
-        }
-        return rows
-    }
-
-    private func select<T>(_ columns: String, from table: String, idColumn: String, ids: [UUID], _ make: (any SQLRow) throws -> T) async throws -> [T] {
-        try await selectRows(columns, from: table, idColumn: idColumn, ids: ids).map(make)
-    }
-
-    /// The same for the records a full pull is made of (courses, chapters, lessons): on
-    /// PostgreSQL read by column position, `postgres` following the order of `columns` (reading
-    /// cells by name took half of a full pull's time), elsewhere through SQLKit with `portable`.
-    private func fetch<T>(
-        _ columns: String, from table: String, idColumn: String, ids: [UUID],
-        postgres: (inout PostgresCellReader) throws -> T, portable: (any SQLRow) throws -> T
-    ) async throws -> [T] {
-        guard !ids.isEmpty else { return [] }
-        guard let database = db as? any PostgresDatabase else {
-            return try await select(columns, from: table, idColumn: idColumn, ids: ids, portable)
-        }
-        let query: SQLQueryString = "SELECT \(unsafeRaw: columns) FROM \(unsafeRaw: table) WHERE \(unsafeRaw: idColumn) = ANY(\(bind: ids))"
-        return try await db.postgresRows(query, on: database).map { row in
-            var cells = PostgresCellReader(row)
-            return try postgres(&cells)
-        }
     }
 }
 
@@ -235,12 +157,6 @@ struct VisibilityContext {
     func isEntitled(to lesson: Lesson, in course: Course) -> Bool {
         if viewer.isPlatformAdmin || course.instructorID == viewer.userID { return true }
         return lesson.isFree || LessonAccess.ownershipGrant(course: course, learner: learner) != nil
-    }
-
-    func courses(_ ids: Set<UUID>, db: any SQLDatabase) async throws -> [UUID: Course] {
-        guard !ids.isEmpty else { return [:] }
-        let rows = try await db.raw("SELECT \(unsafeRaw: Columns.course) FROM courses c WHERE c.id IN (\(binds: Array(ids)))").all()
-        return Dictionary(uniqueKeysWithValues: try rows.map { let c = try Course(row: $0); return (c.id, c) })
     }
 }
 

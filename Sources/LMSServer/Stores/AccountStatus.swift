@@ -27,8 +27,17 @@ struct AccountStatus {
             """).first() != nil
     }
 
+    /// Serialises one learner's writes on PostgreSQL (SQLite has a single writer anyway), so two
+    /// devices syncing at once cannot both award a badge or both number an attempt "2". Other
+    /// learners' writes never wait for it; `NO KEY UPDATE` leaves the row's foreign-key readers be.
+    func lock(_ userID: UUID) async throws {
+        if SQLFlavor(db) == .postgres {
+            try await db.raw("SELECT id FROM users WHERE id = \(bind: userID) FOR NO KEY UPDATE").run()
+        }
+    }
+
     /// Checks the account inside a write transaction and, on PostgreSQL, takes the learner's row
-    /// lock in the same query (see `LearningService.lockLearner`).
+    /// lock (see `lock`) in the same query.
     func requireActiveAndLock(_ viewer: Principal) async throws {
         guard SQLFlavor(db) == .postgres else { return try await requireActive(viewer) }
         let row = try await db.raw("""

@@ -160,6 +160,16 @@ struct CourseStore {
     }
 
     /// The course a lesson belongs to, ignoring visibility (callers check access next).
+    func chapterIDs(ofCourse courseID: UUID) async throws -> [UUID] {
+        try await db.raw("SELECT id FROM chapters WHERE course_id = \(bind: courseID)").all().map { try $0.value("id", as: UUID.self) }
+    }
+
+    func lessonIDs(ofCourse courseID: UUID) async throws -> [UUID] {
+        try await db.raw("""
+            SELECT l.id FROM lessons l JOIN chapters ch ON ch.id = l.chapter_id WHERE ch.course_id = \(bind: courseID)
+            """).all().map { try $0.value("id", as: UUID.self) }
+    }
+
     func courseID(ofLesson lessonID: UUID) async throws -> UUID? {
         try await db.raw("""
             SELECT ch.course_id FROM lessons l JOIN chapters ch ON ch.id = l.chapter_id WHERE l.id = \(bind: lessonID)

@@ -56,7 +56,7 @@ struct LearnerStore {
     }
 
     /// Writes merged rows, inserting or updating on the (user_id, lesson_id) key, a hundred rows a
-    /// statement. The caller merged them under the learner's lock (`LearningService.lockLearner`).
+    /// statement. The caller merged them under the learner's lock (`AccountStatus.lock`).
     func upsert(_ rows: [UserProgress]) async throws {
         for start in stride(from: 0, to: rows.count, by: 100) {
             var query: SQLQueryString = """

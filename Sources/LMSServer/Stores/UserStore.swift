@@ -31,6 +31,11 @@ struct UserStore {
             .first().map(User.init(row:))
     }
 
+    /// The id of the account with exactly this email, deleted or not.
+    func id(ofEmail email: String) async throws -> UUID? {
+        try await db.raw("SELECT id FROM users WHERE email = \(bind: email)").first()?.value("id", as: UUID.self)
+    }
+
     func recordLogin(userID: UUID, at now: Date) async throws {
         try await db.raw("UPDATE users SET last_login_at = \(bind: now) WHERE id = \(bind: userID)").run()
     }

@@ -10,7 +10,7 @@ extension Request {
     /// once, since waiting could deadlock. So write transactions take turns within the server
     /// (waiting without holding a thread) and begin `IMMEDIATE`, taking the write lock before
     /// reading. PostgreSQL uses Fluent's transaction unchanged (learners are serialised there by
-    /// `LearningService.lockLearner`).
+    /// `AccountStatus.lock`).
     func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         guard SQLFlavor(sql) == .sqlite else { return try await db.transaction(body) }
         let turn = application.sqliteWriteTurn
