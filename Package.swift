@@ -1,4 +1,5 @@
 // swift-tools-version:6.1
+import CompilerPluginSupport
 import PackageDescription
 
 // The client products (`lms`) never depend on the server stack: only LMSServer and
@@ -30,9 +31,18 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+        .package(url: "https://github.com/swiftlang/swift-syntax.git", from: "603.0.1"),
     ],
     targets: [
-        .target(name: "LMSKit"),
+        // `@Record`: a model's fields declared once (see LMSKit/Support/Record.swift).
+        .macro(
+            name: "LMSMacros",
+            dependencies: [
+                .product(name: "SwiftSyntaxMacros", package: "swift-syntax"),
+                .product(name: "SwiftCompilerPlugin", package: "swift-syntax"),
+            ]
+        ),
+        .target(name: "LMSKit", dependencies: ["LMSMacros"]),
         .systemLibrary(
             name: "CCurl",
             pkgConfig: "libcurl",

@@ -60,7 +60,7 @@ public func configure(_ app: Application, settings: ServerSettings) async throws
     app.asyncCommands.use(SchemaMigrateCommand(), as: "migrate")
     app.asyncCommands.use(SeedCommand(), as: "seed")
     app.asyncCommands.use(RestoreCommand(), as: "restore")
-    app.commands.use(StatementsCommand(), as: "statements")
+    app.asyncCommands.use(StatementsCommand(), as: "statements")
 
     try routes(app)
 }

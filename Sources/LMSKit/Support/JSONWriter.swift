@@ -212,47 +212,9 @@ public struct JSONWriter {
 }
 
 extension JSONWriter {
-    public mutating func write(_ course: Course) {
-        field("chapters_count", course.chaptersCount)
-        field("created_at", course.createdAt)
-        field("deleted_at", course.deletedAt)
-        field("description", course.description)
-        field("duration", course.duration)
-        field("id", course.id)
-        field("instructor_id", course.instructorID)
-        field("lessons_count", course.lessonsCount)
-        money("price", course.price)
-        field("quiz_pass_percent", course.quizPassPercent)
-        field("slug", course.slug)
-        field("status", course.status.rawValue)
-        field("thumbnail_url", course.thumbnailURL)
-        field("title", course.title)
-        field("updated_at", course.updatedAt)
-    }
-
-    public mutating func write(_ chapter: Chapter) {
-        field("course_id", chapter.courseID)
-        field("created_at", chapter.createdAt)
-        field("description", chapter.description)
-        field("id", chapter.id)
-        field("position", chapter.position)
-        field("title", chapter.title)
-        field("updated_at", chapter.updatedAt)
-    }
-
-    public mutating func write(_ lesson: Lesson) {
-        field("chapter_id", lesson.chapterID)
-        field("created_at", lesson.createdAt)
-        field("duration", lesson.duration)
-        field("id", lesson.id)
-        field("is_free", lesson.isFree)
-        field("position", lesson.position)
-        field("requires_previous", lesson.requiresPrevious)
-        field("title", lesson.title)
-        field("type", lesson.type.rawValue)
-        field("updated_at", lesson.updatedAt)
-        field("video_id", lesson.videoID)
-        field("video_url", lesson.videoURL)
+    /// A record's fields, between braces the caller writes.
+    public mutating func write<Value: FastJSONCodable>(_ value: Value) {
+        value.write(to: &self)
     }
 
     /// `CatalogPage` as `JSONEncoder` would write it.
@@ -277,12 +239,30 @@ extension JSONWriter {
 
     /// `CourseOutlineResponse` as `JSONEncoder` would write it.
     public static func encode(_ response: CourseOutlineResponse) -> Data {
-        let outline = response.outline
-        var writer = JSONWriter(capacity: 1024 + 400 * outline.chapters.reduce(0) { $0 + $1.lessons.count })
+        encode(response.outline.course, chapters: encode(response.outline.chapters), owned: response.owned)
+    }
+
+    /// The same, around an outline's `chapters` array already written by `encode(_: [ChapterOutline])`
+    /// (the server caches that part).
+    public static func encode(_ course: Course, chapters: Data, owned: Bool) -> Data {
+        var writer = JSONWriter(capacity: chapters.count + 2048)
         writer.beginObject()
         writer.beginObject("outline")
-        writer.beginArray("chapters")
-        for chapter in outline.chapters {
+        writer.raw("chapters", chapters)
+        writer.beginObject("course")
+        writer.write(course)
+        writer.endObject()
+        writer.endObject()
+        writer.field("owned", owned)
+        writer.endObject()
+        return writer.data
+    }
+
+    /// An outline's `chapters` array, each chapter with its `lessons`.
+    public static func encode(_ chapters: [ChapterOutline]) -> Data {
+        var writer = JSONWriter(capacity: 1024 + 400 * chapters.reduce(0) { $0 + $1.lessons.count })
+        writer.beginArray()
+        for chapter in chapters {
             writer.beginObject()
             writer.write(chapter.chapter)
             writer.beginArray("lessons")
@@ -295,12 +275,6 @@ extension JSONWriter {
             writer.endObject()
         }
         writer.endArray()
-        writer.beginObject("course")
-        writer.write(outline.course)
-        writer.endObject()
-        writer.endObject()
-        writer.field("owned", response.owned)
-        writer.endObject()
         return writer.data
     }
 

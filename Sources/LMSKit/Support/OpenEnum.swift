@@ -3,7 +3,7 @@
 /// A newer server may send a role, status or type this build has never heard of; decoding it
 /// must not fail, and encoding it back must give the same string. Conforming enums list their
 /// known cases and carry anything else in `.other`.
-public protocol OpenEnum: RawRepresentable<String>, Codable, Hashable, Sendable, CustomStringConvertible {
+public protocol OpenEnum: RawRepresentable<String>, Codable, Hashable, Sendable, CustomStringConvertible, FieldValue where Stored == String {
     static var knownCases: [Self] { get }
     static func other(_ rawValue: String) -> Self
 }
@@ -11,6 +11,12 @@ public protocol OpenEnum: RawRepresentable<String>, Codable, Hashable, Sendable,
 extension OpenEnum {
     public init(rawValue: String) {
         self = Self.knownCases.first { $0.rawValue == rawValue } ?? .other(rawValue)
+    }
+
+    /// The value for `rawValue`, known or not; for generic code, where `init(rawValue:)` means
+    /// RawRepresentable's failable one.
+    public static func value(_ rawValue: String) -> Self {
+        knownCases.first { $0.rawValue == rawValue } ?? .other(rawValue)
     }
 
     public init(from decoder: any Decoder) throws {

@@ -3,15 +3,16 @@ import LMSKit
 import SQLKit
 
 // Column lists and row readers for every table the API reads. Each SELECT names its columns
-// (money and JSON cast to text) so both databases return the same shapes.
+// (money and JSON cast to text) so both databases return the same shapes. A `@Record` model's
+// columns and row reader come from its one declaration.
 
 enum Columns {
     static let user = "u.id, u.email, u.first_name, u.last_name, u.role, u.status, u.tenant_id, u.avatar_url, u.last_login_at, u.created_at, u.updated_at, u.deleted_at"
     static let tenant = "t.id, t.name, t.slug, t.status, t.isolation_strategy, t.seats_purchased, t.seats_used, t.subscription_status, t.stripe_customer_id, t.stripe_subscription_id, t.logo_url, t.domain, CAST(t.settings AS TEXT) AS settings, t.created_at, t.updated_at, t.deleted_at"
     static let group = "g.id, g.tenant_id, g.name, g.description, g.created_at, g.updated_at, g.deleted_at"
-    static let course = "c.id, c.title, c.slug, c.description, c.thumbnail_url, c.status, CAST(c.price AS TEXT) AS price, c.instructor_id, c.duration, c.chapters_count, c.lessons_count, c.quiz_pass_percent, c.created_at, c.updated_at, c.deleted_at"
-    static let chapter = "ch.id, ch.course_id, ch.title, ch.description, ch.position, ch.created_at, ch.updated_at"
-    static let lesson = "l.id, l.chapter_id, l.title, l.type, l.video_url, l.video_id, l.duration, l.position, l.is_free, l.requires_previous, l.created_at, l.updated_at"
+    static let course = Course.columns(alias: "c")
+    static let chapter = Chapter.columns(alias: "ch")
+    static let lesson = Lesson.columns(alias: "l")
     static let question = "q.id, q.lesson_id, q.question, q.type, CAST(q.options AS TEXT) AS options, q.points, q.position, q.created_at, q.updated_at"
     static let purchase = "p.id, p.user_id, p.course_id, p.tenant_id, CAST(p.amount AS TEXT) AS amount, p.currency, p.status, p.stripe_payment_intent_id, p.stripe_checkout_session_id, p.purchased_at, p.created_at, p.updated_at"
     static let progress = "up.id, up.user_id, up.course_id, up.lesson_id, up.completed, up.progress_seconds, up.completed_at, up.created_at, up.updated_at"
@@ -61,40 +62,6 @@ extension Group {
             id: try row.value("id"), tenantID: try row.value("tenant_id"), name: try row.value("name"),
             description: try row.optional("description"), createdAt: try row.value("created_at"),
             updatedAt: try row.value("updated_at"), deletedAt: try row.optional("deleted_at"))
-    }
-}
-
-extension Course {
-    init(row: any SQLRow) throws {
-        self.init(
-            id: try row.value("id"), title: try row.value("title"), slug: try row.value("slug"),
-            description: try row.optional("description"), thumbnailURL: try row.optional("thumbnail_url"),
-            status: CourseStatus(rawValue: try row.value("status")), price: try row.money("price"),
-            instructorID: try row.value("instructor_id"), duration: try row.value("duration"),
-            chaptersCount: try row.value("chapters_count"), lessonsCount: try row.value("lessons_count"),
-            quizPassPercent: try row.optional("quiz_pass_percent"), createdAt: try row.value("created_at"),
-            updatedAt: try row.value("updated_at"), deletedAt: try row.optional("deleted_at"))
-    }
-}
-
-extension Chapter {
-    init(row: any SQLRow) throws {
-        self.init(
-            id: try row.value("id"), courseID: try row.value("course_id"), title: try row.value("title"),
-            description: try row.optional("description"), position: try row.value("position"),
-            createdAt: try row.value("created_at"), updatedAt: try row.value("updated_at"))
-    }
-}
-
-extension Lesson {
-    init(row: any SQLRow) throws {
-        self.init(
-            id: try row.value("id"), chapterID: try row.value("chapter_id"), title: try row.value("title"),
-            type: LessonType(rawValue: try row.value("type")), videoURL: try row.optional("video_url"),
-            videoID: try row.optional("video_id"), duration: try row.value("duration"),
-            position: try row.value("position"), isFree: try row.value("is_free"),
-            requiresPrevious: try row.value("requires_previous"), createdAt: try row.value("created_at"),
-            updatedAt: try row.value("updated_at"))
     }
 }
 
@@ -158,4 +125,27 @@ extension UserBadge {
             id: try row.value("id"), userID: try row.value("user_id"), badgeID: try row.value("badge_id"),
             courseID: try row.optional("course_id"), earnedAt: try row.value("earned_at"))
     }
+}
+
+extension Record {
+    /// A row of a SELECT of `Self.columns(alias:)`, read by column name.
+    init(row: any SQLRow) throws {
+        var source = SQLRowSource(row: row)
+        try self.init(fields: &source)
+    }
+}
+
+/// A SQLKit row as a `FieldSource`: cells by column name, on any database.
+struct SQLRowSource: FieldSource {
+    let row: any SQLRow
+
+    private func cell<Value: Decodable>(_ key: String, _ type: Value.Type) throws -> Value? {
+        try row.decodeNil(column: key) ? nil : row.decode(column: key, as: Value.self)
+    }
+
+    func uuid(_ key: String) throws -> UUID? { try cell(key, UUID.self) }
+    func string(_ key: String) throws -> String? { try cell(key, String.self) }
+    func int(_ key: String) throws -> Int? { try cell(key, Int.self) }
+    func bool(_ key: String) throws -> Bool? { try cell(key, Bool.self) }
+    func date(_ key: String) throws -> Date? { try cell(key, Date.self) }
 }

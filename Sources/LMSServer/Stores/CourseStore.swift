@@ -34,17 +34,17 @@ struct CourseStore {
     func catalogPage(
         viewer: Principal, search: String?, sort: CatalogSort, after cursorID: UUID?, limit: Int
     ) async throws -> (entries: [CatalogEntry], hasMore: Bool) {
-        if let postgres = db as? any PostgresDatabase {
-            return try await PostgresCatalogQuery(database: postgres, logger: postgres.logger)
-                .page(viewer: viewer, search: search, sort: sort, after: cursorID, limit: limit)
+        let rows = try await db.raw(catalogQuery(viewer: viewer, search: search, sort: sort, after: cursorID, limit: limit)).all()
+        let entries = try rows.prefix(limit).map { row in
+            CatalogEntry(
+                course: try Course(row: row), owned: try row.value("owned", as: Int.self) == 1,
+                instructorName: "\(try row.value("instructor_first", as: String.self)) \(try row.value("instructor_last", as: String.self))")
         }
-        return try await portableCatalogPage(viewer: viewer, search: search, sort: sort, after: cursorID, limit: limit)
+        return (entries, rows.count > limit)
     }
 
-    /// The catalog page through SQLKit, on any database; PostgreSQL's prepared path must agree with it.
-    func portableCatalogPage(
-        viewer: Principal, search: String?, sort: CatalogSort, after cursorID: UUID?, limit: Int
-    ) async throws -> (entries: [CatalogEntry], hasMore: Bool) {
+    /// The query of `catalogPage`: one more row than `limit`, to tell whether more follow.
+    func catalogQuery(viewer: Principal, search: String?, sort: CatalogSort, after cursorID: UUID?, limit: Int) -> SQLQueryString {
         let dialect = Dialect(db)
         let priceKey = dialect.flavor == .postgres ? "c.price" : "CAST(c.price AS REAL)"
         let (key, direction, comparison): (String, String, String) = switch sort {
@@ -66,13 +66,7 @@ struct CourseStore {
             query += " AND (\(unsafeRaw: key), c.id) \(unsafeRaw: comparison) (SELECT \(unsafeRaw: innerKey), k.id FROM courses k WHERE k.id = \(bind: cursorID))"
         }
         query += " ORDER BY \(unsafeRaw: key) \(unsafeRaw: direction), c.id \(unsafeRaw: direction) LIMIT \(bind: limit + 1)"
-        let rows = try await db.raw(query).all()
-        let entries = try rows.prefix(limit).map { row in
-            CatalogEntry(
-                course: try Course(row: row), owned: try row.value("owned", as: Int.self) == 1,
-                instructorName: "\(try row.value("instructor_first", as: String.self)) \(try row.value("instructor_last", as: String.self))")
-        }
-        return (entries, rows.count > limit)
+        return query
     }
 
     func course(slug: String, viewer: Principal) async throws -> Course? {
@@ -111,25 +105,53 @@ struct CourseStore {
     }
 
     /// The outline response's JSON body for the course at `slug`, or nil when the viewer may not
-    /// open it: written from the rows on PostgreSQL, encoded from the models elsewhere.
+    /// open it. One query finds the course, the viewer's purchase, the version of its chapters
+    /// and lessons and whether the viewer's account is usable; the chapters' JSON then comes from
+    /// `cache` while that version is unchanged (PostgreSQL keeps versions; on SQLite they are read each time).
     func outlineResponseBody(
         slug: String, viewer: Principal, cache: OutlineCache? = nil, metrics: ServerMetrics? = nil
     ) async throws -> Data? {
-        if let postgres = db as? any PostgresDatabase {
-            return try await PostgresOutlineQuery(database: postgres, logger: postgres.logger)
-                .outlineResponse(slug: slug, viewer: viewer, cache: cache, metrics: metrics)
+        guard let head = try await outlineHead(slug: slug, viewer: viewer),
+              CourseVisibility.mayOpen(head.course, purchased: head.purchased, viewer: viewer) else { return nil }
+        guard head.viewerActive else { throw AccountStatus.inactive }
+        let course = head.course
+        let key = OutlineCache.Key(courseID: course.id, withPaidLinks: CourseVisibility.ownsContent(course, purchased: head.purchased, viewer: viewer))
+        let cache = head.structureVersion == nil ? nil : cache
+        let version = head.structureVersion ?? 0
+        let chapters: Data
+        if let cached = cache?.chapters(of: key, version: version) {
+            chapters = cached
+            metrics?.outlineCache(hit: true)
+        } else {
+            let outline = try await outline(of: course)
+            chapters = JSONWriter.encode((key.withPaidLinks ? outline : outline.withoutPaidContentLinks).chapters)
+            cache?.store(chapters, of: key, version: version)
+            if cache != nil { metrics?.outlineCache(hit: false) }
         }
-        return try await portableOutlineResponseBody(slug: slug, viewer: viewer)
+        // A free course is owned by everyone, like a purchased one (see `LessonAccess.ownershipGrant`).
+        return JSONWriter.encode(course, chapters: chapters, owned: course.isFree || head.purchased)
     }
 
-    /// The outline response through SQLKit, on any database; PostgreSQL's prepared path must
-    /// give the same bytes.
-    func portableOutlineResponseBody(slug: String, viewer: Principal) async throws -> Data? {
-        guard let (outline, purchased) = try await outline(slug: slug, viewer: viewer) else { return nil }
-        try await AccountStatus(db: db).requireActive(viewer)
-        let shown = CourseVisibility.ownsContent(outline.course, purchased: purchased, viewer: viewer) ? outline : outline.withoutPaidContentLinks
-        // A free course is owned by everyone, like a purchased one (see `LessonAccess.ownershipGrant`).
-        return JSONWriter.encode(CourseOutlineResponse(outline: shown, owned: outline.course.isFree || purchased))
+    /// See `OutlineHead`: a prepared statement on PostgreSQL, `outlineHeadQuery` elsewhere.
+    func outlineHead(slug: String, viewer: Principal) async throws -> OutlineHead? {
+        if let postgres = db as? any PostgresDatabase {
+            return try await OutlineHeadStatement.run(on: postgres, slug: slug, viewer: viewer)
+        }
+        guard let row = try await db.raw(outlineHeadQuery(slug: slug, viewer: viewer)).first() else { return nil }
+        return OutlineHead(
+            course: try Course(row: row), purchased: try row.value("owned", as: Int.self) == 1, structureVersion: nil,
+            viewerActive: try row.value("viewer_active", as: Int.self) == 1)
+    }
+
+    /// `OutlineHeadStatement`'s question through SQLKit, for SQLite, which keeps no structure versions.
+    func outlineHeadQuery(slug: String, viewer: Principal) -> SQLQueryString {
+        """
+            SELECT \(unsafeRaw: Columns.course),
+                   CASE WHEN \(Self.ownership(viewer)) THEN 1 ELSE 0 END AS owned,
+                   CASE WHEN EXISTS (SELECT 1 FROM users u LEFT JOIN tenants t ON t.id = u.tenant_id
+                                     WHERE u.id = \(bind: viewer.userID) AND \(unsafeRaw: AccountStatus.usable)) THEN 1 ELSE 0 END AS viewer_active
+            FROM courses c WHERE c.slug = \(bind: slug) AND c.deleted_at IS NULL
+            """
     }
 
     /// The outline of the course at `slug` if the viewer may open it (published, their own draft, or
@@ -141,25 +163,24 @@ struct CourseStore {
 
     /// Chapters and lessons of a course in study order.
     func outline(of course: Course) async throws -> CourseOutline {
-        if let postgres = db as? any PostgresDatabase {
-            return try await PostgresOutlineQuery(database: postgres, logger: postgres.logger).outline(of: course)
-        }
-        return try await portableOutline(of: course)
-    }
-
-    func portableOutline(of course: Course) async throws -> CourseOutline {
-        let chapters = try await db.raw("""
-            SELECT \(unsafeRaw: Columns.chapter) FROM chapters ch WHERE ch.course_id = \(bind: course.id) ORDER BY ch.position, ch.id
-            """).all().map(Chapter.init(row:))
-        let lessons = try await db.raw("""
-            SELECT \(unsafeRaw: Columns.lesson) FROM lessons l JOIN chapters ch ON ch.id = l.chapter_id
-            WHERE ch.course_id = \(bind: course.id) ORDER BY l.position, l.id
-            """).all().map(Lesson.init(row:))
+        let chapters = try await db.raw(chaptersQuery(courseID: course.id)).all().map(Chapter.init(row:))
+        let lessons = try await db.raw(lessonsQuery(courseID: course.id)).all().map(Lesson.init(row:))
         let byChapter = Dictionary(grouping: lessons, by: \.chapterID)
         return CourseOutline(course: course, chapters: chapters.map { ChapterOutline(chapter: $0, lessons: byChapter[$0.id] ?? []) })
     }
 
     /// The course a lesson belongs to, ignoring visibility (callers check access next).
+    func chaptersQuery(courseID: UUID) -> SQLQueryString {
+        "SELECT \(unsafeRaw: Columns.chapter) FROM chapters ch WHERE ch.course_id = \(bind: courseID) ORDER BY ch.position, ch.id"
+    }
+
+    func lessonsQuery(courseID: UUID) -> SQLQueryString {
+        """
+        SELECT \(unsafeRaw: Columns.lesson) FROM lessons l JOIN chapters ch ON ch.id = l.chapter_id
+        WHERE ch.course_id = \(bind: courseID) ORDER BY l.position, l.id
+        """
+    }
+
     func chapterIDs(ofCourse courseID: UUID) async throws -> [UUID] {
         try await db.raw("SELECT id FROM chapters WHERE course_id = \(bind: courseID)").all().map { try $0.value("id", as: UUID.self) }
     }

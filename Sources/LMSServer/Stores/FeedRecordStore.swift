@@ -12,7 +12,7 @@ struct FeedRecordStore {
     // position (reading cells by name took half of a full pull's time).
 
     func courses(ids: [UUID]) async throws -> [Course] {
-        try await fetch(Columns.course, from: "courses c", idColumn: "c.id", ids: ids, postgres: { try $0.course() }, portable: Course.init(row:))
+        try await fetch(Columns.course, from: "courses c", idColumn: "c.id", ids: ids, postgres: { try Course(fields: &$0) }, portable: Course.init(row:))
     }
 
     func coursesByID(_ ids: Set<UUID>) async throws -> [UUID: Course] {
@@ -20,7 +20,7 @@ struct FeedRecordStore {
     }
 
     func chapters(ids: [UUID]) async throws -> [Chapter] {
-        try await fetch(Columns.chapter, from: "chapters ch", idColumn: "ch.id", ids: ids, postgres: { try $0.chapter() }, portable: Chapter.init(row:))
+        try await fetch(Columns.chapter, from: "chapters ch", idColumn: "ch.id", ids: ids, postgres: { try Chapter(fields: &$0) }, portable: Chapter.init(row:))
     }
 
     /// Each lesson with its course's id and its body.
@@ -28,7 +28,7 @@ struct FeedRecordStore {
         try await fetch(
             "\(Columns.lesson), ch.course_id AS lesson_course_id, l.body",
             from: "lessons l JOIN chapters ch ON ch.id = l.chapter_id", idColumn: "l.id", ids: ids,
-            postgres: { (try $0.lesson(), try $0.next(UUID.self), try $0.optional(String.self)) },
+            postgres: { (try Lesson(fields: &$0), try $0.next(UUID.self), try $0.optional(String.self)) },
             portable: { (try Lesson(row: $0), try $0.value("lesson_course_id", as: UUID.self), try $0.optional("body", as: String.self)) })
     }
 
