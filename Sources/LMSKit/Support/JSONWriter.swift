@@ -318,18 +318,6 @@ extension JSONWriter {
         return writer.bytes
     }
 
-    public mutating func write(_ progress: UserProgress) {
-        field("completed", progress.completed)
-        field("completed_at", progress.completedAt)
-        field("course_id", progress.courseID)
-        field("created_at", progress.createdAt)
-        field("id", progress.id)
-        field("lesson_id", progress.lessonID)
-        field("progress_seconds", progress.progressSeconds)
-        field("updated_at", progress.updatedAt)
-        field("user_id", progress.userID)
-    }
-
     /// One pushed mutation's result: progress by hand, the rarer parts through `JSONEncoder`.
     public mutating func write(_ result: MutationResult) throws {
         if result.awardedBadges.isEmpty {

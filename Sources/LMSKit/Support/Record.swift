@@ -129,6 +129,25 @@ extension OpenEnum {
     public init(stored: String, key: String) { self = .value(stored) }
 }
 
+/// A field stored as a JSON document (a JSONB column: badge criteria, graded answers) and
+/// nested as a JSON value in the API.
+public protocol JSONField: FieldValue, Codable where Stored == String {}
+
+extension JSONField {
+    public init(stored: String, key: String) throws {
+        do {
+            self = try LMSJSON.makeDecoder().decode(Self.self, from: Data(stored.utf8))
+        } catch {
+            throw FieldError(key: key, problem: "the JSON does not fit: \(error)")
+        }
+    }
+}
+
+extension BadgeCriteria: JSONField {}
+extension Array: FieldValue, JSONField where Element: Codable {
+    public typealias Stored = String
+}
+
 // MARK: Codable
 
 extension KeyedDecodingContainer {
@@ -184,13 +203,22 @@ extension JSONReader {
     @inlinable public mutating func recordField(_ type: Decimal?.Type) throws -> Decimal? { null() ? nil : try money() }
     @inlinable public mutating func recordField<Value: OpenEnum>(_ type: Value.Type) throws -> Value { .value(try string()) }
     @inlinable public mutating func recordField<Value: OpenEnum>(_ type: Value?.Type) throws -> Value? { try optionalString().map(Value.value) }
-    @inlinable public mutating func recordField<Value: FastJSONCodable>(_ type: Value.Type) throws -> Value { try Value.read(from: &self) }
-    @inlinable public mutating func recordField<Value: FastJSONCodable>(_ type: Value?.Type) throws -> Value? {
+    @inlinable public mutating func recordField<Value: FastJSONCodable & Decodable>(_ type: Value.Type) throws -> Value { try Value.read(from: &self) }
+    @inlinable public mutating func recordField<Value: FastJSONCodable & Decodable>(_ type: Value?.Type) throws -> Value? {
         null() ? nil : try Value.read(from: &self)
     }
-    @inlinable public mutating func recordField<Value: FastJSONCodable>(_ type: [Value].Type) throws -> [Value] { try array(of: Value.read) }
-    @inlinable public mutating func recordField<Value: FastJSONCodable>(_ type: [Value]?.Type) throws -> [Value]? {
+    @inlinable public mutating func recordField<Value: FastJSONCodable & Decodable>(_ type: [Value].Type) throws -> [Value] {
+        try array(of: Value.read)
+    }
+    @inlinable public mutating func recordField<Value: FastJSONCodable & Decodable>(_ type: [Value]?.Type) throws -> [Value]? {
         null() ? nil : try array(of: Value.read)
+    }
+    /// Anything else (criteria, graded answers) through its `Codable` conformance.
+    public mutating func recordField<Value: Decodable>(_ type: Value.Type) throws -> Value {
+        try LMSJSON.makeDecoder().decode(Value.self, from: rawValue())
+    }
+    public mutating func recordField<Value: Decodable>(_ type: Value?.Type) throws -> Value? {
+        null() ? nil : try LMSJSON.makeDecoder().decode(Value.self, from: rawValue())
     }
 }
 
@@ -209,18 +237,26 @@ extension JSONWriter {
     @inlinable public mutating func recordField(_ key: String, _ value: Decimal?) { if let value { money(key, value) } }
     @inlinable public mutating func recordField<Value: OpenEnum>(_ key: String, _ value: Value) { field(key, value.rawValue) }
     @inlinable public mutating func recordField<Value: OpenEnum>(_ key: String, _ value: Value?) { field(key, value?.rawValue) }
-    @inlinable public mutating func recordField<Value: FastJSONCodable>(_ key: String, _ value: Value) {
+    @inlinable public mutating func recordField<Value: FastJSONCodable & Encodable>(_ key: String, _ value: Value) {
         self.key(key)
         value.writeValue(to: &self)
     }
-    @inlinable public mutating func recordField<Value: FastJSONCodable>(_ key: String, _ value: Value?) {
+    @inlinable public mutating func recordField<Value: FastJSONCodable & Encodable>(_ key: String, _ value: Value?) {
         if let value { recordField(key, value) }
     }
-    @inlinable public mutating func recordField<Value: FastJSONCodable>(_ key: String, _ value: [Value]) {
+    @inlinable public mutating func recordField<Value: FastJSONCodable & Encodable>(_ key: String, _ value: [Value]) {
         self.key(key)
         value.writeValue(to: &self)
     }
-    @inlinable public mutating func recordField<Value: FastJSONCodable>(_ key: String, _ value: [Value]?) {
+    @inlinable public mutating func recordField<Value: FastJSONCodable & Encodable>(_ key: String, _ value: [Value]?) {
+        if let value { recordField(key, value) }
+    }
+    /// Anything else through its `Codable` conformance (which cannot fail for these model types).
+    public mutating func recordField<Value: Encodable>(_ key: String, _ value: Value) {
+        guard let json = try? LMSJSON.encode(value) else { preconditionFailure("\(Value.self) did not encode") }
+        raw(key, json)
+    }
+    public mutating func recordField<Value: Encodable>(_ key: String, _ value: Value?) {
         if let value { recordField(key, value) }
     }
 }
