@@ -1,0 +1,105 @@
+import Foundation
+import LMSKit
+import Testing
+
+/// Every field a `@Record` declares goes through every path the declaration generates: `Codable`,
+/// `JSONWriter`/`JSONReader`, and `init(fields:)` (the path the server's SQL rows take, fed here
+/// from the stored forms a database would hold). Each sample sets every optional field, and the
+/// test checks that it does, so a field added to a model without a sample value fails here.
+@Suite("Records round-trip every declared field")
+struct RecordRoundTripTests {
+    static let now = Date(timeIntervalSince1970: 1_772_443_800)
+    static let id = UUID(uuidString: "0000000A-0000-4000-8000-000000000001")!
+    static let other = UUID(uuidString: "0000000B-0000-4000-8000-000000000002")!
+
+    static let samples: [any Record & Codable & Equatable & FastJSONCodable & Sendable] = [
+        Course(id: id, title: "Swift \"quoted\"", slug: "swift", description: "Values\nand types", thumbnailURL: "https://x/t.png",
+               status: .published, price: Decimal(string: "49.90")!, instructorID: other, duration: 300, chaptersCount: 2,
+               lessonsCount: 5, quizPassPercent: 80, createdAt: now, updatedAt: now, deletedAt: now),
+        Chapter(id: id, courseID: other, title: "Getting started", description: "First steps", position: 2, createdAt: now, updatedAt: now),
+        Lesson(id: id, chapterID: other, title: "日本語 🎌", type: .quiz, videoURL: "https://v/1.mp4", videoID: "v1", duration: 60,
+               position: 3, isFree: true, requiresPrevious: false, createdAt: now, updatedAt: now),
+        User(id: id, email: "ada@example.com", firstName: "Ada", lastName: "Lovelace", role: .instructor, status: .active,
+             tenantID: other, avatarURL: "https://a/ada.png", lastLoginAt: now, createdAt: now, updatedAt: now, deletedAt: now),
+        Group(id: id, tenantID: other, name: "Cohort", description: "Everyone", createdAt: now, updatedAt: now, deletedAt: now),
+        UserGroup(userID: id, groupID: other),
+        Badge(id: id, name: "First Steps", description: "One lesson", imageURL: "https://b/1.png",
+              criteria: .all([.rule(.lessonsCompleted(count: 1, courseID: other)), .rule(.streakDays(3))]), createdAt: now, updatedAt: now),
+        UserBadge(id: id, userID: other, badgeID: other, courseID: other, earnedAt: now),
+        UserProgress(id: id, userID: other, courseID: other, lessonID: other, completed: true, progressSeconds: 42, completedAt: now,
+                     createdAt: now, updatedAt: now),
+        QuizResult(id: id, userID: other, lessonID: other, score: 3, maxScore: 4, passed: true,
+                   answers: [GradedAnswer(questionID: other, selectedOptionIDs: ["a", "b"], text: "nil", isCorrect: true,
+                                          pointsAwarded: 2, pointsPossible: 2)],
+                   attemptNumber: 2, clientAttemptID: other, completedAt: now, createdAt: now),
+        Purchase(id: id, userID: other, courseID: other, tenantID: other, amount: Decimal(string: "29.00")!, currency: .usd,
+                 status: .completed, stripePaymentIntentID: "pi_1", stripeCheckoutSessionID: "cs_1", purchasedAt: now,
+                 createdAt: now, updatedAt: now),
+    ]
+
+    @Test("Codable, the fast JSON reader and writer, and init(fields:) agree on every field", arguments: 0..<samples.count)
+    func roundTrip(_ index: Int) throws {
+        try Self.check(Self.samples[index])
+    }
+
+    static func check<Value: Record & Codable & Equatable & FastJSONCodable & Sendable>(_ value: Value) throws {
+        let encoded = try LMSJSON.encode(value)
+        let object = try #require(try JSONSerialization.jsonObject(with: encoded) as? [String: Any])
+        // Every declared field is set in the sample and written by Codable under its key.
+        let keys = Value.recordFields.map(\.key)
+        #expect(Set(object.keys) == Set(keys), "\(Value.self): sample or Codable misses \(Set(keys).symmetricDifference(object.keys))")
+        #expect(Set(keys).count == keys.count, "\(Value.self) declares a key twice")
+
+        #expect(try LMSJSON.makeDecoder().decode(Value.self, from: encoded) == value, "\(Value.self): Codable")
+
+        var writer = JSONWriter()
+        value.writeValue(to: &writer)
+        #expect(writer.data == encoded, "\(Value.self): JSONWriter wrote \(String(decoding: writer.data, as: UTF8.self))")
+        #expect(try JSONReader.read(encoded) { try Value.read(from: &$0) } == value, "\(Value.self): JSONReader")
+
+        var source = StoredFields(object: object)
+        #expect(try Value(fields: &source) == value, "\(Value.self): init(fields:)")
+        #expect(source.read == keys, "\(Value.self): init(fields:) reads the fields in declaration order")
+    }
+
+    @Test("A required field missing names itself on every path")
+    func missingField() throws {
+        var object = try #require(try JSONSerialization.jsonObject(with: LMSJSON.encode(Self.samples[2] as! Lesson)) as? [String: Any])
+        object["title"] = nil
+        let data = try JSONSerialization.data(withJSONObject: object)
+        #expect(throws: (any Error).self) { try LMSJSON.makeDecoder().decode(Lesson.self, from: data) }
+        #expect { try JSONReader.read(data) { try Lesson.read(from: &$0) } } throws: { "\($0)".contains("'title'") }
+        var source = StoredFields(object: object)
+        #expect { try Lesson(fields: &source) } throws: { ($0 as? FieldError)?.key == "title" }
+    }
+}
+
+/// A row as a database holds it, made from the API's JSON: ids, dates, numbers and flags as
+/// such, money and enums as text, nested documents as JSON text.
+struct StoredFields: FieldSource {
+    let object: [String: Any]
+    private(set) var read: [String] = []
+
+    init(object: [String: Any]) { self.object = object }
+
+    private mutating func value(_ key: String) -> Any? {
+        read.append(key)
+        guard let value = object[key], !(value is NSNull) else { return nil }
+        return value
+    }
+
+    mutating func uuid(_ key: String) throws -> UUID? { (value(key) as? String).flatMap(UUID.init(uuidString:)) }
+    mutating func int(_ key: String) throws -> Int? { value(key) as? Int }
+    mutating func bool(_ key: String) throws -> Bool? { value(key) as? Bool }
+    mutating func date(_ key: String) throws -> Date? {
+        guard let text = value(key) as? String else { return nil }
+        return try LMSJSON.makeDecoder().decode(Date.self, from: Data("\"\(text)\"".utf8))
+    }
+    mutating func string(_ key: String) throws -> String? {
+        switch value(key) {
+        case let text as String: return text
+        case nil: return nil
+        case let document?: return String(decoding: try JSONSerialization.data(withJSONObject: document), as: UTF8.self)
+        }
+    }
+}
