@@ -35,6 +35,12 @@ struct RecordRoundTripTests {
         Purchase(id: id, userID: other, courseID: other, tenantID: other, amount: Decimal(string: "29.00")!, currency: .usd,
                  status: .completed, stripePaymentIntentID: "pi_1", stripeCheckoutSessionID: "cs_1", purchasedAt: now,
                  createdAt: now, updatedAt: now),
+        LearnerQuizOption(id: "a", text: "let"),
+        LearnerQuizQuestion(id: id, lessonID: other, question: "Which?", type: .multipleChoice,
+                            options: [LearnerQuizOption(id: "a", text: "let")], points: 2, position: 1),
+        LessonContent(lesson: Lesson(id: id, chapterID: other, title: "Quiz", type: .quiz, videoURL: "https://v/2.mp4", createdAt: now, updatedAt: now),
+                      courseID: other, body: "# Body",
+                      questions: [LearnerQuizQuestion(id: other, lessonID: id, question: "Q", type: .trueFalse, options: [], points: 1, position: 1)]),
     ]
 
     @Test("Codable, the fast JSON reader and writer, and init(fields:) agree on every field", arguments: 0..<samples.count)

@@ -35,26 +35,14 @@ public struct CourseOutlineResponse: Codable, Hashable, Sendable {
 
 /// `GET /api/v1/lessons/{id}`: a lesson with its content. Text lessons carry `body`
 /// (Markdown); quiz lessons carry their questions without answer keys.
-public struct LessonContent: Codable, Hashable, Sendable, Identifiable {
+@Record
+public struct LessonContent: Hashable, Sendable, Identifiable {
     public var lesson: Lesson
     public var courseID: UUID
     public var body: String?
     public var questions: [LearnerQuizQuestion]?
 
-    public init(lesson: Lesson, courseID: UUID, body: String? = nil, questions: [LearnerQuizQuestion]? = nil) {
-        self.lesson = lesson
-        self.courseID = courseID
-        self.body = body
-        self.questions = questions
-    }
-
     public var id: UUID { lesson.id }
-
-    enum CodingKeys: String, CodingKey {
-        case lesson
-        case courseID = "course_id"
-        case body, questions
-    }
 }
 
 /// `GET /api/v1/instructor/courses/{slug}/outline`: everything, answer keys and drafts included.

@@ -96,19 +96,16 @@ public struct QuizQuestion: Codable, Hashable, Sendable, Identifiable {
     }
 }
 
-public struct LearnerQuizOption: Codable, Hashable, Sendable, Identifiable {
+@Record
+public struct LearnerQuizOption: Hashable, Sendable, Identifiable {
     public var id: String
     public var text: String
-
-    public init(id: String, text: String) {
-        self.id = id
-        self.text = text
-    }
 }
 
 /// A question as a learner receives it. It has no field that could hold an answer key, so no
 /// code path can leak one by accident.
-public struct LearnerQuizQuestion: Codable, Hashable, Sendable, Identifiable {
+@Record
+public struct LearnerQuizQuestion: Hashable, Sendable, Identifiable {
     public var id: UUID
     public var lessonID: UUID
     public var question: String
@@ -116,25 +113,6 @@ public struct LearnerQuizQuestion: Codable, Hashable, Sendable, Identifiable {
     public var options: [LearnerQuizOption]
     public var points: Int
     public var position: Int
-
-    public init(
-        id: UUID, lessonID: UUID, question: String, type: QuestionType, options: [LearnerQuizOption],
-        points: Int, position: Int
-    ) {
-        self.id = id
-        self.lessonID = lessonID
-        self.question = question
-        self.type = type
-        self.options = options
-        self.points = points
-        self.position = position
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case id
-        case lessonID = "lesson_id"
-        case question, type, options, points, position
-    }
 }
 
 /// A learner's answer to one question: chosen option ids for choice questions, text for short answers.

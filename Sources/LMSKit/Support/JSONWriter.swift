@@ -361,23 +361,6 @@ extension JSONWriter {
         return writer.data
     }
 
-    public mutating func write(_ question: LearnerQuizQuestion) {
-        field("id", question.id)
-        field("lesson_id", question.lessonID)
-        beginArray("options")
-        for option in question.options {
-            beginObject()
-            field("id", option.id)
-            field("text", option.text)
-            endObject()
-        }
-        endArray()
-        field("points", question.points)
-        field("position", question.position)
-        field("question", question.question)
-        field("type", question.type.rawValue)
-    }
-
     private mutating func write(_ payload: SyncPayload) throws {
         switch payload {
         case .course(let course):

@@ -144,6 +144,8 @@ extension JSONField {
 }
 
 extension BadgeCriteria: JSONField {}
+// A record nested in another (a lesson in its content) is a JSON document there.
+extension Lesson: JSONField {}
 extension Array: FieldValue, JSONField where Element: Codable {
     public typealias Stored = String
 }
