@@ -381,16 +381,47 @@ struct LessonTests {
 
     @Test("Help scrolls to its last binding on a small screen")
     func helpScrolls() {
+        let lines = Keymap.helpLines(unicode: true)
         var state = DemoFixture.state()
         press(&state, .character("?"))
-        #expect(!state.screenText.contains("Ctrl-C"))
+        #expect(!state.screenText.contains(lines.last!.action))
         #expect(state.screen[1].contains("Keys · j/k: scroll"))
         press(&state, .character("G"))
-        #expect(state.scroll == 2)
-        #expect(state.screen[22].contains("Ctrl-C             quit  (everywhere)"))
+        // 24 rows less header, status line, title and a blank line.
+        #expect(state.scroll == lines.count - 20)
+        #expect(state.screen[22].contains(lines.last!.action))
         var tall = DemoFixture.state(width: 120, height: 40)
-        press(&tall, .character("?"), .down)
-        #expect(tall.scroll == 0 && tall.screenText.contains("Ctrl-C"))
+        press(&tall, .character("?"), .up)
+        #expect(tall.scroll == 0 && tall.screenText.contains(lines.first!.action))
+    }
+
+    /// Dispatch and help read the same tables: every binding is on the help screen, and a key
+    /// that is in no table does nothing anywhere.
+    @Test("Help lists every binding; keys it does not list do nothing")
+    func helpCannotLie() {
+        var state = DemoFixture.state(width: 120, height: 40)
+        press(&state, .character("?"))
+        var shown = state.screenText
+        for _ in 0..<10 {
+            press(&state, .pageDown)
+            shown += state.screenText
+        }
+        for line in Keymap.helpLines(unicode: true) {
+            #expect(shown.contains(line.keys) && shown.contains(line.action), "help misses \(line.keys): \(line.action)")
+        }
+        let listed = Set(Keymap.tables.flatMap { $0.bindings.flatMap(\.keys) })
+        let unlisted: [Key] = [.character("x"), .character("z"), .character("Q"), .delete, .function(5), .ctrl("a")]
+        #expect(listed.isDisjoint(with: unlisted))
+        for start in [Key.character("c"), .character("p"), .character("b"), .character("?")] {
+            var screen = DemoFixture.state()
+            press(&screen, start, .down)
+            for key in unlisted {
+                var after = screen
+                let effects = press(&after, key)
+                #expect(effects.isEmpty && after.stack == screen.stack && after.lists == screen.lists && after.scroll == screen.scroll,
+                        "\(key) did something after \(start)")
+            }
+        }
     }
 
     @Test func instructorPreviewScrolls() {

@@ -69,7 +69,7 @@ public enum Screen {
             // Title, facts and a blank line above; the hint below.
             return max(0, TextWrap.wrap(text, width: width).count - (height - 4))
         case .help:
-            return max(0, Keymap.bindings.count - (height - 2))
+            return max(0, Keymap.helpLines(unicode: state.unicode).count - (height - 2))
         case .preview(let slug):
             guard let outline = state.preview, outline.course.slug == slug else { return 0 }
             return max(0, PreviewScreen.lines(state, outline).count - (height - 4))

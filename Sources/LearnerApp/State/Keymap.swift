@@ -1,35 +1,169 @@
 import TerminalUI
 
-/// Every key binding, in one table: the help screen is generated from it, so help never lies.
+/// What a key asks for. `Keymap` says which key means which command where; `App.update`
+/// performs the command. Help is drawn from the same tables, so it lists exactly what works.
+public enum Command: Hashable, Sendable {
+    // Lists and pages
+    case up, down, pageUp, pageDown, first, last, open
+    // Going places
+    case quit, back, help, catalog, progress, badges, themes, next, sync
+    // One screen's own
+    case filter, fold, preview, markComplete, play
+    // Typing a filter
+    case keepFilter, clearFilter, leaveFilterUp, leaveFilterDown
+    // Themes
+    case keepTheme, cancelTheme
+    // A quiz
+    case optionUp, optionDown, choose, chooseAndNext, nextQuestion, previousQuestion, leaveQuiz, submit, reviewAnswers, closeResult
+}
+
+/// Every key binding, in tables by where they apply. Dispatch and the help screen both read them.
 public enum Keymap {
     public struct Binding: Sendable {
-        public let keys: String
+        public let keys: [Key]
+        public let command: Command
         public let action: String
-        public let context: String
     }
 
-    public static let bindings: [Binding] = [
-        Binding(keys: "↑ ↓ / k j", action: "move", context: "everywhere"),
-        Binding(keys: "g G", action: "first / last", context: "lists"),
-        Binding(keys: "PgUp PgDn", action: "page up / down", context: "lists"),
-        Binding(keys: "Enter / l / →", action: "open", context: "lists"),
-        Binding(keys: "Esc / q / h / ←", action: "back (q on Home quits)", context: "everywhere"),
-        Binding(keys: "n", action: "next lesson, from anywhere", context: "everywhere"),
-        Binding(keys: "s", action: "sync now", context: "everywhere"),
-        Binding(keys: "c", action: "catalog", context: "everywhere"),
-        Binding(keys: "p", action: "progress", context: "everywhere"),
-        Binding(keys: "b", action: "badges", context: "everywhere"),
-        Binding(keys: "t", action: "themes (live preview)", context: "everywhere"),
-        Binding(keys: "?", action: "this help", context: "everywhere"),
-        Binding(keys: "/", action: "filter as you type", context: "catalog"),
-        Binding(keys: "Space", action: "fold / unfold chapter", context: "course"),
-        Binding(keys: "i", action: "instructor preview", context: "course (instructors)"),
-        Binding(keys: "o / Enter", action: "play the video", context: "video lesson"),
-        Binding(keys: "m", action: "mark complete", context: "lesson"),
-        Binding(keys: "Enter", action: "start the quiz", context: "quiz lesson"),
-        Binding(keys: "Space", action: "choose / tick an answer", context: "quiz"),
-        Binding(keys: "→ ←", action: "next / previous question", context: "quiz"),
-        Binding(keys: "Enter", action: "next; on the review page: submit", context: "quiz"),
-        Binding(keys: "Ctrl-C", action: "quit", context: "everywhere"),
+    /// Where a table applies; the help screen shows this as the context.
+    public struct Table: Sendable {
+        public let context: String
+        public let bindings: [Binding]
+
+        /// The command of `key` in this table, if it has one.
+        public func command(for key: Key) -> Command? {
+            bindings.first { $0.keys.contains(key) }?.command
+        }
+    }
+
+    static func bind(_ keys: [Key], _ command: Command, _ action: String) -> Binding {
+        Binding(keys: keys, command: command, action: action)
+    }
+
+    static let moves = Table(context: "lists and pages", bindings: [
+        bind([.up, .character("k")], .up, "up"),
+        bind([.down, .character("j")], .down, "down"),
+        bind([.pageUp], .pageUp, "page up"),
+        bind([.pageDown], .pageDown, "page down"),
+        bind([.home, .character("g")], .first, "first"),
+        bind([.end, .character("G")], .last, "last"),
+        bind([.enter, .character("l"), .right], .open, "open; on a lesson: play the video or start the quiz"),
+    ])
+
+    static let everywhere = Table(context: "everywhere", bindings: [
+        bind([.escape, .character("q"), .character("h"), .left], .back, "back (on Home: quit)"),
+        bind([.character("n")], .next, "next lesson, from anywhere"),
+        bind([.character("s")], .sync, "sync now"),
+        bind([.character("c")], .catalog, "catalog"),
+        bind([.character("p")], .progress, "progress"),
+        bind([.character("b")], .badges, "badges"),
+        bind([.character("t")], .themes, "themes (live preview)"),
+        bind([.character("?")], .help, "this help"),
+    ])
+
+    /// Before everything else, on any screen, even one too small to draw.
+    static let interrupt = Table(context: "always", bindings: [bind([.ctrl("c")], .quit, "quit at once")])
+
+    static let catalog = Table(context: "catalog", bindings: [bind([.character("/")], .filter, "filter as you type")])
+    static let course = Table(context: "course", bindings: [
+        bind([.character(" ")], .fold, "fold / unfold chapter"),
+        bind([.character("i")], .preview, "instructor preview (instructors)"),
+    ])
+    static let lesson = Table(context: "lesson", bindings: [
+        bind([.character("m")], .markComplete, "mark complete"),
+        bind([.character("o")], .play, "play the video"),
+    ])
+
+    static let filtering = Table(context: "typing a filter", bindings: [
+        bind([.enter], .keepFilter, "keep the filter"),
+        bind([.escape], .clearFilter, "clear the filter"),
+        bind([.up], .leaveFilterUp, "keep it and move up"),
+        bind([.down], .leaveFilterDown, "keep it and move down"),
+    ])
+
+    static let themePicker = Table(context: "themes", bindings: [
+        bind([.up, .character("k")], .up, "preview the theme above"),
+        bind([.down, .character("j")], .down, "preview the theme below"),
+        bind([.home, .character("g")], .first, "preview the first theme"),
+        bind([.end, .character("G")], .last, "preview the last theme"),
+        bind([.enter], .keepTheme, "keep the theme"),
+        bind([.escape, .character("q")], .cancelTheme, "go back to the theme before"),
+    ])
+
+    static let quizChoices = Table(context: "quiz question", bindings: [
+        bind([.up, .character("k")], .optionUp, "previous option"),
+        bind([.down, .character("j")], .optionDown, "next option"),
+        bind([.character(" ")], .choose, "choose / tick an option"),
+        bind([.enter], .chooseAndNext, "choose (if none yet) and go on"),
+        bind([.right, .character("l"), .tab], .nextQuestion, "next question"),
+        bind([.left, .character("h"), .backTab], .previousQuestion, "previous question"),
+        bind([.escape, .character("q")], .leaveQuiz, "leave the quiz"),
+    ])
+
+    static let quizText = Table(context: "quiz, typed answer", bindings: [
+        bind([.enter, .right, .tab], .nextQuestion, "keep the answer, next question"),
+        bind([.left, .backTab], .previousQuestion, "keep the answer, previous question"),
+        bind([.escape], .leaveQuiz, "leave the quiz"),
+    ])
+
+    static let quizReview = Table(context: "quiz review page", bindings: [
+        bind([.enter], .submit, "submit"),
+        bind([.left, .backspace, .character("h")], .reviewAnswers, "back to the questions"),
+        bind([.escape, .character("q")], .leaveQuiz, "leave the quiz"),
+    ])
+
+    static let quizResult = Table(context: "quiz result", bindings: [
+        bind([.enter, .escape, .character("q")], .closeResult, "back to the lesson"),
+    ])
+
+    /// The tables in the order help lists them.
+    public static let tables: [Table] = [
+        moves, everywhere, interrupt, catalog, course, lesson, filtering, themePicker, quizChoices, quizText, quizReview, quizResult,
     ]
+
+    /// The command of `key` on `route` outside quizzes, filters and the theme picker (which
+    /// `App.update` asks their own tables first): the screen's own keys, then moves and the
+    /// keys that work everywhere.
+    static func command(for key: Key, on route: Route) -> Command? {
+        let own: Table? = switch route {
+        case .catalog: catalog
+        case .course: course
+        case .lesson: lesson
+        default: nil
+        }
+        return own?.command(for: key) ?? moves.command(for: key) ?? everywhere.command(for: key)
+    }
+
+    /// How help writes a key.
+    static func label(_ key: Key, unicode: Bool) -> String {
+        switch key {
+        case .character(" "): "Space"
+        case .character(let character): String(character)
+        case .ctrl(let character): "Ctrl-\(character.uppercased())"
+        case .enter: "Enter"
+        case .escape: "Esc"
+        case .backspace: "Backspace"
+        case .tab: "Tab"
+        case .backTab: "Shift-Tab"
+        case .delete: "Delete"
+        case .up: unicode ? "↑" : "Up"
+        case .down: unicode ? "↓" : "Down"
+        case .left: unicode ? "←" : "Left"
+        case .right: unicode ? "→" : "Right"
+        case .home: "Home"
+        case .end: "End"
+        case .pageUp: "PgUp"
+        case .pageDown: "PgDn"
+        case .function(let number): "F\(number)"
+        }
+    }
+
+    /// Help's lines: keys, what they do, where.
+    static func helpLines(unicode: Bool) -> [(keys: String, action: String, context: String)] {
+        tables.flatMap { table in
+            table.bindings.map { binding in
+                (binding.keys.map { label($0, unicode: unicode) }.joined(separator: " "), binding.action, table.context)
+            }
+        }
+    }
 }

@@ -84,11 +84,11 @@ public enum App {
     // MARK: Keys
 
     static func handle(_ key: Key, _ state: inout AppState, now: () -> Date) -> [Effect] {
-        if key == .ctrl("c") {
+        if Keymap.interrupt.command(for: key) == .quit {
             state.quitting = true
             return [.quit]
         }
-        // Below the minimum size only quitting works.
+        // Below the minimum size only quitting works (the screen says "q: quit").
         if state.width < Layout.minimumWidth || state.height < Layout.minimumHeight {
             if key == .character("q") || key == .escape {
                 state.quitting = true
@@ -99,55 +99,62 @@ public enum App {
         if state.filter != nil { return handleFilter(key, &state) }
         if case .quiz = state.route, let effects = handleQuiz(key, &state, now: now) { return effects }
         if case .themes = state.route, let effects = handleThemes(key, &state) { return effects }
+        guard let command = Keymap.command(for: key, on: state.route) else { return [] }
+        return perform(command, key: key, &state, now: now)
+    }
 
-        switch key {
-        // Moves first: they are most keys pressed, and each case below is a comparison.
-        case .down, .up, .character("j"), .character("k"), .pageDown, .pageUp, .home, .end, .character("g"), .character("G"):
-            return move(key, &state)
-        case .character("q"), .escape, .character("h"), .left:
+    static func perform(_ command: Command, key: Key, _ state: inout AppState, now: () -> Date) -> [Effect] {
+        switch command {
+        case .up, .down, .pageUp, .pageDown, .first, .last:
+            return move(command, &state)
+        case .back:
             if key == .escape || key == .character("q"), state.status != nil, state.route == .help {
                 state.status = nil
             }
             return back(&state)
-        case .character("?"): return push(.help, &state)
-        case .character("c"): return push(.catalog, &state)
-        case .character("p"): return push(.progress, &state)
-        case .character("b"): return push(.badges, &state)
-        case .character("t"):
+        case .quit:
+            state.quitting = true
+            return [.quit]
+        case .help: return push(.help, &state)
+        case .catalog: return push(.catalog, &state)
+        case .progress: return push(.progress, &state)
+        case .badges: return push(.badges, &state)
+        case .themes:
             state.themeBeforePicker = state.theme.name
             // The picker opens on the theme in use, so Enter without moving keeps it.
             state.lists[.themes] = ListState(selected: state.themeNames.firstIndex(of: state.theme.name) ?? 0)
             return push(.themes, &state)
-        case .character("s"):
+        case .sync:
             guard !state.sync.running else { return [] }
             state.sync.running = true
             state.status = StatusMessage(text: "Syncing…", isError: false)
             return [.sync]
-        case .character("n"):
+        case .next:
             guard let (course, lesson) = HomeModel.nextLesson(state) else {
                 state.status = StatusMessage(text: "Nothing to study next: open a course first", isError: false)
                 return []
             }
             return open(lesson: lesson, course: course.id, &state)
-        case .character("/") where state.route == .catalog:
+        case .filter:
             state.filter = TextInput(state.filterText)
             return []
-        case .character(" ") where isCourse(state.route):
+        case .fold:
             return toggleChapter(&state)
-        case .character("i"):
+        case .preview:
             guard case .course(let id) = state.route, let course = state.courses[id]?.course,
                   state.user?.role == .admin || course.instructorID == state.user?.id
             else { return [] }
             state.preview = nil
             return push(.preview(course.slug), &state) + [.loadPreview(slug: course.slug)]
-        case .character("m"):
+        case .markComplete:
             return markComplete(&state, now: now())
-        case .character("o"):
+        case .play:
             return play(&state)
-        case .enter, .character("l"), .right:
+        case .open:
             return activate(&state)
         default:
-            return move(key, &state)
+            // The filter's, the theme picker's and the quiz's commands are theirs alone.
+            return []
         }
     }
 
@@ -171,16 +178,16 @@ public enum App {
     }
 
     /// Moves the selection (or scrolls text) of the current screen.
-    static func move(_ key: Key, _ state: inout AppState) -> [Effect] {
+    static func move(_ command: Command, _ state: inout AppState) -> [Effect] {
         let count = rowCount(state)
         let page = max(1, state.height - 4)
-        let delta: Int? = switch key {
-        case .up, .character("k"): -1
-        case .down, .character("j"): 1
+        let delta: Int? = switch command {
+        case .up: -1
+        case .down: 1
         case .pageUp: -page
         case .pageDown: page
-        case .home, .character("g"): Int.min / 2
-        case .end, .character("G"): Int.max / 2
+        case .first: Int.min / 2
+        case .last: Int.max / 2
         default: nil
         }
         guard let delta else { return [] }
@@ -343,27 +350,24 @@ public enum App {
         defer { state.quiz = leaving ? nil : quiz }
         switch quiz.phase {
         case .submitted:
-            switch key {
-            case .enter, .escape, .character("q"):
-                leaving = true
-                state.stack.removeLast()
-                return []
-            default: return nil
-            }
+            guard Keymap.quizResult.command(for: key) == .closeResult else { return nil }
+            leaving = true
+            state.stack.removeLast()
+            return []
         case .review:
-            switch key {
-            case .enter:
+            switch Keymap.quizReview.command(for: key) {
+            case .submit?:
                 let attempt = UUID()
                 let submission = QuizSubmission(
                     clientAttemptID: attempt, answers: quiz.questions.compactMap { quiz.answers[$0.id] }, completedAt: now())
                 quiz.phase = .submitted(clientAttemptID: attempt)
                 return [.enqueue(.quizSubmit(lessonID: quiz.lessonID, submission), label: "Quiz submitted")]
-            case .left, .backspace, .character("h"):
+            case .reviewAnswers?:
                 quiz.phase = .answering
                 quiz.page = max(0, quiz.questions.count - 1)
                 loadText(&quiz)
                 return []
-            case .escape, .character("q"):
+            case .leaveQuiz?:
                 leaving = true
                 state.stack.removeLast()
                 return []
@@ -372,35 +376,31 @@ public enum App {
         case .answering:
             guard let question = quiz.current else { return nil }
             if question.type == .shortAnswer {
-                switch key {
-                case .enter, .right, .tab:
+                switch Keymap.quizText.command(for: key) {
+                case .nextQuestion?:
                     saveText(&quiz, question)
                     advance(&quiz)
-                    return []
-                case .left, .backTab:
+                case .previousQuestion?:
                     saveText(&quiz, question)
                     retreat(&quiz)
-                    return []
-                case .escape:
+                case .leaveQuiz?:
                     leaving = true
                     state.stack.removeLast()
-                    return []
                 default:
                     _ = quiz.text.handle(key)
-                    return []
                 }
+                return []
             }
-            switch key {
-            case .up, .character("k"): quiz.cursor = max(0, quiz.cursor - 1)
-            case .down, .character("j"): quiz.cursor = min(question.options.count - 1, quiz.cursor + 1)
-            case .character(" "):
-                choose(&quiz, question)
-            case .enter:
+            switch Keymap.quizChoices.command(for: key) {
+            case .optionUp?: quiz.cursor = max(0, quiz.cursor - 1)
+            case .optionDown?: quiz.cursor = min(question.options.count - 1, quiz.cursor + 1)
+            case .choose?: choose(&quiz, question)
+            case .chooseAndNext?:
                 if quiz.answers[question.id] == nil { choose(&quiz, question) }
                 advance(&quiz)
-            case .right, .character("l"), .tab: advance(&quiz)
-            case .left, .character("h"), .backTab: retreat(&quiz)
-            case .escape, .character("q"):
+            case .nextQuestion?: advance(&quiz)
+            case .previousQuestion?: retreat(&quiz)
+            case .leaveQuiz?:
                 leaving = true
                 state.stack.removeLast()
             default: return nil
@@ -454,17 +454,17 @@ public enum App {
 
     static func handleFilter(_ key: Key, _ state: inout AppState) -> [Effect] {
         guard var filter = state.filter else { return [] }
-        switch key {
-        case .enter:
+        switch Keymap.filtering.command(for: key) {
+        case .keepFilter?:
             state.filterText = filter.value
             state.filter = nil
-        case .escape:
+        case .clearFilter?:
             state.filter = nil
             state.filterText = ""
-        case .up, .down:
+        case let leave? where leave == .leaveFilterUp || leave == .leaveFilterDown:
             state.filterText = filter.value
             state.filter = nil
-            return move(key, &state)
+            return move(leave == .leaveFilterUp ? .up : .down, &state)
         default:
             _ = filter.handle(key)
             state.filter = filter
@@ -478,12 +478,12 @@ public enum App {
     static func handleThemes(_ key: Key, _ state: inout AppState) -> [Effect]? {
         let names = state.themeNames
         var list = state.list(.themes)
-        switch key {
-        case .up, .down, .character("k"), .character("j"), .home, .end, .character("g"), .character("G"):
-            _ = move(key, &state)
+        switch Keymap.themePicker.command(for: key) {
+        case let step? where [.up, .down, .first, .last].contains(step):
+            _ = move(step, &state)
             list = state.list(.themes)
             return names.indices.contains(list.selected) ? [.loadTheme(names[list.selected])] : []
-        case .enter:
+        case .keepTheme?:
             state.themeBeforePicker = nil
             state.stack.removeLast()
             guard names.indices.contains(list.selected) else { return [] }
@@ -491,7 +491,7 @@ public enum App {
             state.status = StatusMessage(text: "Theme '\(name)' saved", isError: false)
             // What is saved is what is shown, even if the selection was never previewed.
             return [.saveThemeChoice(name)] + (name == state.theme.name ? [] : [.loadTheme(name)])
-        case .escape, .character("q"):
+        case .cancelTheme?:
             state.stack.removeLast()
             // Always restore: a preview asked for by a key typed just before may not have
             // arrived yet, so the theme shown now says nothing about the one still to come.
