@@ -184,8 +184,8 @@ extension CacheIndex: FastJSONCodable {
         writer.array("courses", courses)
         writer.field("cursor", cursor)
         writer.field("last_sync", lastSync)
-        if let me, let encoded = try? LMSJSON.encode(me) { writer.raw("me", encoded) }
-        if !waiting.isEmpty, let encoded = try? LMSJSON.encode(waiting) { writer.raw("waiting", encoded) }
+        writer.recordField("me", me)
+        if !waiting.isEmpty { writer.recordField("waiting", waiting) }
     }
 }
 
@@ -272,7 +272,7 @@ extension OutboxEntry: FastJSONCodable {
     public func write(to writer: inout JSONWriter) {
         writer.field("attempts", attempts)
         writer.object("mutation", mutation)
-        if let rejection, let encoded = try? LMSJSON.encode(rejection) { writer.raw("rejection", encoded) }
+        writer.recordField("rejection", rejection)
         writer.field("state", state.rawValue)
     }
 }

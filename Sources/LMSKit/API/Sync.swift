@@ -404,9 +404,9 @@ extension SyncMutation: FastJSONCodable {
         switch kind {
         case .progressUpsert(let upsert): writer.object("payload", upsert)
         case .quizSubmit(let lessonID, let submission):
-            if let encoded = try? LMSJSON.encode(QuizPayload(lessonID: lessonID, submission: submission)) { writer.raw("payload", encoded) }
+            writer.recordField("payload", QuizPayload(lessonID: lessonID, submission: submission))
         case .unknown(_, let payload):
-            if let encoded = try? LMSJSON.encode(payload) { writer.raw("payload", encoded) }
+            writer.recordField("payload", payload)
         }
         writer.field("type", typeName)
     }

@@ -1,13 +1,8 @@
 import Foundation
 
-/// A pull reader over JSON bytes for the hottest files and responses (cached course files, the
-/// course index), the counterpart of `JSONWriter`.
-///
-/// Foundation's `JSONDecoder` builds a tree of values and goes through `Decodable`'s keyed
-/// containers; on a course file that is seven times slower than `python3 json.load`. This reader
-/// walks the bytes once and the hand-written `read(from:)` functions put each field straight into
-/// its Swift value. Errors name the byte offset and what was expected there. Unknown keys are
-/// skipped, so files written by a newer lms with extra fields still read.
+/// A pull reader over JSON bytes for the hottest files and responses (course files, the index,
+/// sync pages): one pass, each field straight into its Swift value, unknown keys skipped, errors
+/// naming the byte offset. `@Record` generates each model's `read(from:)` on top of it.
 public struct JSONReader: ~Copyable {
     private let base: UnsafePointer<UInt8>
     private let end: Int

@@ -253,10 +253,15 @@ extension JSONWriter {
     @inlinable public mutating func recordField<Value: FastJSONCodable & Encodable>(_ key: String, _ value: [Value]?) {
         if let value { recordField(key, value) }
     }
-    /// Anything else through its `Codable` conformance (which cannot fail for these model types).
+    /// Anything else through its `Codable` conformance. JSONEncoder fails only on non-finite
+    /// floating-point numbers, which no model holds; were one to, stopping beats writing a
+    /// record (an outbox entry, say) without its field.
     public mutating func recordField<Value: Encodable>(_ key: String, _ value: Value) {
-        guard let json = try? LMSJSON.encode(value) else { preconditionFailure("\(Value.self) did not encode") }
-        raw(key, json)
+        do {
+            raw(key, try LMSJSON.encode(value))
+        } catch {
+            preconditionFailure("\(Value.self) did not encode: \(error)")
+        }
     }
     public mutating func recordField<Value: Encodable>(_ key: String, _ value: Value?) {
         if let value { recordField(key, value) }

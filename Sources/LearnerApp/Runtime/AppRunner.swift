@@ -241,7 +241,7 @@ public final class AppRunner {
                     let library = try CourseLibrary.load(session, notices: &notices)
                     mailbox.post(.libraryLoaded(library, notices: notices.messages))
                 } catch {
-                    mailbox.post(.enqueueFailed("Could not read the local files: \(error)"))
+                    mailbox.post(.libraryFailed("Could not read the local files: \(error)"))
                 }
             }
             if synchronously { load() } else { Task.detached { load() } }
@@ -284,7 +284,11 @@ public final class AppRunner {
             mailbox.post(.themeLoaded(Theme.load(name, directories: directories)))
         case .saveThemeChoice(let name):
             let file = session.paths.configDirectory.appendingPathComponent("theme")
-            try? AtomicFile.write(Data((name + "\n").utf8), to: file)
+            do {
+                try AtomicFile.write(Data((name + "\n").utf8), to: file)
+            } catch {
+                mailbox.post(.themeNotSaved("Theme '\(name)' is used now but not remembered: \(error)"))
+            }
         case .loadPreview(let slug):
             Task.detached {
                 do throws(ClientError) {

@@ -13,7 +13,12 @@ public enum Msg: Sendable {
     case syncProgress(SyncPhase)
     case syncFinished(SyncReport?, error: String?, offline: Bool)
     case enqueued(String)
+    /// Learner work that could not be written to the outbox.
     case enqueueFailed(String)
+    /// The local cache could not be read.
+    case libraryFailed(String)
+    /// The chosen theme could not be remembered for the next start.
+    case themeNotSaved(String)
     case playerFinished(lesson: UUID, seconds: Int, error: String?)
     case themeLoaded(Theme)
     case previewLoaded(InstructorOutline?, error: String?)

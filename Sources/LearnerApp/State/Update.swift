@@ -57,7 +57,7 @@ public enum App {
         case .enqueued(let label):
             state.status = StatusMessage(text: label, isError: false)
             return [.loadLibrary, .sync]
-        case .enqueueFailed(let reason):
+        case .enqueueFailed(let reason), .libraryFailed(let reason), .themeNotSaved(let reason):
             state.status = StatusMessage(text: reason, isError: true)
             return []
         case .playerFinished(let lessonID, let seconds, let error):

@@ -61,10 +61,9 @@ public enum CatalogModel {
     }
 }
 
-/// The catalog's titles folded for matching, and the courses the filter matched, kept in the
-/// state so that neither a frame nor a key searches 100,000 titles again (matching each with
-/// `localizedCaseInsensitiveContains` took 140 ms a key). A query that extends the last one
-/// searches only the last one's matches.
+/// The catalog's titles folded for matching and the courses the filter matched, kept so that
+/// no frame or key searches every title again; a query that extends the last one searches only
+/// its matches.
 public struct CatalogSearch: Sendable {
     /// Lowercased titles, in `listedCourses` order.
     let titles: [String]
