@@ -59,3 +59,53 @@ enum CatalogScreen {
         return spans
     }
 }
+
+// MARK: Keys
+
+extension CatalogScreen {
+    static func handleFilter(_ key: Key, _ state: inout AppState) -> [Effect] {
+        guard var filter = state.filter else { return [] }
+        switch filterKeys.command(for: key) {
+        case .keepFilter?:
+            state.filterText = filter.value
+            state.filter = nil
+        case .clearFilter?:
+            state.filter = nil
+            state.filterText = ""
+        case let leave? where leave == .leaveFilterUp || leave == .leaveFilterDown:
+            state.filterText = filter.value
+            state.filter = nil
+            return App.move(leave == .leaveFilterUp ? .up : .down, &state)
+        default:
+            _ = filter.handle(key)
+            state.filter = filter
+        }
+        CatalogModel.refreshSearch(&state)
+        state.lists[.catalog] = ListState()
+        return []
+    }
+}
+
+extension CatalogScreen {
+    static let keys = Keymap.Table(context: "catalog", bindings: [Keymap.bind([.character("/")], .filter, "filter as you type")])
+
+    static let filterKeys = Keymap.Table(context: "typing a filter", bindings: [
+        Keymap.bind([.enter], .keepFilter, "keep the filter"),
+        Keymap.bind([.escape], .clearFilter, "clear the filter"),
+        Keymap.bind([.up], .leaveFilterUp, "keep it and move up"),
+        Keymap.bind([.down], .leaveFilterDown, "keep it and move down"),
+    ])
+}
+
+// MARK: Rows and Enter
+
+extension CatalogScreen {
+    static func rowCount(_ state: AppState) -> Int { CatalogModel.courses(state).count }
+
+    static func activate(_ state: inout AppState) -> [Effect] {
+        let courses = CatalogModel.courses(state)
+        let selected = state.list(.catalog).selected
+        guard courses.indices.contains(selected) else { return [] }
+        return App.openCourse(courses[selected].id, &state)
+    }
+}

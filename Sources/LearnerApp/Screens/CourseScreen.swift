@@ -46,3 +46,32 @@ enum CourseScreen {
         }.render(Rect(x: area.x, y: area.y + 4, width: area.width, height: area.height - 4), &buffer, state: &list)
     }
 }
+
+extension CourseScreen {
+    static let keys = Keymap.Table(context: "course", bindings: [
+        Keymap.bind([.character(" ")], .fold, "fold / unfold chapter"),
+        Keymap.bind([.character("i")], .preview, "instructor preview (instructors)"),
+    ])
+}
+
+// MARK: Rows and Enter
+
+extension CourseScreen {
+    static func rowCount(_ state: AppState, courseID: UUID) -> Int { CourseModel.rows(state, courseID: courseID).count }
+
+    /// Enter on a chapter folds it; on a lesson opens it, unless it is locked.
+    static func activate(_ state: inout AppState, courseID: UUID) -> [Effect] {
+        let rows = CourseModel.rows(state, courseID: courseID)
+        let selected = state.list(state.route).selected
+        guard rows.indices.contains(selected) else { return [] }
+        switch rows[selected] {
+        case .chapter: return App.toggleChapter(&state)
+        case .lesson(let lesson, let lessonState):
+            if case .locked(let reason) = lessonState {
+                state.status = StatusMessage(text: "Locked: \(reason)", isError: true)
+                return []
+            }
+            return App.open(lesson: lesson, course: courseID, &state)
+        }
+    }
+}

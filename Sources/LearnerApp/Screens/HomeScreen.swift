@@ -41,3 +41,22 @@ enum HomeScreen {
 extension String {
     func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
 }
+
+// MARK: Rows and Enter
+
+extension HomeScreen {
+    static func rowCount(_ state: AppState) -> Int { HomeModel.items(state).count }
+
+    static func activate(_ state: inout AppState) -> [Effect] {
+        let items = HomeModel.items(state)
+        let selected = state.list(.home).selected
+        guard items.indices.contains(selected) else { return [] }
+        switch items[selected] {
+        case .resume(let course, let lesson): return App.open(lesson: lesson, course: course.id, &state)
+        case .course(let course): return App.openCourse(course.id, &state)
+        case .browse: return App.push(.catalog, &state)
+        case .progress: return App.push(.progress, &state)
+        case .badges: return App.push(.badges, &state)
+        }
+    }
+}

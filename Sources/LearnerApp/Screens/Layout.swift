@@ -3,9 +3,36 @@ import LMSClient
 import LMSKit
 import TerminalUI
 
+/// The app's geometry, in one place: screens draw in `content`, keys page by `pageRows`.
 public enum Layout {
     public static let minimumWidth = 40
     public static let minimumHeight = 10
+
+    /// Whether the terminal is big enough to draw screens at all.
+    static func fits(_ state: AppState) -> Bool { state.width >= minimumWidth && state.height >= minimumHeight }
+
+    /// Below the header and above the status line, one column in from each side.
+    static func content(in area: Rect) -> Rect {
+        let (_, rest) = area.splitTop(1)
+        let (_, body) = rest.splitBottom(1)
+        return body.inset(horizontal: 1, vertical: 0)
+    }
+
+    static func content(_ state: AppState) -> Rect { content(in: Rect(x: 0, y: 0, width: state.width, height: state.height)) }
+
+    /// How many rows PgUp and PgDn move: the content less a title and a blank line.
+    static func pageRows(_ state: AppState) -> Int { max(1, content(state).height - 2) }
+
+    /// How far the page of the current screen scrolls (lesson text, help, instructor preview), so
+    /// that j/PgDn stop at the last line instead of scrolling into emptiness.
+    static func scrollLimit(_ state: AppState) -> Int {
+        switch state.route {
+        case .lesson(let course, let lesson): LessonScreen.scrollLimit(state, course: course, lesson: lesson)
+        case .help: HelpScreen.scrollLimit(state)
+        case .preview(let slug): PreviewScreen.scrollLimit(state, slug: slug)
+        default: 0
+        }
+    }
 }
 
 /// Draws the whole frame for the current state. Pure: state in, cells out.
@@ -26,9 +53,9 @@ public enum Screen {
             return
         }
         let (header, rest) = area.splitTop(1)
-        let (footer, body) = rest.splitBottom(1)
+        let (footer, _) = rest.splitBottom(1)
         renderHeader(state, header, &buffer, memo: memo)
-        let content = body.inset(horizontal: 1, vertical: 0)
+        let content = Layout.content(in: area)
         switch state.route {
         case .home: HomeScreen.render(state, content, &buffer)
         case .catalog: CatalogScreen.render(state, content, &buffer, memo: memo)
@@ -55,27 +82,6 @@ public enum Screen {
         var style = theme.style("ui.background")
         if monochrome { style.background = nil }
         return style
-    }
-
-    /// How far the page of the current screen scrolls (lesson text, help, instructor preview), so
-    /// that j/PgDn stop at the last line instead of scrolling into emptiness.
-    static func scrollLimit(_ state: AppState) -> Int {
-        // The page area: the screen less header, status line and side margins.
-        let width = max(1, state.width - 2), height = max(0, state.height - 2)
-        switch state.route {
-        case .lesson(let course, let lesson):
-            guard let text = state.courses[course]?.content(of: lesson)?.body,
-                  state.courses[course]?.lessons.first(where: { $0.id == lesson })?.type == .text else { return 0 }
-            // Title, facts and a blank line above; the hint below.
-            return max(0, TextWrap.wrap(text, width: width).count - (height - 4))
-        case .help:
-            return max(0, Keymap.helpLines(unicode: state.unicode).count - (height - 2))
-        case .preview(let slug):
-            guard let outline = state.preview, outline.course.slug == slug else { return 0 }
-            return max(0, PreviewScreen.lines(state, outline).count - (height - 4))
-        default:
-            return 0
-        }
     }
 
     static func title(of route: Route, _ state: AppState) -> String {

@@ -47,3 +47,34 @@ enum LessonScreen {
         }
     }
 }
+
+extension LessonScreen {
+    static let keys = Keymap.Table(context: "lesson", bindings: [
+        Keymap.bind([.character("m")], .markComplete, "mark complete"),
+        Keymap.bind([.character("o")], .play, "play the video"),
+    ])
+}
+
+// MARK: Rows and Enter
+
+extension LessonScreen {
+    /// Enter on a video lesson plays it; on a quiz starts it.
+    static func activate(_ state: inout AppState, courseID: UUID, lessonID: UUID) -> [Effect] {
+        guard let lesson = state.courses[courseID]?.lessons.first(where: { $0.id == lessonID }) else { return [] }
+        switch lesson.type {
+        case .video: return App.play(&state)
+        case .quiz: return QuizScreen.start(course: courseID, lesson: lessonID, &state)
+        default: return []
+        }
+    }
+}
+
+extension LessonScreen {
+    /// A text lesson scrolls until its last line shows (title, facts and a blank line above it,
+    /// the hint below: four rows).
+    static func scrollLimit(_ state: AppState, course: UUID, lesson: UUID) -> Int {
+        guard let text = state.courses[course]?.content(of: lesson)?.body,
+              state.courses[course]?.lessons.first(where: { $0.id == lesson })?.type == .text else { return 0 }
+        return max(0, TextWrap.wrap(text, width: Layout.content(state).width).count - (Layout.content(state).height - 4))
+    }
+}

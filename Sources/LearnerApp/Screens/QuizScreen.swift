@@ -115,3 +115,152 @@ enum QuizScreen {
         }
     }
 }
+
+// MARK: Keys
+
+extension QuizScreen {
+    static func start(course: UUID, lesson: UUID, _ state: inout AppState) -> [Effect] {
+        guard let content = state.courses[course]?.content(of: lesson), let questions = content.questions, !questions.isEmpty else {
+            state.status = StatusMessage(text: "The questions are not downloaded yet: press s to sync", isError: true)
+            return []
+        }
+        state.quiz = QuizSession(lessonID: lesson, questions: questions)
+        return App.push(.quiz(course: course, lesson: lesson), &state)
+    }
+
+    /// Quiz keys; nil when the key is not the quiz's (global keys then apply).
+    static func handle(_ key: Key, _ state: inout AppState, now: () -> Date) -> [Effect]? {
+        guard var quiz = state.quiz, case .quiz = state.route else { return nil }
+        // Leaving the quiz drops the session; otherwise the edited copy is stored back.
+        var leaving = false
+        defer { state.quiz = leaving ? nil : quiz }
+        switch quiz.phase {
+        case .submitted:
+            guard resultKeys.command(for: key) == .closeResult else { return nil }
+            leaving = true
+            state.stack.removeLast()
+            return []
+        case .review:
+            switch reviewKeys.command(for: key) {
+            case .submit?:
+                let attempt = UUID()
+                let submission = QuizSubmission(
+                    clientAttemptID: attempt, answers: quiz.questions.compactMap { quiz.answers[$0.id] }, completedAt: now())
+                quiz.phase = .submitted(clientAttemptID: attempt)
+                return [.enqueue(.quizSubmit(lessonID: quiz.lessonID, submission), label: "Quiz submitted")]
+            case .reviewAnswers?:
+                quiz.phase = .answering
+                quiz.page = max(0, quiz.questions.count - 1)
+                loadText(&quiz)
+                return []
+            case .leaveQuiz?:
+                leaving = true
+                state.stack.removeLast()
+                return []
+            default: return []
+            }
+        case .answering:
+            guard let question = quiz.current else { return nil }
+            if question.type == .shortAnswer {
+                switch textKeys.command(for: key) {
+                case .nextQuestion?:
+                    saveText(&quiz, question)
+                    advance(&quiz)
+                case .previousQuestion?:
+                    saveText(&quiz, question)
+                    retreat(&quiz)
+                case .leaveQuiz?:
+                    leaving = true
+                    state.stack.removeLast()
+                default:
+                    _ = quiz.text.handle(key)
+                }
+                return []
+            }
+            switch choiceKeys.command(for: key) {
+            case .optionUp?: quiz.cursor = max(0, quiz.cursor - 1)
+            case .optionDown?: quiz.cursor = min(question.options.count - 1, quiz.cursor + 1)
+            case .choose?: choose(&quiz, question)
+            case .chooseAndNext?:
+                if quiz.answers[question.id] == nil { choose(&quiz, question) }
+                advance(&quiz)
+            case .nextQuestion?: advance(&quiz)
+            case .previousQuestion?: retreat(&quiz)
+            case .leaveQuiz?:
+                leaving = true
+                state.stack.removeLast()
+            default: return nil
+            }
+            return []
+        }
+    }
+
+    static func choose(_ quiz: inout QuizSession, _ question: LearnerQuizQuestion) {
+        guard question.options.indices.contains(quiz.cursor) else { return }
+        let optionID = question.options[quiz.cursor].id
+        var answer = quiz.answers[question.id] ?? QuizAnswer(questionID: question.id)
+        if question.type == .multipleChoice {
+            if let index = answer.selectedOptionIDs.firstIndex(of: optionID) {
+                answer.selectedOptionIDs.remove(at: index)
+            } else {
+                answer.selectedOptionIDs.append(optionID)
+            }
+        } else {
+            answer.selectedOptionIDs = [optionID]
+        }
+        quiz.answers[question.id] = answer
+    }
+
+    static func saveText(_ quiz: inout QuizSession, _ question: LearnerQuizQuestion) {
+        let text = quiz.text.value
+        quiz.answers[question.id] = text.isEmpty ? nil : QuizAnswer(questionID: question.id, text: text)
+    }
+
+    static func loadText(_ quiz: inout QuizSession) {
+        guard let question = quiz.current else { return }
+        quiz.text = TextInput(quiz.answers[question.id]?.text ?? "")
+        quiz.cursor = 0
+    }
+
+    static func advance(_ quiz: inout QuizSession) {
+        if quiz.page + 1 >= quiz.questions.count {
+            quiz.phase = .review
+        } else {
+            quiz.page += 1
+            loadText(&quiz)
+        }
+    }
+
+    static func retreat(_ quiz: inout QuizSession) {
+        quiz.page = max(0, quiz.page - 1)
+        loadText(&quiz)
+    }
+}
+
+extension QuizScreen {
+    static let choiceKeys = Keymap.Table(context: "quiz question", bindings: [
+        Keymap.bind([.up, .character("k")], .optionUp, "previous option"),
+        Keymap.bind([.down, .character("j")], .optionDown, "next option"),
+        Keymap.bind([.character(" ")], .choose, "choose / tick an option"),
+        Keymap.bind([.enter], .chooseAndNext, "choose (if none yet) and go on"),
+        Keymap.bind([.right, .character("l"), .tab], .nextQuestion, "next question"),
+        Keymap.bind([.left, .character("h"), .backTab], .previousQuestion, "previous question"),
+        Keymap.bind([.escape, .character("q")], .leaveQuiz, "leave the quiz"),
+    ])
+
+    static let textKeys = Keymap.Table(context: "quiz, typed answer", bindings: [
+        Keymap.bind([.enter, .right, .tab], .nextQuestion, "keep the answer, next question"),
+        Keymap.bind([.left, .backTab], .previousQuestion, "keep the answer, previous question"),
+        Keymap.bind([.escape], .leaveQuiz, "leave the quiz"),
+    ])
+
+    static let reviewKeys = Keymap.Table(context: "quiz review page", bindings: [
+        Keymap.bind([.enter], .submit, "submit"),
+        Keymap.bind([.left, .backspace, .character("h")], .reviewAnswers, "back to the questions"),
+        Keymap.bind([.escape, .character("q")], .leaveQuiz, "leave the quiz"),
+    ])
+
+    static let resultKeys = Keymap.Table(context: "quiz result", bindings: [
+        Keymap.bind([.enter, .escape, .character("q")], .closeResult, "back to the lesson"),
+    ])
+}

@@ -36,6 +36,7 @@ public enum Keymap {
         }
     }
 
+    /// A binding, for the tables here and in the screens.
     static func bind(_ keys: [Key], _ command: Command, _ action: String) -> Binding {
         Binding(keys: keys, command: command, action: action)
     }
@@ -64,61 +65,10 @@ public enum Keymap {
     /// Before everything else, on any screen, even one too small to draw.
     static let interrupt = Table(context: "always", bindings: [bind([.ctrl("c")], .quit, "quit at once")])
 
-    static let catalog = Table(context: "catalog", bindings: [bind([.character("/")], .filter, "filter as you type")])
-    static let course = Table(context: "course", bindings: [
-        bind([.character(" ")], .fold, "fold / unfold chapter"),
-        bind([.character("i")], .preview, "instructor preview (instructors)"),
-    ])
-    static let lesson = Table(context: "lesson", bindings: [
-        bind([.character("m")], .markComplete, "mark complete"),
-        bind([.character("o")], .play, "play the video"),
-    ])
-
-    static let filtering = Table(context: "typing a filter", bindings: [
-        bind([.enter], .keepFilter, "keep the filter"),
-        bind([.escape], .clearFilter, "clear the filter"),
-        bind([.up], .leaveFilterUp, "keep it and move up"),
-        bind([.down], .leaveFilterDown, "keep it and move down"),
-    ])
-
-    static let themePicker = Table(context: "themes", bindings: [
-        bind([.up, .character("k")], .up, "preview the theme above"),
-        bind([.down, .character("j")], .down, "preview the theme below"),
-        bind([.home, .character("g")], .first, "preview the first theme"),
-        bind([.end, .character("G")], .last, "preview the last theme"),
-        bind([.enter], .keepTheme, "keep the theme"),
-        bind([.escape, .character("q")], .cancelTheme, "go back to the theme before"),
-    ])
-
-    static let quizChoices = Table(context: "quiz question", bindings: [
-        bind([.up, .character("k")], .optionUp, "previous option"),
-        bind([.down, .character("j")], .optionDown, "next option"),
-        bind([.character(" ")], .choose, "choose / tick an option"),
-        bind([.enter], .chooseAndNext, "choose (if none yet) and go on"),
-        bind([.right, .character("l"), .tab], .nextQuestion, "next question"),
-        bind([.left, .character("h"), .backTab], .previousQuestion, "previous question"),
-        bind([.escape, .character("q")], .leaveQuiz, "leave the quiz"),
-    ])
-
-    static let quizText = Table(context: "quiz, typed answer", bindings: [
-        bind([.enter, .right, .tab], .nextQuestion, "keep the answer, next question"),
-        bind([.left, .backTab], .previousQuestion, "keep the answer, previous question"),
-        bind([.escape], .leaveQuiz, "leave the quiz"),
-    ])
-
-    static let quizReview = Table(context: "quiz review page", bindings: [
-        bind([.enter], .submit, "submit"),
-        bind([.left, .backspace, .character("h")], .reviewAnswers, "back to the questions"),
-        bind([.escape, .character("q")], .leaveQuiz, "leave the quiz"),
-    ])
-
-    static let quizResult = Table(context: "quiz result", bindings: [
-        bind([.enter, .escape, .character("q")], .closeResult, "back to the lesson"),
-    ])
-
     /// The tables in the order help lists them.
     public static let tables: [Table] = [
-        moves, everywhere, interrupt, catalog, course, lesson, filtering, themePicker, quizChoices, quizText, quizReview, quizResult,
+        moves, everywhere, interrupt, CatalogScreen.keys, CourseScreen.keys, LessonScreen.keys, CatalogScreen.filterKeys,
+        ThemeScreen.keys, QuizScreen.choiceKeys, QuizScreen.textKeys, QuizScreen.reviewKeys, QuizScreen.resultKeys,
     ]
 
     /// The command of `key` on `route` outside quizzes, filters and the theme picker (which
@@ -126,9 +76,9 @@ public enum Keymap {
     /// keys that work everywhere.
     static func command(for key: Key, on route: Route) -> Command? {
         let own: Table? = switch route {
-        case .catalog: catalog
-        case .course: course
-        case .lesson: lesson
+        case .catalog: CatalogScreen.keys
+        case .course: CourseScreen.keys
+        case .lesson: LessonScreen.keys
         default: nil
         }
         return own?.command(for: key) ?? moves.command(for: key) ?? everywhere.command(for: key)

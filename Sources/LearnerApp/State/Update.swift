@@ -89,16 +89,16 @@ public enum App {
             return [.quit]
         }
         // Below the minimum size only quitting works (the screen says "q: quit").
-        if state.width < Layout.minimumWidth || state.height < Layout.minimumHeight {
+        if !Layout.fits(state) {
             if key == .character("q") || key == .escape {
                 state.quitting = true
                 return [.quit]
             }
             return []
         }
-        if state.filter != nil { return handleFilter(key, &state) }
-        if case .quiz = state.route, let effects = handleQuiz(key, &state, now: now) { return effects }
-        if case .themes = state.route, let effects = handleThemes(key, &state) { return effects }
+        if state.filter != nil { return CatalogScreen.handleFilter(key, &state) }
+        if case .quiz = state.route, let effects = QuizScreen.handle(key, &state, now: now) { return effects }
+        if case .themes = state.route, let effects = ThemeScreen.handle(key, &state) { return effects }
         guard let command = Keymap.command(for: key, on: state.route) else { return [] }
         return perform(command, key: key, &state, now: now)
     }
@@ -180,7 +180,7 @@ public enum App {
     /// Moves the selection (or scrolls text) of the current screen.
     static func move(_ command: Command, _ state: inout AppState) -> [Effect] {
         let count = rowCount(state)
-        let page = max(1, state.height - 4)
+        let page = Layout.pageRows(state)
         let delta: Int? = switch command {
         case .up: -1
         case .down: 1
@@ -193,7 +193,7 @@ public enum App {
         guard let delta else { return [] }
         switch state.route {
         case .lesson, .help, .preview:
-            state.scroll = max(0, min(state.scroll + max(-100_000, min(100_000, delta)), Screen.scrollLimit(state)))
+            state.scroll = max(0, min(state.scroll + max(-100_000, min(100_000, delta)), Layout.scrollLimit(state)))
             return []
         default: break
         }
@@ -201,61 +201,28 @@ public enum App {
         return []
     }
 
+    /// Rows of the current screen's list (each screen counts its own).
     static func rowCount(_ state: AppState) -> Int {
         switch state.route {
-        case .home: HomeModel.items(state).count
-        case .catalog: CatalogModel.courses(state).count
-        case .course(let id): CourseModel.rows(state, courseID: id).count
-        case .badges: state.library?.snapshot.badges.count ?? 0
-        case .progress: state.library?.myCourses.count ?? 0
-        case .themes: state.themeNames.count
+        case .home: HomeScreen.rowCount(state)
+        case .catalog: CatalogScreen.rowCount(state)
+        case .course(let id): CourseScreen.rowCount(state, courseID: id)
+        case .badges: BadgesScreen.rowCount(state)
+        case .progress: ProgressScreen.rowCount(state)
+        case .themes: ThemeScreen.rowCount(state)
         default: 0
         }
     }
 
-    /// Enter on the selected row.
+    /// Enter on the current screen (each screen decides what its selection opens).
     static func activate(_ state: inout AppState) -> [Effect] {
-        let selected = state.list(state.route).selected
         switch state.route {
-        case .home:
-            let items = HomeModel.items(state)
-            guard items.indices.contains(selected) else { return [] }
-            switch items[selected] {
-            case .resume(let course, let lesson): return open(lesson: lesson, course: course.id, &state)
-            case .course(let course): return openCourse(course.id, &state)
-            case .browse: return push(.catalog, &state)
-            case .progress: return push(.progress, &state)
-            case .badges: return push(.badges, &state)
-            }
-        case .catalog:
-            let courses = CatalogModel.courses(state)
-            guard courses.indices.contains(selected) else { return [] }
-            return openCourse(courses[selected].id, &state)
-        case .progress:
-            let courses = state.library?.myCourses ?? []
-            guard courses.indices.contains(selected) else { return [] }
-            return openCourse(courses[selected].id, &state)
-        case .course(let id):
-            let rows = CourseModel.rows(state, courseID: id)
-            guard rows.indices.contains(selected) else { return [] }
-            switch rows[selected] {
-            case .chapter: return toggleChapter(&state)
-            case .lesson(let lesson, let lessonState):
-                if case .locked(let reason) = lessonState {
-                    state.status = StatusMessage(text: "Locked: \(reason)", isError: true)
-                    return []
-                }
-                return open(lesson: lesson, course: id, &state)
-            }
-        case .lesson(let courseID, let lessonID):
-            guard let lesson = state.courses[courseID]?.lessons.first(where: { $0.id == lessonID }) else { return [] }
-            switch lesson.type {
-            case .video: return play(&state)
-            case .quiz: return startQuiz(course: courseID, lesson: lessonID, &state)
-            default: return []
-            }
-        default:
-            return []
+        case .home: HomeScreen.activate(&state)
+        case .catalog: CatalogScreen.activate(&state)
+        case .progress: ProgressScreen.activate(&state)
+        case .course(let id): CourseScreen.activate(&state, courseID: id)
+        case .lesson(let courseID, let lessonID): LessonScreen.activate(&state, courseID: courseID, lessonID: lessonID)
+        default: []
         }
     }
 
@@ -329,177 +296,5 @@ public enum App {
         }
         state.status = StatusMessage(text: "Playing… (close the player to come back)", isError: false)
         return [.openPlayer(url: url, lesson: lesson.id, duration: lesson.duration)]
-    }
-
-    // MARK: Quiz
-
-    static func startQuiz(course: UUID, lesson: UUID, _ state: inout AppState) -> [Effect] {
-        guard let content = state.courses[course]?.content(of: lesson), let questions = content.questions, !questions.isEmpty else {
-            state.status = StatusMessage(text: "The questions are not downloaded yet: press s to sync", isError: true)
-            return []
-        }
-        state.quiz = QuizSession(lessonID: lesson, questions: questions)
-        return push(.quiz(course: course, lesson: lesson), &state)
-    }
-
-    /// Quiz keys; nil when the key is not the quiz's (global keys then apply).
-    static func handleQuiz(_ key: Key, _ state: inout AppState, now: () -> Date) -> [Effect]? {
-        guard var quiz = state.quiz, case .quiz = state.route else { return nil }
-        // Leaving the quiz drops the session; otherwise the edited copy is stored back.
-        var leaving = false
-        defer { state.quiz = leaving ? nil : quiz }
-        switch quiz.phase {
-        case .submitted:
-            guard Keymap.quizResult.command(for: key) == .closeResult else { return nil }
-            leaving = true
-            state.stack.removeLast()
-            return []
-        case .review:
-            switch Keymap.quizReview.command(for: key) {
-            case .submit?:
-                let attempt = UUID()
-                let submission = QuizSubmission(
-                    clientAttemptID: attempt, answers: quiz.questions.compactMap { quiz.answers[$0.id] }, completedAt: now())
-                quiz.phase = .submitted(clientAttemptID: attempt)
-                return [.enqueue(.quizSubmit(lessonID: quiz.lessonID, submission), label: "Quiz submitted")]
-            case .reviewAnswers?:
-                quiz.phase = .answering
-                quiz.page = max(0, quiz.questions.count - 1)
-                loadText(&quiz)
-                return []
-            case .leaveQuiz?:
-                leaving = true
-                state.stack.removeLast()
-                return []
-            default: return []
-            }
-        case .answering:
-            guard let question = quiz.current else { return nil }
-            if question.type == .shortAnswer {
-                switch Keymap.quizText.command(for: key) {
-                case .nextQuestion?:
-                    saveText(&quiz, question)
-                    advance(&quiz)
-                case .previousQuestion?:
-                    saveText(&quiz, question)
-                    retreat(&quiz)
-                case .leaveQuiz?:
-                    leaving = true
-                    state.stack.removeLast()
-                default:
-                    _ = quiz.text.handle(key)
-                }
-                return []
-            }
-            switch Keymap.quizChoices.command(for: key) {
-            case .optionUp?: quiz.cursor = max(0, quiz.cursor - 1)
-            case .optionDown?: quiz.cursor = min(question.options.count - 1, quiz.cursor + 1)
-            case .choose?: choose(&quiz, question)
-            case .chooseAndNext?:
-                if quiz.answers[question.id] == nil { choose(&quiz, question) }
-                advance(&quiz)
-            case .nextQuestion?: advance(&quiz)
-            case .previousQuestion?: retreat(&quiz)
-            case .leaveQuiz?:
-                leaving = true
-                state.stack.removeLast()
-            default: return nil
-            }
-            return []
-        }
-    }
-
-    static func choose(_ quiz: inout QuizSession, _ question: LearnerQuizQuestion) {
-        guard question.options.indices.contains(quiz.cursor) else { return }
-        let optionID = question.options[quiz.cursor].id
-        var answer = quiz.answers[question.id] ?? QuizAnswer(questionID: question.id)
-        if question.type == .multipleChoice {
-            if let index = answer.selectedOptionIDs.firstIndex(of: optionID) {
-                answer.selectedOptionIDs.remove(at: index)
-            } else {
-                answer.selectedOptionIDs.append(optionID)
-            }
-        } else {
-            answer.selectedOptionIDs = [optionID]
-        }
-        quiz.answers[question.id] = answer
-    }
-
-    static func saveText(_ quiz: inout QuizSession, _ question: LearnerQuizQuestion) {
-        let text = quiz.text.value
-        quiz.answers[question.id] = text.isEmpty ? nil : QuizAnswer(questionID: question.id, text: text)
-    }
-
-    static func loadText(_ quiz: inout QuizSession) {
-        guard let question = quiz.current else { return }
-        quiz.text = TextInput(quiz.answers[question.id]?.text ?? "")
-        quiz.cursor = 0
-    }
-
-    static func advance(_ quiz: inout QuizSession) {
-        if quiz.page + 1 >= quiz.questions.count {
-            quiz.phase = .review
-        } else {
-            quiz.page += 1
-            loadText(&quiz)
-        }
-    }
-
-    static func retreat(_ quiz: inout QuizSession) {
-        quiz.page = max(0, quiz.page - 1)
-        loadText(&quiz)
-    }
-
-    // MARK: Filter and themes
-
-    static func handleFilter(_ key: Key, _ state: inout AppState) -> [Effect] {
-        guard var filter = state.filter else { return [] }
-        switch Keymap.filtering.command(for: key) {
-        case .keepFilter?:
-            state.filterText = filter.value
-            state.filter = nil
-        case .clearFilter?:
-            state.filter = nil
-            state.filterText = ""
-        case let leave? where leave == .leaveFilterUp || leave == .leaveFilterDown:
-            state.filterText = filter.value
-            state.filter = nil
-            return move(leave == .leaveFilterUp ? .up : .down, &state)
-        default:
-            _ = filter.handle(key)
-            state.filter = filter
-        }
-        CatalogModel.refreshSearch(&state)
-        state.lists[.catalog] = ListState()
-        return []
-    }
-
-    /// Moving in the theme list previews the theme at once; Enter keeps it, Esc restores.
-    static func handleThemes(_ key: Key, _ state: inout AppState) -> [Effect]? {
-        let names = state.themeNames
-        var list = state.list(.themes)
-        switch Keymap.themePicker.command(for: key) {
-        case let step? where [.up, .down, .first, .last].contains(step):
-            _ = move(step, &state)
-            list = state.list(.themes)
-            return names.indices.contains(list.selected) ? [.loadTheme(names[list.selected])] : []
-        case .keepTheme?:
-            state.themeBeforePicker = nil
-            state.stack.removeLast()
-            guard names.indices.contains(list.selected) else { return [] }
-            let name = names[list.selected]
-            state.status = StatusMessage(text: "Theme '\(name)' saved", isError: false)
-            // What is saved is what is shown, even if the selection was never previewed.
-            return [.saveThemeChoice(name)] + (name == state.theme.name ? [] : [.loadTheme(name)])
-        case .cancelTheme?:
-            state.stack.removeLast()
-            // Always restore: a preview asked for by a key typed just before may not have
-            // arrived yet, so the theme shown now says nothing about the one still to come.
-            guard let previous = state.themeBeforePicker else { return [] }
-            state.themeBeforePicker = nil
-            return [.loadTheme(previous)]
-        default:
-            return nil
-        }
     }
 }
