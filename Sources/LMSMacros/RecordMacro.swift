@@ -17,9 +17,14 @@ public struct RecordMacro: MemberMacro, ExtensionMacro {
         let wrapped: String?
         let key: String
         let defaultValue: String?
+        /// `@Lenient`: absent or null reads as the default value.
+        let lenient: Bool
 
         var isOptional: Bool { wrapped != nil }
         var valueType: String { wrapped ?? type }
+        /// How the field is read where it may be missing: as an optional, or its default.
+        var readType: String { lenient ? "\(type)?" : type }
+        func read(_ expression: String) -> String { lenient ? "(\(expression) ?? \(defaultValue!))" : expression }
     }
 
     public static func expansion(
@@ -57,7 +62,7 @@ public struct RecordMacro: MemberMacro, ExtensionMacro {
             members.append("""
                 public init(from decoder: any Decoder) throws {
                     let container = try decoder.container(keyedBy: CodingKeys.self)
-                \(raw: properties.map { "    self.\($0.name) = try container.recordField(\($0.type).self, forKey: .\($0.name))" }.joined(separator: "\n"))
+                \(raw: properties.map { "    self.\($0.name) = \($0.read("try container.recordField(\($0.readType).self, forKey: .\($0.name))"))" }.joined(separator: "\n"))
                 }
                 """)
         }
@@ -73,12 +78,12 @@ public struct RecordMacro: MemberMacro, ExtensionMacro {
         let locals = properties.map { "    var \($0.name): \($0.valueType)? = nil" }.joined(separator: "\n")
         let dispatch = properties.enumerated().map { index, property in
             (index == 0 ? "        if" : "        else if")
-                + " key == \"\(property.key)\" { \(property.name) = try reader.recordField(\(property.type).self) }"
+                + " key == \"\(property.key)\" { \(property.name) = try reader.recordField(\(property.readType).self) }"
         }.joined(separator: "\n")
-        let guards = properties.filter { !$0.isOptional }.map {
+        let guards = properties.filter { !$0.isOptional && !$0.lenient }.map {
             "    guard let \($0.name) else { throw JSONReader.missing(\"\($0.key)\", in: \"\(name)\") }"
         }.joined(separator: "\n")
-        let arguments = properties.map { "\($0.name): \($0.name)" }.joined(separator: ", ")
+        let arguments = properties.map { "\($0.name): \($0.read($0.name))" }.joined(separator: ", ")
         members.append("""
             public static func read(from reader: inout JSONReader) throws -> \(raw: name) {
             \(raw: locals)
@@ -102,7 +107,7 @@ public struct RecordMacro: MemberMacro, ExtensionMacro {
         let fieldList = properties.map { "RecordField(\"\($0.key)\", \($0.valueType).self)" }.joined(separator: ", ")
         members.append("public static let recordFields: [RecordField] = [\(raw: fieldList)]")
         let fieldArguments = properties.map {
-            "\($0.name): try source.\($0.isOptional ? "optional" : "required")(\"\($0.key)\", \($0.valueType).self)"
+            "\($0.name): " + $0.read("try source.\($0.isOptional || $0.lenient ? "optional" : "required")(\"\($0.key)\", \($0.valueType).self)")
         }.joined(separator: ", ")
         members.append("""
             @inlinable
@@ -139,9 +144,14 @@ public struct RecordMacro: MemberMacro, ExtensionMacro {
                 let type = annotation.type.trimmedDescription
                 let wrapped = annotation.type.as(OptionalTypeSyntax.self)?.wrappedType.trimmedDescription
                 let name = pattern.identifier.text
+                let lenient = variable.attributes.contains { $0.as(AttributeSyntax.self)?.attributeName.trimmedDescription == "Lenient" }
+                let defaultValue = binding.initializer?.value.trimmedDescription
+                if lenient, defaultValue == nil || wrapped != nil {
+                    throw MacroError("@Lenient '\(name)' needs a non-optional type and a default value")
+                }
                 properties.append(Property(
                     name: name, type: type, wrapped: wrapped, key: fieldKey(of: variable) ?? snakeCase(name),
-                    defaultValue: binding.initializer?.value.trimmedDescription))
+                    defaultValue: defaultValue, lenient: lenient))
             }
         }
         return properties
@@ -175,6 +185,15 @@ public struct RecordMacro: MemberMacro, ExtensionMacro {
     }
 }
 
+/// `@Lenient`: a `@Record` property that may be absent or null, meaning its default value.
+public struct LenientMacro: PeerMacro {
+    public static func expansion(
+        of node: AttributeSyntax, providingPeersOf declaration: some DeclSyntaxProtocol, in context: some MacroExpansionContext
+    ) throws -> [DeclSyntax] {
+        []
+    }
+}
+
 /// `@Field("key")`: the JSON key and column of a `@Record` property, where snake_case is not it.
 public struct FieldMacro: PeerMacro {
     public static func expansion(
@@ -191,5 +210,5 @@ struct MacroError: Error, CustomStringConvertible {
 
 @main
 struct LMSMacrosPlugin: CompilerPlugin {
-    let providingMacros: [any Macro.Type] = [RecordMacro.self, FieldMacro.self]
+    let providingMacros: [any Macro.Type] = [RecordMacro.self, FieldMacro.self, LenientMacro.self]
 }

@@ -35,6 +35,10 @@ struct RecordRoundTripTests {
         Purchase(id: id, userID: other, courseID: other, tenantID: other, amount: Decimal(string: "29.00")!, currency: .usd,
                  status: .completed, stripePaymentIntentID: "pi_1", stripeCheckoutSessionID: "cs_1", purchasedAt: now,
                  createdAt: now, updatedAt: now),
+        Tenant(id: id, name: "Academy", slug: "academy", status: .active, isolationStrategy: .shared, seatsPurchased: 50, seatsUsed: 3,
+               subscriptionStatus: .active, stripeCustomerID: "cus_1", stripeSubscriptionID: "sub_1", logoURL: "https://l/1.png",
+               domain: "academy.example", settings: ["theme": .string("nord"), "limits": .object(["seats": .number(5)])],
+               createdAt: now, updatedAt: now, deletedAt: now),
         LearnerQuizOption(id: "a", text: "let"),
         LearnerQuizQuestion(id: id, lessonID: other, question: "Which?", type: .multipleChoice,
                             options: [LearnerQuizOption(id: "a", text: "let")], points: 2, position: 1),
@@ -66,6 +70,17 @@ struct RecordRoundTripTests {
         var source = StoredFields(object: object)
         #expect(try Value(fields: &source) == value, "\(Value.self): init(fields:)")
         #expect(source.read == keys, "\(Value.self): init(fields:) reads the fields in declaration order")
+    }
+
+    @Test("A @Lenient field absent or null is its default on every path", arguments: ["absent", "null"])
+    func lenientField(_ form: String) throws {
+        var object = try #require(try JSONSerialization.jsonObject(with: LMSJSON.encode(Self.samples[11] as! Tenant)) as? [String: Any])
+        object["settings"] = form == "null" ? NSNull() : nil
+        let data = try JSONSerialization.data(withJSONObject: object)
+        #expect(try LMSJSON.makeDecoder().decode(Tenant.self, from: data).settings.isEmpty)
+        #expect(try JSONReader.read(data) { try Tenant.read(from: &$0) }.settings.isEmpty)
+        var source = StoredFields(object: object)
+        #expect(try Tenant(fields: &source).settings.isEmpty)
     }
 
     @Test("A required field missing names itself on every path")

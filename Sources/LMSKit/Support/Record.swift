@@ -10,6 +10,10 @@ import Foundation
 @attached(extension, conformances: Record, Codable, FastJSONCodable)
 public macro Record() = #externalMacro(module: "LMSMacros", type: "RecordMacro")
 
+/// A `@Record` property that may be absent or null (JSON, database), meaning its default value.
+@attached(peer)
+public macro Lenient() = #externalMacro(module: "LMSMacros", type: "LenientMacro")
+
 /// The JSON key and column of a `@Record` property whose name in snake_case is not it.
 @attached(peer)
 public macro Field(_ key: String) = #externalMacro(module: "LMSMacros", type: "FieldMacro")
@@ -144,6 +148,9 @@ extension JSONField {
 }
 
 extension BadgeCriteria: JSONField {}
+extension Dictionary: FieldValue, JSONField where Key == String, Value: Codable {
+    public typealias Stored = String
+}
 // A record nested in another (a lesson in its content) is a JSON document there.
 extension Lesson: JSONField {}
 extension Array: FieldValue, JSONField where Element: Codable {

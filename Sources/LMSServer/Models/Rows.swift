@@ -8,7 +8,7 @@ import SQLKit
 
 enum Columns {
     static let user = User.columns(alias: "u")
-    static let tenant = "t.id, t.name, t.slug, t.status, t.isolation_strategy, t.seats_purchased, t.seats_used, t.subscription_status, t.stripe_customer_id, t.stripe_subscription_id, t.logo_url, t.domain, CAST(t.settings AS TEXT) AS settings, t.created_at, t.updated_at, t.deleted_at"
+    static let tenant = Tenant.columns(alias: "t")
     static let group = Group.columns(alias: "g")
     static let course = Course.columns(alias: "c")
     static let chapter = Chapter.columns(alias: "ch")
@@ -24,23 +24,6 @@ enum Columns {
     /// there ("no such column: u.id"), PostgreSQL accepts both.
     static func returning(_ columns: String, alias: String) -> String {
         columns.replacingOccurrences(of: alias + ".", with: "")
-    }
-}
-
-extension Tenant {
-    init(row: any SQLRow) throws {
-        let settingsText: String? = try row.optional("settings")
-        let settings = try settingsText.map { try LMSJSON.makeDecoder().decode([String: JSONValue].self, from: Data($0.utf8)) }
-        self.init(
-            id: try row.value("id"), name: try row.value("name"), slug: try row.value("slug"),
-            status: TenantStatus(rawValue: try row.value("status")),
-            isolationStrategy: IsolationStrategy(rawValue: try row.value("isolation_strategy")),
-            seatsPurchased: try row.value("seats_purchased"), seatsUsed: try row.value("seats_used"),
-            subscriptionStatus: SubscriptionStatus(rawValue: try row.value("subscription_status")),
-            stripeCustomerID: try row.optional("stripe_customer_id"),
-            stripeSubscriptionID: try row.optional("stripe_subscription_id"), logoURL: try row.optional("logo_url"),
-            domain: try row.optional("domain"), settings: settings ?? [:], createdAt: try row.value("created_at"),
-            updatedAt: try row.value("updated_at"), deletedAt: try row.optional("deleted_at"))
     }
 }
 
