@@ -1,3 +1,4 @@
+import LMSTestSupport
 import Testing
 @testable import TerminalUI
 

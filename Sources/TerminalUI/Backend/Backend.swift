@@ -1,5 +1,5 @@
-/// The one thing that talks to a terminal. `CursesBackend` drives a real one; `TestBackend`
-/// keeps cells in memory for tests.
+/// The one thing that talks to a terminal. `CursesBackend` drives a real one; the tests'
+/// `TestBackend` (LMSTestSupport) sends the same encoder's bytes to a screen emulator.
 public protocol Backend: AnyObject {
     var size: (width: Int, height: Int) { get }
     var capabilities: Capabilities { get }
@@ -84,79 +84,4 @@ public final class Terminal {
         buffer.reset(filling: background)
         return buffer
     }
-}
-
-/// An in-memory terminal for tests: what was drawn, and a queue of events to feed the app.
-public final class TestBackend: Backend {
-    public private(set) var size: (width: Int, height: Int)
-    public let capabilities: Capabilities
-    public private(set) var screen: Buffer
-    public var pendingEvents: [Event] = []
-    public private(set) var cellsWritten = 0
-    /// Cells the last frame changed.
-    public private(set) var lastFrameChanges = 0
-    /// Frames shown through `showPrepared` rather than `draw`.
-    public private(set) var preparedFramesShown = 0
-    private var shown: Buffer?
-    /// Dropped by whatever changes `shown`, as a real backend's encoder drops it.
-    private var prepared: Buffer?
-
-    public init(width: Int, height: Int, capabilities: Capabilities = Capabilities(colors: .sixteen, unicode: true)) {
-        size = (width, height)
-        self.capabilities = capabilities
-        screen = Buffer(area: Rect(x: 0, y: 0, width: width, height: height))
-    }
-
-    public func resize(width: Int, height: Int) {
-        size = (width, height)
-        screen = Buffer(area: Rect(x: 0, y: 0, width: width, height: height))
-        shown = nil
-        prepared = nil
-        pendingEvents.append(.resize(width: width, height: height))
-    }
-
-    public func draw(_ frame: Buffer) -> Buffer? {
-        let changes = frame.changes(since: shown)
-        lastFrameChanges = changes.count
-        cellsWritten += changes.count
-        // Like a terminal: a wide character takes two cells, and one partly overwritten goes whole.
-        for change in changes {
-            var cell = change.cell
-            cell.style = cell.style.downsampled(to: capabilities.colors)
-            screen.put(cell, x: change.x, y: change.y)
-        }
-        defer { shown = frame }
-        prepared = nil
-        return shown
-    }
-
-    public func prepare(_ frame: Buffer) {
-        prepared = frame
-    }
-
-    public func showPrepared() -> (shown: Bool, replaced: Buffer?) {
-        guard let frame = prepared.take() else { return (false, nil) }
-        preparedFramesShown += 1
-        return (true, draw(frame))
-    }
-
-    public func discardPrepared() {
-        prepared = nil
-    }
-
-    public func clear() {
-        screen = Buffer(area: screen.area)
-        shown = nil
-        prepared = nil
-    }
-
-    public func nextEvent(timeoutMilliseconds: Int) -> Event? {
-        pendingEvents.isEmpty ? nil : pendingEvents.removeFirst()
-    }
-
-    public func hasInput(withinMilliseconds timeoutMilliseconds: Int) -> Bool {
-        !pendingEvents.isEmpty
-    }
-
-    public var lines: [String] { screen.lines }
 }

@@ -1,6 +1,7 @@
 import Foundation
 
 import TerminalUI
+import LMSTestSupport
 import Testing
 
 @testable import LearnerApp

@@ -6,23 +6,23 @@ import TerminalUI
 /// clearing the screen and the end of a line in the current background, SGR attributes and
 /// colours, and UTF-8 text with wide characters. Anything else fails the test, so the encoder
 /// cannot rely on sequences this does not check.
-struct ScreenEmulator {
-    private(set) var screen: Buffer
+package struct ScreenEmulator {
+    package private(set) var screen: Buffer
     private var x = 0, y = 0
     private var top = 0, bottom: Int
     private var pen = Style.plain
     /// After writing into the last column the cursor waits there; the next letter would wrap.
     private var wrapPending = false
 
-    init(width: Int, height: Int) {
+    package init(width: Int, height: Int) {
         screen = Buffer(area: Rect(x: 0, y: 0, width: width, height: height))
         bottom = height - 1
     }
 
-    var width: Int { screen.area.width }
-    var height: Int { screen.area.height }
+    package var width: Int { screen.area.width }
+    package var height: Int { screen.area.height }
 
-    mutating func feed(_ bytes: [UInt8], sourceLocation: SourceLocation = #_sourceLocation) {
+    package mutating func feed(_ bytes: [UInt8], sourceLocation: SourceLocation = #_sourceLocation) {
         var i = 0
         while i < bytes.count {
             let byte = bytes[i]
