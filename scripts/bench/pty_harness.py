@@ -86,6 +86,8 @@ def main():
     parser.add_argument("--key", default="j")
     parser.add_argument("--alternate", action="store_true",
                         help="every other step presses the down arrow instead of K: no key is the one before it again")
+    parser.add_argument("--mixed", type=int, metavar="SEED",
+                        help="j, k and the down and up arrows in an irregular order drawn from SEED, mostly down")
     parser.add_argument("--quit", default="q", help="keys that quit from where the run ends")
     parser.add_argument("--idle", type=float, default=60, help="milliseconds of silence that end a frame")
     parser.add_argument("--columns", type=int, default=120)
@@ -114,8 +116,15 @@ def main():
         # The down arrow as this terminal type sends it (both programs switch the keypad to
         # application mode, where it is ESC O B, not ESC [ B).
         down = subprocess.run(["tput", "-T", env["TERM"], "kcud1"], capture_output=True, text=True).stdout or "\x1bOB"
+        up = subprocess.run(["tput", "-T", env["TERM"], "kcuu1"], capture_output=True, text=True).stdout or "\x1bOA"
+        import random
+        mixed = random.Random(args.mixed) if args.mixed is not None else None
         for step in range(args.steps):
-            key = down if args.alternate and step % 2 else args.key
+            if mixed:
+                # Two in three steps go down, so the run keeps moving through the list.
+                key = mixed.choice(["j", down, "j", down, "k", up])
+            else:
+                key = down if args.alternate and step % 2 else args.key
             sent = time.monotonic()
             os.write(fd, key.encode())
             data, last = read_frame(fd, idle, timeout=5)
