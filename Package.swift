@@ -113,6 +113,7 @@ let package = Package(
             name: "LMSKitTests",
             dependencies: [
                 "LMSKit",
+                "LMSTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             resources: [.copy("Fixtures")]

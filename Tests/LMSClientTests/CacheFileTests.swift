@@ -182,3 +182,21 @@ struct CacheFileTests {
         }
     }
 }
+
+@Suite("Cache records round-trip every declared field")
+struct CacheRecordTests {
+    static let now = Date(timeIntervalSince1970: 1_772_443_800)
+
+    @Test func courseFileAndIndex() throws {
+        let course = Course(id: UUID(), title: "Swift", slug: "swift", description: "d", thumbnailURL: "t", instructorID: UUID(),
+                            quizPassPercent: 70, createdAt: Self.now, updatedAt: Self.now, deletedAt: Self.now)
+        let chapter = Chapter(id: UUID(), courseID: course.id, title: "One", description: "c", createdAt: Self.now, updatedAt: Self.now)
+        let lesson = Lesson(id: UUID(), chapterID: chapter.id, title: "L", videoURL: "v", videoID: "i", createdAt: Self.now, updatedAt: Self.now)
+        try RecordPaths.check(CourseFile(course: course, chapters: [chapter], lessons: [lesson],
+                                         contents: [LessonContent(lesson: lesson, courseID: course.id, body: "b")]))
+        let user = User(id: UUID(), email: "a@b.c", firstName: "A", lastName: "B", createdAt: Self.now, updatedAt: Self.now)
+        try RecordPaths.check(CacheIndex(
+            me: MeResponse(user: user, tenant: nil, groups: []), cursor: "c1", lastSync: Self.now, courses: [course],
+            waiting: [.upsert(.chapter(chapter), id: chapter.id)]))
+    }
+}

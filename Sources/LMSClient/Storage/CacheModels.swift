@@ -3,54 +3,26 @@ import LMSKit
 
 /// The small file read at start-up: who is signed in, the sync position, and one line per course.
 /// Course outlines live in their own files and load when a course is opened.
-public struct CacheIndex: Codable, Sendable, Equatable {
+@Record
+public struct CacheIndex: Sendable, Equatable {
     public var me: MeResponse?
     public var cursor: String?
     public var lastSync: Date?
     /// Every course the learner may see, sorted by title.
-    public var courses: [Course]
+    public var courses: [Course] = []
     /// Chapters, lessons and lesson content that came before their course (the feed is ordered
     /// by when each record last changed, so an edited course comes after its lessons), kept
     /// until the course arrives, possibly on a later page. Saved with the cursor on every page.
-    public var waiting: [SyncChange]
-
-    public init(me: MeResponse? = nil, cursor: String? = nil, lastSync: Date? = nil, courses: [Course] = [], waiting: [SyncChange] = []) {
-        self.me = me
-        self.cursor = cursor
-        self.lastSync = lastSync
-        self.courses = courses
-        self.waiting = waiting
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case me, cursor
-        case lastSync = "last_sync"
-        case courses, waiting
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        me = try c.decodeIfPresent(MeResponse.self, forKey: .me)
-        cursor = try c.decodeIfPresent(String.self, forKey: .cursor)
-        lastSync = try c.decodeIfPresent(Date.self, forKey: .lastSync)
-        courses = try c.decode([Course].self, forKey: .courses)
-        waiting = try c.decodeIfPresent([SyncChange].self, forKey: .waiting) ?? []
-    }
+    @Lenient public var waiting: [SyncChange] = []
 }
 
 /// One course as studied offline: its outline and the content of the lessons the learner may open.
-public struct CourseFile: Codable, Sendable, Equatable {
+@Record
+public struct CourseFile: Sendable, Equatable {
     public var course: Course
-    public var chapters: [Chapter]
-    public var lessons: [Lesson]
-    public var contents: [LessonContent]
-
-    public init(course: Course, chapters: [Chapter] = [], lessons: [Lesson] = [], contents: [LessonContent] = []) {
-        self.course = course
-        self.chapters = chapters
-        self.lessons = lessons
-        self.contents = contents
-    }
+    public var chapters: [Chapter] = []
+    public var lessons: [Lesson] = []
+    public var contents: [LessonContent] = []
 
     public var outline: CourseOutline {
         let byChapter = Dictionary(grouping: lessons, by: \.chapterID)
@@ -159,59 +131,6 @@ public struct OutboxEntry: Codable, Sendable, Equatable, Identifiable {
     }
 
     public var id: UUID { mutation.id }
-}
-
-// The two files read most: the index at every start, a course file whenever a course opens.
-extension CacheIndex: FastJSONCodable {
-    public static func read(from reader: inout JSONReader) throws -> CacheIndex {
-        var index = CacheIndex()
-        var courses: [Course]?
-        try reader.object { reader, key in
-            if key == "me" { index.me = reader.null() ? nil : try reader.decode(MeResponse.self, with: LMSJSON.makeDecoder()) }
-            else if key == "cursor" { index.cursor = try reader.optionalString() }
-            else if key == "last_sync" { index.lastSync = try reader.optionalDate() }
-            else if key == "courses" { courses = try reader.array(of: Course.read) }
-            // Usually empty, and of every entity: Codable reads it.
-            else if key == "waiting" { index.waiting = try reader.decode([SyncChange].self, with: LMSJSON.makeDecoder()) }
-            else { try reader.skipValue() }
-        }
-        guard let courses else { throw JSONReader.missing("courses", in: "CacheIndex") }
-        index.courses = courses
-        return index
-    }
-
-    public func write(to writer: inout JSONWriter) {
-        writer.array("courses", courses)
-        writer.field("cursor", cursor)
-        writer.field("last_sync", lastSync)
-        writer.recordField("me", me)
-        if !waiting.isEmpty { writer.recordField("waiting", waiting) }
-    }
-}
-
-extension CourseFile: FastJSONCodable {
-    public static func read(from reader: inout JSONReader) throws -> CourseFile {
-        var course: Course?, chapters: [Chapter]?, lessons: [Lesson]?, contents: [LessonContent]?
-        try reader.object { reader, key in
-            if key == "course" { course = try Course.read(from: &reader) }
-            else if key == "chapters" { chapters = try reader.array(of: Chapter.read) }
-            else if key == "lessons" { lessons = try reader.array(of: Lesson.read) }
-            else if key == "contents" { contents = try reader.array(of: LessonContent.read) }
-            else { try reader.skipValue() }
-        }
-        guard let course else { throw JSONReader.missing("course", in: "CourseFile") }
-        guard let chapters else { throw JSONReader.missing("chapters", in: "CourseFile") }
-        guard let lessons else { throw JSONReader.missing("lessons", in: "CourseFile") }
-        guard let contents else { throw JSONReader.missing("contents", in: "CourseFile") }
-        return CourseFile(course: course, chapters: chapters, lessons: lessons, contents: contents)
-    }
-
-    public func write(to writer: inout JSONWriter) {
-        writer.array("chapters", chapters)
-        writer.array("contents", contents)
-        writer.object("course", course)
-        writer.array("lessons", lessons)
-    }
 }
 
 extension StructureMap: FastJSONCodable {

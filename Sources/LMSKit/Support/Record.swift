@@ -151,8 +151,11 @@ extension BadgeCriteria: JSONField {}
 extension Dictionary: FieldValue, JSONField where Key == String, Value: Codable {
     public typealias Stored = String
 }
-// A record nested in another (a lesson in its content) is a JSON document there.
+// A record nested in another (a lesson in its content, a course in its file) is a JSON document there.
 extension Lesson: JSONField {}
+extension Course: JSONField {}
+extension MeResponse: JSONField {}
+extension SyncChange: JSONField {}
 extension Array: FieldValue, JSONField where Element: Codable {
     public typealias Stored = String
 }
