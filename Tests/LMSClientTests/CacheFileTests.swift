@@ -198,5 +198,8 @@ struct CacheRecordTests {
         try RecordPaths.check(CacheIndex(
             me: MeResponse(user: user, tenant: nil, groups: []), cursor: "c1", lastSync: Self.now, courses: [course],
             waiting: [.upsert(.chapter(chapter), id: chapter.id)]))
+        try RecordPaths.check(OutboxEntry(
+            mutation: SyncMutation(id: UUID(), createdAt: Self.now, kind: watching(lesson.id, seconds: 30)), state: .rejected,
+            rejection: APIErrorBody(code: .validationFailed, message: "no"), attempts: 2))
     }
 }

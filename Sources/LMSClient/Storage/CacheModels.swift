@@ -112,23 +112,22 @@ public struct LearnerRecords: Codable, Sendable, Equatable {
 }
 
 /// A piece of offline work waiting for the server, or refused by it.
-public struct OutboxEntry: Codable, Sendable, Equatable, Identifiable {
-    public enum State: String, Codable, Sendable {
+@Record
+public struct OutboxEntry: Sendable, Equatable, Identifiable {
+    public enum State: String, Codable, Sendable, FieldValue {
         case pending, rejected
+
+        public init(stored: String, key: String) throws {
+            guard let state = State(rawValue: stored) else { throw FieldError(key: key, problem: "'\(stored)' is not pending or rejected") }
+            self = state
+        }
     }
 
     public var mutation: SyncMutation
-    public var state: State
+    public var state: State = .pending
     /// Why the server refused it, for rejected entries.
     public var rejection: APIErrorBody?
-    public var attempts: Int
-
-    public init(mutation: SyncMutation, state: State = .pending, rejection: APIErrorBody? = nil, attempts: Int = 0) {
-        self.mutation = mutation
-        self.state = state
-        self.rejection = rejection
-        self.attempts = attempts
-    }
+    public var attempts: Int = 0
 
     public var id: UUID { mutation.id }
 }
@@ -163,35 +162,5 @@ extension StructureMap: FastJSONCodable {
         pairs("chapter_course", chapterCourse)
         writer.field("cursor", cursor)
         pairs("lesson_chapter", lessonChapter)
-    }
-}
-
-extension OutboxEntry: FastJSONCodable {
-    public static func read(from reader: inout JSONReader) throws -> OutboxEntry {
-        var mutation: SyncMutation?, state: State?, rejection: APIErrorBody?, attempts: Int?
-        try reader.object { reader, key in
-            if key == "mutation" { mutation = try SyncMutation.read(from: &reader) }
-            else if key == "state" {
-                let text = try reader.string()
-                guard let known = State(rawValue: text) else {
-                    throw JSONReaderError(offset: reader.offset, expected: "pending or rejected", found: text)
-                }
-                state = known
-            }
-            else if key == "rejection" { rejection = reader.null() ? nil : try reader.decode(APIErrorBody.self, with: LMSJSON.makeDecoder()) }
-            else if key == "attempts" { attempts = try reader.int() }
-            else { try reader.skipValue() }
-        }
-        guard let mutation else { throw JSONReader.missing("mutation", in: "OutboxEntry") }
-        guard let state else { throw JSONReader.missing("state", in: "OutboxEntry") }
-        guard let attempts else { throw JSONReader.missing("attempts", in: "OutboxEntry") }
-        return OutboxEntry(mutation: mutation, state: state, rejection: rejection, attempts: attempts)
-    }
-
-    public func write(to writer: inout JSONWriter) {
-        writer.field("attempts", attempts)
-        writer.object("mutation", mutation)
-        writer.recordField("rejection", rejection)
-        writer.field("state", state.rawValue)
     }
 }

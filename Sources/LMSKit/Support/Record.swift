@@ -156,6 +156,8 @@ extension Lesson: JSONField {}
 extension Course: JSONField {}
 extension MeResponse: JSONField {}
 extension SyncChange: JSONField {}
+extension SyncMutation: JSONField {}
+extension APIErrorBody: JSONField {}
 extension Array: FieldValue, JSONField where Element: Codable {
     public typealias Stored = String
 }
