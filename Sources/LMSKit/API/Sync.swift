@@ -354,11 +354,11 @@ extension SyncChange: FastJSONReadable {
             case .chapter: .chapter(try Chapter.read(from: &reader))
             case .lesson: .lesson(try Lesson.read(from: &reader))
             case .lessonContent: .lessonContent(try LessonContent.read(from: &reader))
-            case .progress: .progress(try reader.decode(UserProgress.self, with: LMSJSON.makeDecoder()))
-            case .quizResult: .quizResult(try reader.decode(QuizResult.self, with: LMSJSON.makeDecoder()))
-            case .badge: .badge(try reader.decode(Badge.self, with: LMSJSON.makeDecoder()))
-            case .userBadge: .userBadge(try reader.decode(UserBadge.self, with: LMSJSON.makeDecoder()))
-            case .purchase: .purchase(try reader.decode(Purchase.self, with: LMSJSON.makeDecoder()))
+            case .progress: .progress(try UserProgress.read(from: &reader))
+            case .quizResult: .quizResult(try QuizResult.read(from: &reader))
+            case .badge: .badge(try Badge.read(from: &reader))
+            case .userBadge: .userBadge(try UserBadge.read(from: &reader))
+            case .purchase: .purchase(try Purchase.read(from: &reader))
             case .other: .unknown(try reader.decode(JSONValue.self, with: LMSJSON.makeDecoder()))
             }
         }
@@ -402,7 +402,7 @@ extension SyncMutation: FastJSONCodable {
         writer.field("created_at", createdAt)
         writer.field("id", id)
         switch kind {
-        case .progressUpsert(let upsert): writer.object("payload", upsert)
+        case .progressUpsert(let upsert): writer.recordField("payload", upsert)
         case .quizSubmit(let lessonID, let submission):
             writer.recordField("payload", QuizPayload(lessonID: lessonID, submission: submission))
         case .unknown(_, let payload):

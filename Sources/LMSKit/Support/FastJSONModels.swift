@@ -29,22 +29,3 @@ extension JSONReader {
         return value
     }
 }
-
-extension JSONWriter {
-    /// Writes each element as an object under `key`.
-    public mutating func array<Element: FastJSONCodable>(_ key: String, _ elements: [Element]) {
-        beginArray(key)
-        for element in elements {
-            beginObject()
-            element.write(to: &self)
-            endObject()
-        }
-        endArray()
-    }
-
-    public mutating func object<Value: FastJSONCodable>(_ key: String, _ value: Value) {
-        beginObject(key)
-        value.write(to: &self)
-        endObject()
-    }
-}

@@ -361,42 +361,18 @@ extension JSONWriter {
         return writer.data
     }
 
+    /// A change's record as its `@Record` writer writes it (an unknown entity's JSON as it came).
     private mutating func write(_ payload: SyncPayload) throws {
         switch payload {
-        case .course(let course):
-            beginObject("data")
-            write(course)
-            endObject()
-        case .chapter(let chapter):
-            beginObject("data")
-            write(chapter)
-            endObject()
-        case .lesson(let lesson):
-            beginObject("data")
-            write(lesson)
-            endObject()
-        case .lessonContent(let content):
-            beginObject("data")
-            field("body", content.body)
-            field("course_id", content.courseID)
-            beginObject("lesson")
-            write(content.lesson)
-            endObject()
-            if let questions = content.questions {
-                beginArray("questions")
-                for question in questions {
-                    beginObject()
-                    write(question)
-                    endObject()
-                }
-                endArray()
-            }
-            endObject()
-        case .progress(let value): raw("data", try LMSJSON.encode(value))
-        case .quizResult(let value): raw("data", try LMSJSON.encode(value))
-        case .badge(let value): raw("data", try LMSJSON.encode(value))
-        case .userBadge(let value): raw("data", try LMSJSON.encode(value))
-        case .purchase(let value): raw("data", try LMSJSON.encode(value))
+        case .course(let value): recordField("data", value)
+        case .chapter(let value): recordField("data", value)
+        case .lesson(let value): recordField("data", value)
+        case .lessonContent(let value): recordField("data", value)
+        case .progress(let value): recordField("data", value)
+        case .quizResult(let value): recordField("data", value)
+        case .badge(let value): recordField("data", value)
+        case .userBadge(let value): recordField("data", value)
+        case .purchase(let value): recordField("data", value)
         case .unknown(let value): raw("data", try LMSJSON.encode(value))
         }
     }

@@ -43,14 +43,6 @@ extension SQLRow {
         try decodeNil(column: column) ? nil : decode(column: column, as: T.self)
     }
 
-    func money(_ column: String) throws -> Decimal {
-        let text = try decode(column: column, as: String.self)
-        guard let amount = MoneyText.parse(text) ?? Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "Bad amount '\(text)' in \(column)"))
-        }
-        return amount
-    }
-
     /// A JSON column selected as text.
     func json<T: Decodable>(_ column: String, as type: T.Type) throws -> T {
         let text = try decode(column: column, as: String.self)
