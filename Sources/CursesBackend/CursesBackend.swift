@@ -10,11 +10,8 @@ import TerminalUI
 public final class CursesBackend: Backend {
     private let window: UnsafeMutablePointer<WINDOW>
     public let capabilities: Capabilities
-    private var encoder: FrameEncoder
-    private let sequences: ControlSequences
+    public let sequences: ControlSequences
     private var output: [UInt8] = []
-    /// Made by `prepare`; the encoder refuses it once the picture it was made from changed.
-    private var prepared: FrameEncoder.PreparedFrame?
     private var closed = false
 
     /// Takes over the terminal. Call `close()` (also done on deinit) to give it back.
@@ -39,7 +36,6 @@ public final class CursesBackend: Backend {
         if detected.colors == .truecolor, colorCount < 256 { detected.colors = colorCount >= 16 ? .sixteen : .eight }
         capabilities = detected
         sequences = Terminfo.sequences()
-        encoder = FrameEncoder(sequences: sequences, capabilities: detected)
         lms_install_signal_handlers()
     }
 
@@ -64,7 +60,6 @@ public final class CursesBackend: Backend {
     public func resume() {
         reset_prog_mode()
         wrefresh(window)
-        encoder.reset()
     }
 
     /// Plain attributes and the cursor at the start of a blank bottom row, where curses expects
@@ -88,44 +83,15 @@ public final class CursesBackend: Backend {
         return signal == 0 ? nil : signal
     }
 
-    public func clear() {
-        encoder.reset()
-    }
-
-    public func draw(_ frame: Buffer) -> Buffer? {
-        output.removeAll(keepingCapacity: true)
-        let replaced = encoder.encode(frame, into: &output)
-        writeOutput()
-        // The frame is on its way; now the byte-for-byte check of the rows it scrolled.
-        output.removeAll(keepingCapacity: true)
-        encoder.confirm(into: &output)
-        if !output.isEmpty { writeOutput() }
-        return replaced
-    }
-
-    public func prepare(_ frame: Buffer) {
-        prepared = encoder.prepare(frame)
-    }
-
-    public func showPrepared() -> (shown: Bool, replaced: Buffer?) {
-        guard let frame = prepared.take(), encoder.canShow(frame) else { return (false, nil) }
-        writeAll(frame.bytes)
-        return (true, encoder.adopt(frame))
-    }
-
-    public func discardPrepared() {
-        prepared = nil
-    }
-
     private func writeOutput() {
-        writeAll(output)
+        write(output)
     }
 
-    private func writeAll(_ output: [UInt8]) {
+    public func write(_ output: [UInt8]) {
         output.withUnsafeBytes { bytes in
             var offset = 0
             while offset < bytes.count {
-                let written = write(STDOUT_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
+                let written = Glibc.write(STDOUT_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
                 if written > 0 {
                     offset += written
                 } else if written < 0, errno == EINTR || errno == EAGAIN {
@@ -151,7 +117,6 @@ public final class CursesBackend: Backend {
                 // Curses resized its screen and would repaint it at the next read, over our
                 // frame: let it do so now, before the app draws the new size.
                 wrefresh(window)
-                encoder.reset()
                 return .resize(width: size.width, height: size.height)
             }
             return Self.functionKey(Int32(character)).map(Event.key)

@@ -16,7 +16,7 @@ import TerminalUI
 ///                                                their titles, one per line
 ///     lms-bench decode index|course FILE         MB/s of the client's reader on FILE
 ///     lms-bench frames THEMES_DIR STEPS          microseconds per catalog scroll step (update,
-///                                                render, encode, and after the frame the work
+///                                                render and encode, and after the frame the work
 ///                                                that prepares the next), then with the frame
 ///                                                predicted and prepared, no terminal; the
 ///                                                account comes from $XDG_DATA_HOME. LMS_BENCH_PAUSE_US pauses
@@ -166,9 +166,8 @@ enum Bench {
         func microseconds(_ duration: Duration) -> Double {
             (Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18) / Double(steps) * 1e6
         }
-        print(String(format: "update %.1f us, render %.1f us, encode %.1f us (after the frame: %.1f us checking scrolled rows, laying out rows and predicting the next frame)",
-                     microseconds(handling), microseconds(elapsed - handling - backend.encoding - backend.confirming), microseconds(backend.encoding),
-                     microseconds(preparing + backend.confirming)))
+        print(String(format: "update %.1f us, render and encode %.1f us (after the frame: %.1f us predicting the next frames)",
+                     microseconds(handling), microseconds(elapsed - handling), microseconds(preparing)))
         print(String(format: "%.1f us per step, %.0f bytes per step", microseconds(elapsed), Double(backend.bytes) / Double(steps)))
         // The same steps as the run loop takes them: the key is the last one again, so its frame
         // was prepared after the previous one and only has to be shown.
@@ -184,7 +183,7 @@ enum Bench {
             backend.queued = .key(.down)
             let started = clock.now
             runner.step(timeoutMilliseconds: 0)
-            let shown = backend.lastShown ?? started
+            let shown = backend.lastWrite ?? started
             showing += shown - started
             following += clock.now - shown
         }
@@ -200,67 +199,33 @@ enum Bench {
     }
 }
 
-/// A terminal that encodes frames as the real one does and throws the bytes away.
+/// A terminal that takes the bytes `Terminal` encodes, as the real one does, and throws them away.
 final class DiscardingBackend: Backend {
     let size: (width: Int, height: Int)
     let capabilities = Capabilities(colors: .indexed256, unicode: true)
-    private var encoder: FrameEncoder
-    private var output: [UInt8] = []
-    private var prepared: FrameEncoder.PreparedFrame?
-    /// Bytes sent and time spent encoding since `startCounting()`.
+    let sequences = ControlSequences.ansi
+    /// Bytes sent since `startCounting()`.
     private(set) var bytes = 0
-    private(set) var encoding = Duration.zero
-    private(set) var confirming = Duration.zero
-    /// When `showPrepared` last sent a frame.
-    private(set) var lastShown: ContinuousClock.Instant?
+    /// When the last write came.
+    private(set) var lastWrite: ContinuousClock.Instant?
 
     init(width: Int, height: Int) {
         size = (width, height)
-        encoder = FrameEncoder(sequences: .ansi, capabilities: capabilities)
     }
 
     func startCounting() {
         bytes = 0
-        encoding = .zero
-        confirming = .zero
     }
 
-    func draw(_ frame: Buffer) -> Buffer? {
-        let started = ContinuousClock.now
-        output.removeAll(keepingCapacity: true)
-        let replaced = encoder.encode(frame, into: &output)
+    func write(_ output: [UInt8]) {
         bytes += output.count
-        let encoded = ContinuousClock.now
-        encoding += encoded - started
-        // After the write in the real backend, so after the frame here.
-        output.removeAll(keepingCapacity: true)
-        encoder.confirm(into: &output)
-        bytes += output.count
-        confirming += ContinuousClock.now - encoded
-        return replaced
+        lastWrite = ContinuousClock.now
     }
-
-    func prepare(_ frame: Buffer) {
-        prepared = encoder.prepare(frame)
-    }
-
-    func showPrepared() -> (shown: Bool, replaced: Buffer?) {
-        guard let frame = prepared.take(), encoder.canShow(frame) else { return (false, nil) }
-        bytes += frame.bytes.count
-        lastShown = ContinuousClock.now
-        return (true, encoder.adopt(frame))
-    }
-
-    func discardPrepared() { prepared = nil }
 
     /// The next event `nextEvent` hands out, once.
     var queued: Event?
     func nextEvent(timeoutMilliseconds: Int) -> Event? { queued.take() }
     func hasInput(withinMilliseconds timeoutMilliseconds: Int) -> Bool { queued != nil }
-    func clear() {
-        prepared = nil
-        encoder.reset()
-    }
 }
 
 struct BenchError: Error, CustomStringConvertible {

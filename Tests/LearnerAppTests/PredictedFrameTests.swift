@@ -6,9 +6,9 @@ import Testing
 
 @testable import LearnerApp
 
-/// The run loop prepares the frame of the last key pressed again, and shows it when that key
-/// comes: each turn here is one `step` with the keys the backend holds, as in `lms`.
-@Suite("AppRunner: frames predicted from the last key", .serialized)
+/// The run loop prepares the frames of the last few keys pressed again, and shows one when its
+/// key comes: each turn here is one `step` with the keys the backend holds, as in `lms`.
+@Suite("AppRunner: frames predicted from the recent keys", .serialized)
 struct PredictedFrameTests {
     /// A quiet moment (a turn of the run loop with no input, in which it prepares the next
     /// frame), then a turn with these events waiting.
@@ -53,7 +53,6 @@ struct PredictedFrameTests {
             Self.expectFreshFrame(harness, "down #\(press)")
         }
         #expect(runner.predictedFramesShown == 2)
-        #expect(harness.backend.preparedFramesShown == 2)
         #expect(runner.state.lists[runner.state.route]?.selected == 3)
 
         // Another direction is another key: drawn, then predicted.
@@ -63,6 +62,16 @@ struct PredictedFrameTests {
         #expect(runner.predictedFramesShown == 3)
         #expect(runner.state.lists[runner.state.route]?.selected == 1)
 
+        // Both directions are recent now: every press of either is predicted, in any order.
+        for (press, key) in [Key.down, .character("k"), .down, .down, .character("k")].enumerated() {
+            Self.step(harness, .key(key))
+            Self.expectFreshFrame(harness, "mixed press #\(press)")
+        }
+        #expect(runner.predictedFramesShown == 8)
+        #expect(runner.state.lists[runner.state.route]?.selected == 2)
+        Self.step(harness, .key(.character("k")))
+        #expect(runner.predictedFramesShown == 9)
+
         // A message changed the state between two presses, and its frame is not drawn yet:
         // the prediction was made from a state that is gone.
         runner.step(timeoutMilliseconds: 0)
@@ -71,21 +80,21 @@ struct PredictedFrameTests {
         runner.step(timeoutMilliseconds: 0)
         Self.expectFreshFrame(harness, "after a message")
         #expect(harness.text.contains("sending 0/1"))
-        #expect(runner.predictedFramesShown == 3)
+        #expect(runner.predictedFramesShown == 9)
 
         // Keys typed together are taken together, never from a prediction, even when the first
         // is the predicted one.
         Self.step(harness, .key(.character("k")), .key(.character("j")), .key(.character("j")))
         Self.expectFreshFrame(harness, "three keys at once")
         #expect(runner.state.lists[runner.state.route]?.selected == 2)
-        #expect(runner.predictedFramesShown == 3)
+        #expect(runner.predictedFramesShown == 9)
 
         // A key typed right after a frame, before the quiet moment: nothing was prepared.
         harness.backend.pendingEvents = [.key(.character("k"))]
         runner.step(timeoutMilliseconds: 0)
         Self.expectFreshFrame(harness, "a key at once")
         #expect(runner.state.lists[runner.state.route]?.selected == 1)
-        #expect(runner.predictedFramesShown == 3)
+        #expect(runner.predictedFramesShown == 9)
 
         // A frame prepared at one size, a resize, then the predicted key: the resize's frame
         // is drawn and the key's too, at the new size.
@@ -97,13 +106,13 @@ struct PredictedFrameTests {
         Self.expectFreshFrame(harness, "after a resize")
         #expect(harness.lines.count == 14 && harness.lines[0].count == 70)
         #expect(runner.state.lists[runner.state.route]?.selected == 0)
-        #expect(runner.predictedFramesShown == 3)
+        #expect(runner.predictedFramesShown == 9)
         // Predictions resume at the new size.
         Self.step(harness, .key(.character("j")))
         Self.step(harness, .key(.character("j")))
         Self.expectFreshFrame(harness, "predicted at the new size")
         #expect(runner.state.lists[runner.state.route]?.selected == 2)
-        #expect(runner.predictedFramesShown == 4)
+        #expect(runner.predictedFramesShown == 11)
     }
 
     @Test("A key whose update asks for an effect is not predicted: q quits only when pressed")

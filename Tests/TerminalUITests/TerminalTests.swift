@@ -8,17 +8,19 @@ struct TerminalTests {
         let backend = TestBackend(width: 20, height: 4)
         let terminal = Terminal(backend: backend)
         terminal.draw { $0.write("Hello", x: 0, y: 0) }
-        #expect(backend.lastFrameChanges == 80)
+        // The first frame clears the screen; the blanks after "Hello" are erased, not printed.
+        #expect(backend.lastWritePrinted == 5)
         #expect(backend.lines[0] == "Hello               ")
         terminal.draw { $0.write("Hello", x: 0, y: 0) }
-        #expect(backend.lastFrameChanges == 0)
+        #expect(backend.lastWritePrinted == 0)
         terminal.draw { $0.write("Help!", x: 0, y: 0) }
-        #expect(backend.lastFrameChanges == 2)
+        #expect(backend.lastWritePrinted == 2)
         #expect(backend.lines[0] == "Help!               ")
-        #expect(backend.cellsWritten == 82)
+        #expect(backend.cellsWritten == 7)
+        #expect(backend.writes == 3)
         terminal.invalidate()
         terminal.draw { $0.write("Help!", x: 0, y: 0) }
-        #expect(backend.lastFrameChanges == 80)
+        #expect(backend.lastWritePrinted == 5)
     }
 
     @Test("A prepared frame shows only when asked, and never after the screen changed")
@@ -31,7 +33,7 @@ struct TerminalTests {
         #expect(backend.lines[0] == "one         ")
         #expect(terminal.showPrepared())
         #expect(backend.lines[0] == "two         ")
-        #expect(backend.lastFrameChanges == 3)
+        #expect(backend.lastWritePrinted == 3)
         #expect(!terminal.showPrepared(), "a prepared frame is shown once")
 
         terminal.prepare { $0.write("three", x: 0, y: 0) }
@@ -47,7 +49,28 @@ struct TerminalTests {
         terminal.prepare { $0.write("seven", x: 0, y: 0) }
         #expect(terminal.showPrepared())
         #expect(backend.lines[0] == "seven       ")
-        #expect(backend.preparedFramesShown == 2)
+        #expect(terminal.preparedFramesShown == 2)
+    }
+
+    @Test("Several frames prepared at once: the one asked for is shown, equal frames are one")
+    func severalPreparedFrames() {
+        let backend = TestBackend(width: 12, height: 2)
+        let terminal = Terminal(backend: backend)
+        terminal.draw { $0.write("base", x: 0, y: 0) }
+        let up = terminal.prepare { $0.write("up", x: 0, y: 0) }
+        let down = terminal.prepare { $0.write("down", x: 0, y: 1) }
+        let downAgain = terminal.prepare { $0.write("down", x: 0, y: 1) }
+        #expect(up != down)
+        #expect(down == downAgain, "an equal frame shares the one prepared before")
+        let writes = backend.writes
+        #expect(terminal.showPrepared(up))
+        #expect(backend.lines == ["up          ", "            "])
+        #expect(backend.writes == writes + 1)
+        #expect(!terminal.showPrepared(down), "showing one drops the others: they were made for the old picture")
+
+        let first = terminal.prepare { $0.write("a", x: 0, y: 0) }
+        #expect(!terminal.showPrepared(first + 1), "no such frame")
+        #expect(backend.lines == ["up          ", "            "])
     }
 
     @Test func coloursAreDownsampledToTheBackend() {

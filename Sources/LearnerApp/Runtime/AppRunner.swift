@@ -50,22 +50,23 @@ public struct AppEnvironment: Sendable {
 /// Runs the app: draw, wait for a key or a message, update, perform effects.
 public final class AppRunner {
     private let terminal: Terminal
-    /// What earlier frames drew (rendering only; never part of the state).
-    private let frameMemo = FrameMemo()
     private let environment: AppEnvironment
     private let mailbox = Mailbox()
     /// Private, so the optimizer sees every access and checks exclusivity at compile time
     /// rather than at run time on each key and frame.
     private var current: AppState {
-        // Any change, however small, and the predicted frame is for a state that is gone.
-        didSet { prediction = nil }
+        // Any change, however small, and the predicted frames are for a state that is gone.
+        didSet { predictions.removeAll() }
     }
     public var state: AppState { current }
-    /// The last key pressed, which the next is most likely to repeat (scrolling, paging).
-    private var lastKey: Key?
-    /// The state that pressing `key` again would lead to, while the terminal holds its frame
-    /// prepared: that key then costs a write instead of an update, a render and an encoding.
-    private var prediction: (key: Key, state: AppState)?
+    /// Keys pressed lately, the latest first, each once: the next key is most likely one of them
+    /// again (scrolling up and down, paging, typing the same letter).
+    private var recentKeys: [Key] = []
+    private static let keysPredicted = 4
+    /// For each recent key whose update is a pure change of state: the state it leads to, and
+    /// the number of the frame the terminal holds prepared for it. That key then costs a write
+    /// instead of an update, a render and an encoding.
+    private var predictions: [Key: (state: AppState, frame: Int)] = [:]
     /// Frames shown from a prediction (tests and benchmarks read it).
     public private(set) var predictedFramesShown = 0
     /// A frame went out, and the work that prepares for the next key waits for a quiet moment.
@@ -145,7 +146,7 @@ public final class AppRunner {
     public func handle(_ event: Event) {
         switch event {
         case .key(let key):
-            lastKey = key
+            remember(key)
             dispatch(.key(key))
         case .resize(let width, let height):
             terminal.invalidate()
@@ -156,7 +157,7 @@ public final class AppRunner {
     public func dispatch(_ message: Msg) {
         // Dropped before the update rather than after it (by `current`'s observer): the update
         // then changes storage that no prediction shares, and copies nothing.
-        prediction = nil
+        predictions.removeAll()
         if case .syncFinished = message {
             syncTask = nil
             if syncAgain {
@@ -176,36 +177,40 @@ public final class AppRunner {
     }
 
     public func drawFrame() {
-        terminal.draw(background: Screen.background(current)) { buffer in Screen.render(current, into: &buffer, memo: frameMemo, filled: true) }
+        terminal.draw(background: Screen.background(current)) { buffer in Screen.render(current, into: &buffer) }
     }
 
-    /// Work done once a frame reached the terminal, for the next: the rows about to come into
-    /// view are laid out, and the frame of the last key pressed again is drawn and prepared.
+    /// Work done once a frame reached the terminal, for the next: the frames that pressing one
+    /// of the recent keys again leads to are drawn and prepared. Only for keys whose update is a
+    /// pure change of state: one that asks for effects or reads the clock is left to happen when
+    /// pressed. Stops as soon as a key arrives, which then waits for no more of this work.
     public func prepareNextFrame() {
-        frameMemo.prepareNextFrame()
-        predictFrame()
+        terminal.discardPrepared()
+        predictions.removeAll()
+        for key in recentKeys {
+            var next = current
+            var readsClock = false
+            let effects = App.update(&next, .key(key), now: { readsClock = true; return Date() }())
+            guard effects.isEmpty, !readsClock else { continue }
+            let frame = terminal.prepare(background: Screen.background(next)) { buffer in Screen.render(next, into: &buffer) }
+            predictions[key] = (next, frame)
+            if terminal.backend.hasInput(withinMilliseconds: 0) { break }
+        }
     }
 
-    /// Prepares the frame that pressing the last key again leads to. Only for a key whose update
-    /// is a pure change of state: one that asks for effects or reads the clock is left to
-    /// happen when pressed.
-    private func predictFrame() {
-        guard let key = lastKey else { return }
-        var next = current
-        var readsClock = false
-        let effects = App.update(&next, .key(key), now: { readsClock = true; return Date() }())
-        guard effects.isEmpty, !readsClock else { return }
-        terminal.prepare(background: Screen.background(next)) { buffer in Screen.render(next, into: &buffer, memo: frameMemo, filled: true) }
-        frameMemo.prepareNextFrame()
-        prediction = (key, next)
+    private func remember(_ key: Key) {
+        recentKeys.removeAll { $0 == key }
+        recentKeys.insert(key, at: 0)
+        if recentKeys.count > Self.keysPredicted { recentKeys.removeLast() }
     }
 
-    /// Shows the prepared frame if `key` is the one predicted and nothing changed since. The
-    /// state becomes the predicted one; messages that came meanwhile get a frame of their own.
+    /// Shows the frame prepared for `key`, if there is one and nothing changed since. The state
+    /// becomes the predicted one; messages that came meanwhile get a frame of their own.
     private func showPredictedFrame(for key: Key) -> Bool {
         // The predicted state is adopted after the write: the bytes leave first.
-        guard prediction?.key == key, terminal.showPrepared(), let predicted = prediction.take() else { return false }
+        guard let predicted = predictions[key], terminal.showPrepared(predicted.frame) else { return false }
         current = predicted.state
+        remember(key)
         predictedFramesShown += 1
         let messages = mailbox.drain()
         for message in messages { dispatch(message) }

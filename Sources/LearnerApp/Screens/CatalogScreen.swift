@@ -4,7 +4,7 @@ import TerminalUI
 
 /// All published courses, filtered as you type, with owned / free / price markers.
 enum CatalogScreen {
-    static func render(_ state: AppState, _ area: Rect, _ buffer: inout Buffer, memo: FrameMemo? = nil) {
+    static func render(_ state: AppState, _ area: Rect, _ buffer: inout Buffer) {
         let theme = state.theme
         let courses = CatalogModel.courses(state)
         let (top, body) = area.splitTop(2)
@@ -12,34 +12,18 @@ enum CatalogScreen {
             buffer.write("Filter: ", x: top.x, y: top.y, style: theme.style("ui.title"))
             filter.render(Rect(x: top.x + 8, y: top.y, width: max(0, min(40, top.width - 8)), height: 1), &buffer, style: theme.style("ui.input"), focused: true)
         } else {
-            let summary = { (buffer: inout Buffer) in
-                let filterNote = state.filterText.isEmpty ? "/ to filter" : "filter: \"\(state.filterText)\" (/ to change, Esc in filter clears)"
-                buffer.write("\(courses.count) course(s) · \(filterNote)", x: top.x, y: top.y, maxWidth: top.width, style: theme.style("ui.text.dim"))
-            }
-            if let memo {
-                let key = FrameMemo.CatalogSummaryKey(count: courses.count, filterText: state.filterText, theme: theme)
-                memo.catalogSummary.draw(key, in: top.row(0), &buffer, render: summary)
-            } else {
-                summary(&buffer)
-            }
+            let filterNote = state.filterText.isEmpty ? "/ to filter" : "filter: \"\(state.filterText)\" (/ to change, Esc in filter clears)"
+            buffer.write("\(courses.count) course(s) · \(filterNote)", x: top.x, y: top.y, maxWidth: top.width, style: theme.style("ui.text.dim"))
         }
         var list = state.list(.catalog)
         let titleWidth = max(10, body.width - 34)
-        let rows = memo?.catalogRows(for: FrameMemo.CatalogContext(
-            library: .init(library: state.library), query: CatalogModel.query(state), theme: theme, unicode: state.unicode, monochrome: state.monochrome))
         let learner = state.library?.learner()
         let view = ListView(count: courses.count, selectedStyle: theme.style("ui.selection"), marker: state.glyph("▶ ", "> ")) { index in
             let course = courses[index]
             let ownership = learner.flatMap { LessonAccess.ownershipGrant(course: course, learner: $0) }
             return row(course, ownership: ownership, titleWidth: titleWidth, state)
         }
-        view.render(body, &buffer, state: &list, cache: rows)
-        if let memo, let rows {
-            // The next key most likely moves the selection a row on: lay out the rows it would
-            // bring into view once this frame is out.
-            let background = Screen.background(state)
-            memo.afterFrame { [list] in view.prefetch(body, state: list, cache: rows, background: background) }
-        }
+        view.render(body, &buffer, state: &list)
         if courses.isEmpty {
             buffer.write(state.library == nil ? "Loading…" : "No course matches. Esc clears the filter; s syncs.", x: body.x + 2, y: body.y, style: theme.style("ui.text.dim"))
         }

@@ -37,13 +37,10 @@ public enum Layout {
 
 /// Draws the whole frame for the current state. Pure: state in, cells out.
 public enum Screen {
-    /// `memo` keeps laid-out catalog rows between frames; without it every row is laid out anew.
-    /// `filled` says every cell already holds `background(state)`, as `Terminal.draw` leaves them.
-    public static func render(_ state: AppState, into buffer: inout Buffer, memo: FrameMemo? = nil, filled: Bool = false) {
-        memo?.beginFrame()
+    public static func render(_ state: AppState, into buffer: inout Buffer) {
         let area = buffer.area
         let theme = state.theme
-        if !filled { buffer.fill(area, with: background(state)) }
+        buffer.fill(area, with: background(state))
         guard area.width >= Layout.minimumWidth, area.height >= Layout.minimumHeight else {
             let lines = ["Terminal too small", "(\(area.width)×\(area.height), needs \(Layout.minimumWidth)×\(Layout.minimumHeight))", "q: quit"]
             for (index, line) in lines.enumerated() where index < area.height {
@@ -54,11 +51,11 @@ public enum Screen {
         }
         let (header, rest) = area.splitTop(1)
         let (footer, _) = rest.splitBottom(1)
-        renderHeader(state, header, &buffer, memo: memo)
+        renderHeader(state, header, &buffer)
         let content = Layout.content(in: area)
         switch state.route {
         case .home: HomeScreen.render(state, content, &buffer)
-        case .catalog: CatalogScreen.render(state, content, &buffer, memo: memo)
+        case .catalog: CatalogScreen.render(state, content, &buffer)
         case .course(let id): CourseScreen.render(state, id, content, &buffer)
         case .lesson(let course, let lesson): LessonScreen.render(state, course, lesson, content, &buffer)
         case .quiz: QuizScreen.render(state, content, &buffer)
@@ -68,7 +65,7 @@ public enum Screen {
         case .help: HelpScreen.render(state, content, &buffer)
         case .themes: ThemeScreen.render(state, content, &buffer)
         }
-        renderStatus(state, footer, &buffer, memo: memo)
+        renderStatus(state, footer, &buffer)
     }
 
     /// The cell every frame starts from.
@@ -99,22 +96,7 @@ public enum Screen {
         }
     }
 
-    static func renderHeader(_ state: AppState, _ area: Rect, _ buffer: inout Buffer, memo: FrameMemo? = nil) {
-        guard let memo else { return drawHeader(state, area, &buffer) }
-        // Titles worked out only where they come from data: most crumbs are fixed words.
-        var loadedTitles: [String] = []
-        for route in state.stack.suffix(3) {
-            switch route {
-            case .course, .lesson: loadedTitles.append(title(of: route, state))
-            default: break
-            }
-        }
-        let key = FrameMemo.HeaderKey(
-            library: .init(library: state.library), stack: state.stack, loadedTitles: loadedTitles, unicode: state.unicode, theme: state.theme)
-        memo.header.draw(key, in: area, &buffer) { drawHeader(state, area, &$0) }
-    }
-
-    private static func drawHeader(_ state: AppState, _ area: Rect, _ buffer: inout Buffer) {
+    static func renderHeader(_ state: AppState, _ area: Rect, _ buffer: inout Buffer) {
         let theme = state.theme
         buffer.fill(area, with: Cell(" ", style: theme.style("ui.statusbar")))
         let separator = state.unicode ? " › " : " > "
@@ -125,19 +107,10 @@ public enum Screen {
         buffer.write(" lms" + separator + crumbs, x: area.x, y: area.y, maxWidth: area.width - rightWidth - 1, style: theme.style("ui.statusbar").bold())
     }
 
-    static func renderStatus(_ state: AppState, _ area: Rect, _ buffer: inout Buffer, memo: FrameMemo? = nil) {
+    static func renderStatus(_ state: AppState, _ area: Rect, _ buffer: inout Buffer) {
+        let theme = state.theme
         let pending = state.library?.snapshot.pendingCount ?? 0
         let rejected = state.library?.snapshot.rejected.count ?? 0
-        let hints = Layout.keyHints(state)
-        guard let memo else { return drawStatus(state, pending: pending, rejected: rejected, hints: hints, area, &buffer) }
-        let key = FrameMemo.StatusKey(
-            sync: state.sync, pending: pending, rejected: rejected, lastSync: state.library?.index.lastSync,
-            message: state.status, hints: hints, unicode: state.unicode, theme: state.theme)
-        memo.status.draw(key, in: area, &buffer) { drawStatus(state, pending: pending, rejected: rejected, hints: hints, area, &$0) }
-    }
-
-    private static func drawStatus(_ state: AppState, pending: Int, rejected: Int, hints: String, _ area: Rect, _ buffer: inout Buffer) {
-        let theme = state.theme
         var right: [Span] = []
         if state.sync.running {
             let detail: String = switch state.sync.phase {
@@ -160,7 +133,7 @@ public enum Screen {
         }
         if !state.unicode { right = right.map { Span($0.text.replacingOccurrences(of: "●", with: "*").replacingOccurrences(of: "○", with: "o").replacingOccurrences(of: "⟳", with: "~"), style: $0.style) } }
         let message = state.status.map { [Span(" " + $0.text, style: $0.isError ? theme.style("ui.statusbar.error") : Style())] }
-            ?? [Span(" " + hints)]
+            ?? [Span(" " + Layout.keyHints(state))]
         StatusBar(left: message, right: right, style: theme.style("ui.statusbar")).render(area, &buffer)
     }
 }

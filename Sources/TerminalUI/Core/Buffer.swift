@@ -201,41 +201,11 @@ public struct Buffer: Sendable, Equatable {
         }
     }
 
-    /// The cells of row `y` from `x`, `width` of them, for `paste`; nil unless all are inside.
-    public func cells(row y: Int, x: Int, width: Int) -> [Cell]? {
-        guard width >= 0, let start = index(x, y), x + width <= area.right else { return nil }
-        return Array(cells[start..<start + width])
-    }
-
-    /// Copies cells taken with `cells(row:x:width:)` to row `y` from `x`, whole: nothing if they
-    /// do not fit. As with `fill`, a wide character they cut on either side goes whole.
-    public mutating func paste(_ row: [Cell], x: Int, y: Int) {
-        row.withUnsafeBufferPointer { paste($0, x: x, y: y) }
-    }
-
-    mutating func paste(_ row: UnsafeBufferPointer<Cell>, x: Int, y: Int) {
-        guard !row.isEmpty, let start = index(x, y), x + row.count <= area.right else { return }
-        clearWideCharactersCut(x: x, width: row.count, y: y)
-        cells.withUnsafeMutableBufferPointer { cells in
-            _ = UnsafeMutableBufferPointer(rebasing: cells[start..<start + row.count]).update(fromContentsOf: row)
-        }
-    }
-
     /// Before `width` cells from (x, y) are overwritten: a wide character that straddles either
     /// edge goes whole, so no half of one is left behind.
     private mutating func clearWideCharactersCut(x: Int, width: Int, y: Int) {
         if let first = index(x, y), cells[first].isContinuation { blank(x - 1, y) }
         if let next = index(x + width, y), cells[next].isContinuation { blank(x + width, y) }
-    }
-
-    /// Copies row `y` from `x` into `row` (as many cells as it holds); false, copying nothing,
-    /// unless all are inside.
-    func copyRow(_ y: Int, x: Int, into row: UnsafeMutableBufferPointer<Cell>) -> Bool {
-        guard let start = index(x, y), x + row.count <= area.right else { return false }
-        cells.withUnsafeBufferPointer { cells in
-            _ = row.update(fromContentsOf: UnsafeBufferPointer(rebasing: cells[start..<start + row.count]))
-        }
-        return true
     }
 
     /// Replaces a cell by a space in the same style.

@@ -42,9 +42,8 @@ public struct ListView {
         self.marker = marker
     }
 
-    /// Draws the visible rows. With a `cache`, rows drawn on earlier frames are copied from it
-    /// rather than laid out again (see `ListRowCache` for when its owner must empty it).
-    public func render(_ area: Rect, _ buffer: inout Buffer, state: inout ListState, cache: ListRowCache? = nil) {
+    /// Draws the visible rows.
+    public func render(_ area: Rect, _ buffer: inout Buffer, state: inout ListState) {
         guard !area.isEmpty else { return }
         state.move(0, count: count)
         state.scrollToSelection(height: area.height, count: count)
@@ -52,12 +51,7 @@ public struct ListView {
         for line in 0..<area.height {
             let index = state.offset + line
             guard index < count else { break }
-            let y = area.y + line
-            let isSelected = index == state.selected
-            if let cache, cache.paste(index, selected: isSelected, x: area.x, y: y, width: area.width, into: &buffer) { continue }
-            let spans = cache?.spans(index, x: area.x, width: area.width) ?? row(index)
-            draw(spans, selected: isSelected, in: area.row(line), markerWidth: markerWidth, &buffer)
-            cache?.keep(index, selected: isSelected, spans: spans, from: buffer, x: area.x, y: y, width: area.width)
+            draw(row(index), selected: index == state.selected, in: area.row(line), markerWidth: markerWidth, &buffer)
         }
         // A scroll indicator when the list is longer than the view. Plain: the terminal scrolls it
         // with the rows, so it is redrawn on almost every step, and an attribute would triple that.
@@ -85,25 +79,6 @@ extension ListView {
                 modifiers: span.style.modifiers.union(selectedStyle.modifiers)))
         }
         buffer.write(bar, x: rowArea.x + markerWidth, y: rowArea.y, maxWidth: rowArea.width - markerWidth)
-    }
-
-    /// Lays out into `cache`, as `render` (with the same `area` and `state`) would draw them over
-    /// `background`, the rows a one-row move of the selection shows next: the rows just outside
-    /// the view, selected and not, and the selected row unselected. Meant to run once a frame is
-    /// on the screen, so that the next key's frame only copies cells.
-    public func prefetch(_ area: Rect, state: ListState, cache: ListRowCache, background: Cell) {
-        guard !area.isEmpty, count > 0 else { return }
-        let markerWidth = DisplayWidth.of(marker)
-        var scratch = Buffer(area: Rect(x: area.x, y: 0, width: area.width, height: 1))
-        let wanted = [(state.offset - 1, true), (state.offset - 1, false), (state.offset + area.height, true),
-                      (state.offset + area.height, false), (state.selected, false)]
-        for (index, selected) in wanted where index >= 0 && index < count {
-            guard !cache.has(index, selected: selected, x: area.x, width: area.width) else { continue }
-            let spans = cache.spans(index, x: area.x, width: area.width) ?? row(index)
-            scratch.reset(filling: background)
-            draw(spans, selected: selected, in: scratch.area, markerWidth: markerWidth, &scratch)
-            cache.keep(index, selected: selected, spans: spans, from: scratch, x: area.x, y: 0, width: area.width)
-        }
     }
 }
 

@@ -8,6 +8,8 @@ import TerminalUI
 /// cannot rely on sequences this does not check.
 package struct ScreenEmulator {
     package private(set) var screen: Buffer
+    /// Characters printed so far: what the bytes redrew, erasing aside.
+    package private(set) var printed = 0
     private var x = 0, y = 0
     private var top = 0, bottom: Int
     private var pen = Style.plain
@@ -87,6 +89,7 @@ package struct ScreenEmulator {
             return
         }
         screen.put(Cell(symbol, style: pen), x: x, y: y)
+        printed += 1
         x += cellWidth
         if x >= width {
             x = width - 1
