@@ -201,5 +201,15 @@ struct CacheRecordTests {
         try RecordPaths.check(OutboxEntry(
             mutation: SyncMutation(id: UUID(), createdAt: Self.now, kind: watching(lesson.id, seconds: 30)), state: .rejected,
             rejection: APIErrorBody(code: .validationFailed, message: "no"), attempts: 2))
+        let progress = UserProgress(id: UUID(), userID: user.id, courseID: course.id, lessonID: lesson.id, completed: true,
+                                    progressSeconds: 5, completedAt: Self.now, createdAt: Self.now, updatedAt: Self.now)
+        let badge = Badge(id: UUID(), name: "B", description: "d", imageURL: "i", criteria: .rule(.streakDays(2)), createdAt: Self.now, updatedAt: Self.now)
+        try RecordPaths.check(LearnerRecords(
+            progress: [progress],
+            quizResults: [QuizResult(id: UUID(), userID: user.id, lessonID: lesson.id, score: 1, maxScore: 1, passed: true, answers: [],
+                                     attemptNumber: 1, clientAttemptID: UUID(), completedAt: Self.now, createdAt: Self.now)],
+            badges: [badge], earned: [UserBadge(id: UUID(), userID: user.id, badgeID: badge.id, courseID: nil, earnedAt: Self.now)],
+            purchases: [Purchase(id: UUID(), userID: user.id, courseID: course.id, amount: 9, currency: .usd, status: .completed,
+                                 createdAt: Self.now, updatedAt: Self.now)]))
     }
 }

@@ -46,6 +46,18 @@ struct RecordRoundTripTests {
         LessonContent(lesson: Lesson(id: id, chapterID: other, title: "Quiz", type: .quiz, videoURL: "https://v/2.mp4", createdAt: now, updatedAt: now),
                       courseID: other, body: "# Body",
                       questions: [LearnerQuizQuestion(id: other, lessonID: id, question: "Q", type: .trueFalse, options: [], points: 1, position: 1)]),
+        QuizQuestion(id: id, lessonID: other, question: "Pick two", type: .multipleChoice,
+                     options: [QuizOption(id: "a", text: "let", isCorrect: true), QuizOption(id: "b", text: "var")],
+                     points: 2, position: 3, createdAt: now, updatedAt: now),
+        QuizAnswer(questionID: id, selectedOptionIDs: ["a"], text: "let"),
+        GradedAnswer(questionID: id, selectedOptionIDs: ["a"], text: "let", isCorrect: false, pointsAwarded: 0, pointsPossible: 2),
+        ProgressUpsert(lessonID: id, progressSeconds: 30, completed: true, completedAt: now),
+        MutationResult(id: id, status: .applied, error: APIErrorBody(code: .validationFailed, message: "no"),
+                       progress: UserProgress(id: id, userID: other, courseID: other, lessonID: other, completed: false, progressSeconds: 1,
+                                              completedAt: now, createdAt: now, updatedAt: now),
+                       quizResult: QuizResult(id: id, userID: other, lessonID: other, score: 1, maxScore: 2, passed: false, answers: [],
+                                              attemptNumber: 1, clientAttemptID: other, completedAt: now, createdAt: now),
+                       awardedBadges: [UserBadge(id: id, userID: other, badgeID: other, courseID: other, earnedAt: now)]),
     ]
 
     @Test("Codable, the fast JSON reader and writer, and init(fields:) agree on every field", arguments: 0..<samples.count)
@@ -62,6 +74,23 @@ struct RecordRoundTripTests {
         #expect(try JSONReader.read(data) { try Tenant.read(from: &$0) }.settings.isEmpty)
         var source = StoredFields(object: object)
         #expect(try Tenant(fields: &source).settings.isEmpty)
+    }
+
+    @Test("Hand-entered options without ids or `correct` take their position and are wrong, on every path")
+    func optionsWithoutIDs() throws {
+        let question = Self.samples.compactMap { $0 as? QuizQuestion }.first!
+        var object = try #require(try JSONSerialization.jsonObject(with: LMSJSON.encode(question)) as? [String: Any])
+        object["options"] = [["text": "let", "correct": true], ["text": "var"], ["id": "z", "text": "const"]]
+        let data = try JSONSerialization.data(withJSONObject: object)
+        let expected = [QuizOption(id: "0", text: "let", isCorrect: true), QuizOption(id: "1", text: "var"), QuizOption(id: "z", text: "const")]
+        #expect(try LMSJSON.makeDecoder().decode(QuizQuestion.self, from: data).options == expected)
+        #expect(try JSONReader.read(data) { try QuizQuestion.read(from: &$0) }.options == expected)
+        var source = StoredFields(object: object)
+        #expect(try QuizQuestion(fields: &source).options == expected)
+        // An option needs a text, wherever it comes from.
+        object["options"] = [["id": "a"]]
+        source = StoredFields(object: object)
+        #expect(throws: (any Error).self) { try QuizQuestion(fields: &source) }
     }
 
     @Test("A required field missing names itself on every path")

@@ -95,20 +95,13 @@ public struct StructureMap: Codable, Sendable, Equatable {
 }
 
 /// The learner's own records as last seen from the server.
-public struct LearnerRecords: Codable, Sendable, Equatable {
+@Record
+public struct LearnerRecords: Sendable, Equatable {
     public var progress: [UserProgress] = []
     public var quizResults: [QuizResult] = []
     public var badges: [Badge] = []
     public var earned: [UserBadge] = []
     public var purchases: [Purchase] = []
-
-    public init() {}
-
-    enum CodingKeys: String, CodingKey {
-        case progress
-        case quizResults = "quiz_results"
-        case badges, earned, purchases
-    }
 }
 
 /// A piece of offline work waiting for the server, or refused by it.

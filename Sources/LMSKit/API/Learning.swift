@@ -2,37 +2,16 @@ import Foundation
 
 /// `PUT /api/v1/progress`: report watching or completion. The server merges it into the stored
 /// row with `ProgressMerge`, so repeating or reordering upserts never loses progress.
-public struct ProgressUpsert: Codable, Hashable, Sendable {
+@Record
+public struct ProgressUpsert: Hashable, Sendable {
     public var lessonID: UUID
-    public var progressSeconds: Int
-    public var completed: Bool
+    @Lenient public var progressSeconds: Int = 0
+    @Lenient public var completed: Bool = false
     /// When the learner finished, if they did (taken offline, this is earlier than the sync).
     public var completedAt: Date?
 
     /// A week: more than any lesson is watched for, and far below where a counter could overflow.
     public static let maximumSeconds = 7 * 24 * 3600
-
-    public init(lessonID: UUID, progressSeconds: Int = 0, completed: Bool = false, completedAt: Date? = nil) {
-        self.lessonID = lessonID
-        self.progressSeconds = progressSeconds
-        self.completed = completed
-        self.completedAt = completedAt
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case lessonID = "lesson_id"
-        case progressSeconds = "progress_seconds"
-        case completed
-        case completedAt = "completed_at"
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        lessonID = try c.decode(UUID.self, forKey: .lessonID)
-        progressSeconds = try c.decodeIfPresent(Int.self, forKey: .progressSeconds) ?? 0
-        completed = try c.decodeIfPresent(Bool.self, forKey: .completed) ?? false
-        completedAt = try c.decodeIfPresent(Date.self, forKey: .completedAt)
-    }
 }
 
 public struct ProgressUpsertResponse: Codable, Hashable, Sendable {

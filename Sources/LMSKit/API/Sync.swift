@@ -272,41 +272,14 @@ public enum MutationStatus: OpenEnum {
 }
 
 /// The outcome of one mutation, in the order they were sent.
-public struct MutationResult: Codable, Hashable, Sendable, Identifiable {
+@Record
+public struct MutationResult: Hashable, Sendable, Identifiable {
     public var id: UUID
     public var status: MutationStatus
     public var error: APIErrorBody?
     public var progress: UserProgress?
     public var quizResult: QuizResult?
-    public var awardedBadges: [UserBadge]
-
-    public init(
-        id: UUID, status: MutationStatus, error: APIErrorBody? = nil, progress: UserProgress? = nil,
-        quizResult: QuizResult? = nil, awardedBadges: [UserBadge] = []
-    ) {
-        self.id = id
-        self.status = status
-        self.error = error
-        self.progress = progress
-        self.quizResult = quizResult
-        self.awardedBadges = awardedBadges
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case id, status, error, progress
-        case quizResult = "quiz_result"
-        case awardedBadges = "awarded_badges"
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        id = try c.decode(UUID.self, forKey: .id)
-        status = try c.decode(MutationStatus.self, forKey: .status)
-        error = try c.decodeIfPresent(APIErrorBody.self, forKey: .error)
-        progress = try c.decodeIfPresent(UserProgress.self, forKey: .progress)
-        quizResult = try c.decodeIfPresent(QuizResult.self, forKey: .quizResult)
-        awardedBadges = try c.decodeIfPresent([UserBadge].self, forKey: .awardedBadges) ?? []
-    }
+    @Lenient public var awardedBadges: [UserBadge] = []
 }
 
 public struct SyncPushResponse: Codable, Hashable, Sendable {
@@ -409,27 +382,5 @@ extension SyncMutation: FastJSONCodable {
             writer.recordField("payload", payload)
         }
         writer.field("type", typeName)
-    }
-}
-
-extension ProgressUpsert: FastJSONCodable {
-    public static func read(from reader: inout JSONReader) throws -> ProgressUpsert {
-        var lessonID: UUID?, progressSeconds = 0, completed = false, completedAt: Date?
-        try reader.object { reader, key in
-            if key == "lesson_id" { lessonID = try reader.uuid() }
-            else if key == "progress_seconds" { progressSeconds = try reader.optionalInt() ?? 0 }
-            else if key == "completed" { completed = reader.null() ? false : try reader.bool() }
-            else if key == "completed_at" { completedAt = try reader.optionalDate() }
-            else { try reader.skipValue() }
-        }
-        guard let lessonID else { throw JSONReader.missing("lesson_id", in: "ProgressUpsert") }
-        return ProgressUpsert(lessonID: lessonID, progressSeconds: progressSeconds, completed: completed, completedAt: completedAt)
-    }
-
-    public func write(to writer: inout JSONWriter) {
-        writer.field("completed", completed)
-        writer.field("completed_at", completedAt)
-        writer.field("lesson_id", lessonID)
-        writer.field("progress_seconds", progressSeconds)
     }
 }

@@ -3,6 +3,9 @@ import Foundation
 /// One option of a question, the typed form of an element of `quiz_questions.options`.
 ///
 /// For `short_answer` questions the options are the accepted answers (every one `correct`).
+/// Hand-entered JSONB often omits ids and `correct`: an option without an id takes its position
+/// in the list (a stable stand-in), and one without `correct` is wrong. It decodes itself for
+/// that reason, through `Codable` on every path (JSON, and the text form of the column).
 public struct QuizOption: Codable, Hashable, Sendable, Identifiable {
     public var id: String
     public var text: String
@@ -18,73 +21,35 @@ public struct QuizOption: Codable, Hashable, Sendable, Identifiable {
         case id, text
         case isCorrect = "correct"
     }
-}
-
-/// A row of `quiz_questions`, answer key included: instructors and the server grader only.
-public struct QuizQuestion: Codable, Hashable, Sendable, Identifiable {
-    public var id: UUID
-    public var lessonID: UUID
-    public var question: String
-    public var type: QuestionType
-    public var options: [QuizOption]
-    public var points: Int
-    public var position: Int
-    public var createdAt: Date
-    public var updatedAt: Date
-
-    public init(
-        id: UUID, lessonID: UUID, question: String, type: QuestionType = .singleChoice,
-        options: [QuizOption] = [], points: Int = 1, position: Int = 0, createdAt: Date, updatedAt: Date
-    ) {
-        self.id = id
-        self.lessonID = lessonID
-        self.question = question
-        self.type = type
-        self.options = options
-        self.points = points
-        self.position = position
-        self.createdAt = createdAt
-        self.updatedAt = updatedAt
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case id
-        case lessonID = "lesson_id"
-        case question, type, options, points, position
-        case createdAt = "created_at"
-        case updatedAt = "updated_at"
-    }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        id = try c.decode(UUID.self, forKey: .id)
-        lessonID = try c.decode(UUID.self, forKey: .lessonID)
-        question = try c.decode(String.self, forKey: .question)
-        type = try c.decode(QuestionType.self, forKey: .type)
-        options = Self.tolerantOptions(try c.decodeIfPresent([LooseOption].self, forKey: .options) ?? [])
-        points = try c.decode(Int.self, forKey: .points)
-        position = try c.decode(Int.self, forKey: .position)
-        createdAt = try c.decode(Date.self, forKey: .createdAt)
-        updatedAt = try c.decode(Date.self, forKey: .updatedAt)
-    }
-
-    private struct LooseOption: Decodable {
-        var id: String?
-        var text: String
-        var correct: Bool?
-    }
-
-    private static func tolerantOptions(_ loose: [LooseOption]) -> [QuizOption] {
-        // Hand-entered JSONB often omits ids; the position is a stable stand-in.
-        loose.enumerated().map { index, option in
-            QuizOption(id: option.id ?? String(index), text: option.text, isCorrect: option.correct ?? false)
+        text = try c.decode(String.self, forKey: .text)
+        isCorrect = try c.decodeIfPresent(Bool.self, forKey: .isCorrect) ?? false
+        guard let id = try c.decodeIfPresent(String.self, forKey: .id) else {
+            // The position in the options array, which is the last step of the coding path.
+            guard let position = decoder.codingPath.last?.intValue else {
+                throw DecodingError.keyNotFound(CodingKeys.id, .init(codingPath: decoder.codingPath, debugDescription: "an option outside a list needs an id"))
+            }
+            self.id = String(position)
+            return
         }
+        self.id = id
     }
+}
 
-    /// Reads the `options` JSONB column on its own, with the same tolerance as a whole question.
-    public static func decodeOptions(from json: Data) throws -> [QuizOption] {
-        tolerantOptions(try JSONDecoder().decode([LooseOption].self, from: json))
-    }
+/// A row of `quiz_questions`, answer key included: instructors and the server grader only.
+@Record
+public struct QuizQuestion: Hashable, Sendable, Identifiable {
+    public var id: UUID
+    public var lessonID: UUID
+    public var question: String
+    public var type: QuestionType = .singleChoice
+    @Lenient public var options: [QuizOption] = []
+    public var points: Int = 1
+    public var position: Int = 0
+    public var createdAt: Date
+    public var updatedAt: Date
 
     /// What a learner may see: the same question without any answer key.
     public var learnerView: LearnerQuizQuestion {
@@ -116,58 +81,20 @@ public struct LearnerQuizQuestion: Hashable, Sendable, Identifiable {
 }
 
 /// A learner's answer to one question: chosen option ids for choice questions, text for short answers.
-public struct QuizAnswer: Codable, Hashable, Sendable {
+@Record
+public struct QuizAnswer: Hashable, Sendable {
     public var questionID: UUID
-    public var selectedOptionIDs: [String]
+    @Lenient @Field("selected") public var selectedOptionIDs: [String] = []
     public var text: String?
-
-    public init(questionID: UUID, selectedOptionIDs: [String] = [], text: String? = nil) {
-        self.questionID = questionID
-        self.selectedOptionIDs = selectedOptionIDs
-        self.text = text
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case questionID = "question_id"
-        case selectedOptionIDs = "selected"
-        case text
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        questionID = try c.decode(UUID.self, forKey: .questionID)
-        selectedOptionIDs = try c.decodeIfPresent([String].self, forKey: .selectedOptionIDs) ?? []
-        text = try c.decodeIfPresent(String.self, forKey: .text)
-    }
 }
 
 /// One graded answer, as stored in `quiz_results.answers`.
-public struct GradedAnswer: Codable, Hashable, Sendable {
+@Record
+public struct GradedAnswer: Hashable, Sendable {
     public var questionID: UUID
-    public var selectedOptionIDs: [String]
+    @Field("selected") public var selectedOptionIDs: [String]
     public var text: String?
-    public var isCorrect: Bool
+    @Field("correct") public var isCorrect: Bool
     public var pointsAwarded: Int
     public var pointsPossible: Int
-
-    public init(
-        questionID: UUID, selectedOptionIDs: [String], text: String?, isCorrect: Bool, pointsAwarded: Int,
-        pointsPossible: Int
-    ) {
-        self.questionID = questionID
-        self.selectedOptionIDs = selectedOptionIDs
-        self.text = text
-        self.isCorrect = isCorrect
-        self.pointsAwarded = pointsAwarded
-        self.pointsPossible = pointsPossible
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case questionID = "question_id"
-        case selectedOptionIDs = "selected"
-        case text
-        case isCorrect = "correct"
-        case pointsAwarded = "points_awarded"
-        case pointsPossible = "points_possible"
-    }
 }

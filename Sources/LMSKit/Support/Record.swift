@@ -158,6 +158,8 @@ extension MeResponse: JSONField {}
 extension SyncChange: JSONField {}
 extension SyncMutation: JSONField {}
 extension APIErrorBody: JSONField {}
+extension UserProgress: JSONField {}
+extension QuizResult: JSONField {}
 extension Array: FieldValue, JSONField where Element: Codable {
     public typealias Stored = String
 }

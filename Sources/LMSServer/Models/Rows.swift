@@ -13,7 +13,7 @@ enum Columns {
     static let course = Course.columns(alias: "c")
     static let chapter = Chapter.columns(alias: "ch")
     static let lesson = Lesson.columns(alias: "l")
-    static let question = "q.id, q.lesson_id, q.question, q.type, CAST(q.options AS TEXT) AS options, q.points, q.position, q.created_at, q.updated_at"
+    static let question = QuizQuestion.columns(alias: "q")
     static let purchase = Purchase.columns(alias: "p")
     static let progress = UserProgress.columns(alias: "up")
     static let quizResult = QuizResult.columns(alias: "qr")
@@ -24,17 +24,6 @@ enum Columns {
     /// there ("no such column: u.id"), PostgreSQL accepts both.
     static func returning(_ columns: String, alias: String) -> String {
         columns.replacingOccurrences(of: alias + ".", with: "")
-    }
-}
-
-extension QuizQuestion {
-    init(row: any SQLRow) throws {
-        let options = try QuizQuestion.decodeOptions(from: Data((try row.value("options", as: String.self)).utf8))
-        self.init(
-            id: try row.value("id"), lessonID: try row.value("lesson_id"), question: try row.value("question"),
-            type: QuestionType(rawValue: try row.value("type")), options: options, points: try row.value("points"),
-            position: try row.value("position"), createdAt: try row.value("created_at"),
-            updatedAt: try row.value("updated_at"))
     }
 }
 

@@ -34,7 +34,7 @@ struct FeedRecordStore {
 
     func questions(lessonIDs: [UUID]) async throws -> [QuizQuestion] {
         try await fetch(Columns.question, from: "quiz_questions q", idColumn: "q.lesson_id", ids: lessonIDs,
-                        postgres: { try $0.question() }, portable: QuizQuestion.init(row:))
+                        postgres: { try QuizQuestion(fields: &$0) }, portable: QuizQuestion.init(row:))
     }
 
     func progress(ids: [UUID]) async throws -> [UserProgress] {

@@ -32,16 +32,6 @@ struct PostgresCellReader: FieldSource {
     mutating func int(_ key: String) throws -> Int? { try optional(Int.self) }
     mutating func bool(_ key: String) throws -> Bool? { try optional(Bool.self) }
     mutating func date(_ key: String) throws -> Date? { try optional(Date.self) }
-
-    /// The columns of `Columns.question`, in its order.
-    mutating func question() throws -> QuizQuestion {
-        let id = try next(UUID.self), lessonID = try next(UUID.self), question = try next(String.self)
-        let type = QuestionType(rawValue: try next(String.self))
-        let options = try QuizQuestion.decodeOptions(from: Data(try next(String.self).utf8))
-        return QuizQuestion(
-            id: id, lessonID: lessonID, question: question, type: type, options: options, points: try next(Int.self),
-            position: try next(Int.self), createdAt: try next(Date.self), updatedAt: try next(Date.self))
-    }
 }
 
 /// A row that does not match the statement's columns: a schema drift, reported by column.
