@@ -361,7 +361,7 @@ struct LessonTests {
         press(&state, .down, .pageDown)
         #expect(state.scroll == 0)
         _ = App.update(&state, .resize(width: 50, height: 12))
-        let limit = Layout.scrollLimit(state)
+        let limit = state.route.screen.scrollLimit(state) ?? 0
         #expect(limit == 3)  // 9 wrapped lines, 6 on screen
         press(&state, .down, .down)
         #expect(state.scroll == 2)

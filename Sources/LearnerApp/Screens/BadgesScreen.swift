@@ -4,7 +4,9 @@ import LMSKit
 import TerminalUI
 
 /// Earned badges with their date; locked ones with progress toward each rule.
-enum BadgesScreen {
+enum BadgesScreen: ScreenFeature {
+    static func title(_ route: Route, _ state: AppState) -> String { "Badges" }
+
     static func render(_ state: AppState, _ area: Rect, _ buffer: inout Buffer) {
         let theme = state.theme
         guard let library = state.library else { return }

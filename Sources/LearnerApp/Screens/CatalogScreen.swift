@@ -1,9 +1,12 @@
+import Foundation
 import LMSClient
 import LMSKit
 import TerminalUI
 
 /// All published courses, filtered as you type, with owned / free / price markers.
-enum CatalogScreen {
+enum CatalogScreen: ScreenFeature {
+    static func title(_ route: Route, _ state: AppState) -> String { "Catalog" }
+
     static func render(_ state: AppState, _ area: Rect, _ buffer: inout Buffer) {
         let theme = state.theme
         let courses = CatalogModel.courses(state)
@@ -47,8 +50,9 @@ enum CatalogScreen {
 // MARK: Keys
 
 extension CatalogScreen {
-    static func handleFilter(_ key: Key, _ state: inout AppState) -> [Effect] {
-        guard var filter = state.filter else { return [] }
+    /// While a filter is typed, every key is the filter's.
+    static func handle(_ key: Key, _ state: inout AppState, now: () -> Date) -> [Effect]? {
+        guard var filter = state.filter else { return nil }
         switch filterKeys.command(for: key) {
         case .keepFilter?:
             state.filterText = filter.value
@@ -71,7 +75,9 @@ extension CatalogScreen {
 }
 
 extension CatalogScreen {
-    static let keys = Keymap.Table(context: "catalog", bindings: [Keymap.bind([.character("/")], .filter, "filter as you type")])
+    static var modeKeys: [Keymap.Table] { [filterKeys] }
+
+    static let keys: Keymap.Table? = Keymap.Table(context: "catalog", bindings: [Keymap.bind([.character("/")], .filter, "filter as you type")])
 
     static let filterKeys = Keymap.Table(context: "typing a filter", bindings: [
         Keymap.bind([.enter], .keepFilter, "keep the filter"),

@@ -4,10 +4,15 @@ import LMSKit
 import TerminalUI
 
 /// Chapters that fold, lessons with type, duration, done ✓, in progress ◐, locked 🔒 and why.
-enum CourseScreen {
-    static func render(_ state: AppState, _ courseID: UUID, _ area: Rect, _ buffer: inout Buffer) {
+enum CourseScreen: ScreenFeature {
+    static func title(_ route: Route, _ state: AppState) -> String {
+        guard case .course(let id) = route else { return "Course" }
+        return state.courses[id]?.course.title ?? state.library?.index.courses.first { $0.id == id }?.title ?? "Course"
+    }
+
+    static func render(_ state: AppState, _ area: Rect, _ buffer: inout Buffer) {
         let theme = state.theme
-        guard let library = state.library, let file = state.courses[courseID] else {
+        guard case .course(let courseID) = state.route, let library = state.library, let file = state.courses[courseID] else {
             buffer.write("Loading the outline…", x: area.x, y: area.y, style: theme.style("ui.text.dim"))
             return
         }
@@ -48,7 +53,7 @@ enum CourseScreen {
 }
 
 extension CourseScreen {
-    static let keys = Keymap.Table(context: "course", bindings: [
+    static let keys: Keymap.Table? = Keymap.Table(context: "course", bindings: [
         Keymap.bind([.character(" ")], .fold, "fold / unfold chapter"),
         Keymap.bind([.character("i")], .preview, "instructor preview (instructors)"),
     ])
@@ -57,10 +62,14 @@ extension CourseScreen {
 // MARK: Rows and Enter
 
 extension CourseScreen {
-    static func rowCount(_ state: AppState, courseID: UUID) -> Int { CourseModel.rows(state, courseID: courseID).count }
+    static func rowCount(_ state: AppState) -> Int {
+        guard case .course(let courseID) = state.route else { return 0 }
+        return CourseModel.rows(state, courseID: courseID).count
+    }
 
     /// Enter on a chapter folds it; on a lesson opens it, unless it is locked.
-    static func activate(_ state: inout AppState, courseID: UUID) -> [Effect] {
+    static func activate(_ state: inout AppState) -> [Effect] {
+        guard case .course(let courseID) = state.route else { return [] }
         let rows = CourseModel.rows(state, courseID: courseID)
         let selected = state.list(state.route).selected
         guard rows.indices.contains(selected) else { return [] }

@@ -3,7 +3,9 @@ import LMSKit
 import TerminalUI
 
 /// Continue where you left off, my courses with progress bars, badges and sync at a glance.
-enum HomeScreen {
+enum HomeScreen: ScreenFeature {
+    static func title(_ route: Route, _ state: AppState) -> String { "Home" }
+
     static func render(_ state: AppState, _ area: Rect, _ buffer: inout Buffer) {
         let theme = state.theme
         guard let library = state.library else {

@@ -4,10 +4,15 @@ import LMSKit
 import TerminalUI
 
 /// A lesson: video (duration, watched, play), text (wrapped, scrollable) or quiz (intro and attempts).
-enum LessonScreen {
-    static func render(_ state: AppState, _ courseID: UUID, _ lessonID: UUID, _ area: Rect, _ buffer: inout Buffer) {
+enum LessonScreen: ScreenFeature {
+    static func title(_ route: Route, _ state: AppState) -> String {
+        guard case .lesson(let course, let lesson) = route else { return "Lesson" }
+        return state.courses[course]?.lessons.first { $0.id == lesson }?.title ?? "Lesson"
+    }
+
+    static func render(_ state: AppState, _ area: Rect, _ buffer: inout Buffer) {
         let theme = state.theme
-        guard let library = state.library, let file = state.courses[courseID], let lesson = file.lessons.first(where: { $0.id == lessonID }) else {
+        guard case .lesson(let courseID, let lessonID) = state.route, let library = state.library, let file = state.courses[courseID], let lesson = file.lessons.first(where: { $0.id == lessonID }) else {
             buffer.write("Loading…", x: area.x, y: area.y, style: theme.style("ui.text.dim"))
             return
         }
@@ -49,7 +54,7 @@ enum LessonScreen {
 }
 
 extension LessonScreen {
-    static let keys = Keymap.Table(context: "lesson", bindings: [
+    static let keys: Keymap.Table? = Keymap.Table(context: "lesson", bindings: [
         Keymap.bind([.character("m")], .markComplete, "mark complete"),
         Keymap.bind([.character("o")], .play, "play the video"),
     ])
@@ -59,8 +64,8 @@ extension LessonScreen {
 
 extension LessonScreen {
     /// Enter on a video lesson plays it; on a quiz starts it.
-    static func activate(_ state: inout AppState, courseID: UUID, lessonID: UUID) -> [Effect] {
-        guard let lesson = state.courses[courseID]?.lessons.first(where: { $0.id == lessonID }) else { return [] }
+    static func activate(_ state: inout AppState) -> [Effect] {
+        guard case .lesson(let courseID, let lessonID) = state.route, let lesson = state.courses[courseID]?.lessons.first(where: { $0.id == lessonID }) else { return [] }
         switch lesson.type {
         case .video: return App.play(&state)
         case .quiz: return QuizScreen.start(course: courseID, lesson: lessonID, &state)
@@ -72,8 +77,8 @@ extension LessonScreen {
 extension LessonScreen {
     /// A text lesson scrolls until its last line shows (title, facts and a blank line above it,
     /// the hint below: four rows).
-    static func scrollLimit(_ state: AppState, course: UUID, lesson: UUID) -> Int {
-        guard let text = state.courses[course]?.content(of: lesson)?.body,
+    static func scrollLimit(_ state: AppState) -> Int? {
+        guard case .lesson(let course, let lesson) = state.route, let text = state.courses[course]?.content(of: lesson)?.body,
               state.courses[course]?.lessons.first(where: { $0.id == lesson })?.type == .text else { return 0 }
         return max(0, TextWrap.wrap(text, width: Layout.content(state).width).count - (Layout.content(state).height - 4))
     }

@@ -4,10 +4,12 @@ import LMSKit
 import TerminalUI
 
 /// An instructor's view of a course: structure with drafts, counts, durations and counter drift.
-enum PreviewScreen {
-    static func render(_ state: AppState, _ slug: String, _ area: Rect, _ buffer: inout Buffer) {
+enum PreviewScreen: ScreenFeature {
+    static func title(_ route: Route, _ state: AppState) -> String { "Instructor preview" }
+
+    static func render(_ state: AppState, _ area: Rect, _ buffer: inout Buffer) {
         let theme = state.theme
-        guard let outline = state.preview, outline.course.slug == slug else {
+        guard case .preview(let slug) = state.route, let outline = state.preview, outline.course.slug == slug else {
             buffer.write("Loading the instructor outline…", x: area.x, y: area.y, style: theme.style("ui.text.dim"))
             return
         }
@@ -44,8 +46,8 @@ enum PreviewScreen {
 }
 
 extension PreviewScreen {
-    static func scrollLimit(_ state: AppState, slug: String) -> Int {
-        guard let outline = state.preview, outline.course.slug == slug else { return 0 }
+    static func scrollLimit(_ state: AppState) -> Int? {
+        guard case .preview(let slug) = state.route, let outline = state.preview, outline.course.slug == slug else { return 0 }
         return max(0, lines(state, outline).count - (Layout.content(state).height - 4))
     }
 }

@@ -4,7 +4,9 @@ import LMSKit
 import TerminalUI
 
 /// Per course and per chapter bars, lessons done, quiz averages, time remaining.
-enum ProgressScreen {
+enum ProgressScreen: ScreenFeature {
+    static func title(_ route: Route, _ state: AppState) -> String { "Progress" }
+
     static func render(_ state: AppState, _ area: Rect, _ buffer: inout Buffer) {
         let theme = state.theme
         guard let library = state.library else { return }

@@ -5,7 +5,9 @@ import TerminalUI
 
 /// One question per page (radio, checkboxes or text), a review page, then the result — or
 /// "pending grading" while offline. State is never shown by colour alone: marks and words too.
-enum QuizScreen {
+enum QuizScreen: ScreenFeature {
+    static func title(_ route: Route, _ state: AppState) -> String { "Quiz" }
+
     static func render(_ state: AppState, _ area: Rect, _ buffer: inout Buffer) {
         let theme = state.theme
         guard let quiz = state.quiz else { return }
@@ -238,6 +240,8 @@ extension QuizScreen {
 }
 
 extension QuizScreen {
+    static var modeKeys: [Keymap.Table] { [choiceKeys, textKeys, reviewKeys, resultKeys] }
+
     static let choiceKeys = Keymap.Table(context: "quiz question", bindings: [
         Keymap.bind([.up, .character("k")], .optionUp, "previous option"),
         Keymap.bind([.down, .character("j")], .optionDown, "next option"),

@@ -4,7 +4,9 @@ import LMSKit
 import TerminalUI
 
 /// The theme picker: moving previews a theme on the live screen behind.
-enum ThemeScreen {
+enum ThemeScreen: ScreenFeature {
+    static func title(_ route: Route, _ state: AppState) -> String { "Themes" }
+
     static func render(_ state: AppState, _ area: Rect, _ buffer: inout Buffer) {
         let theme = state.theme
         buffer.write("Themes · ↑↓ preview · Enter keep · Esc cancel", x: area.x, y: area.y, maxWidth: area.width, style: theme.style("ui.title"))
@@ -34,10 +36,10 @@ enum ThemeScreen {
 
 extension ThemeScreen {
     /// Moving in the theme list previews the theme at once; Enter keeps it, Esc restores.
-    static func handle(_ key: Key, _ state: inout AppState) -> [Effect]? {
+    static func handle(_ key: Key, _ state: inout AppState, now: () -> Date) -> [Effect]? {
         let names = state.themeNames
         var list = state.list(.themes)
-        switch keys.command(for: key) {
+        switch themeKeys.command(for: key) {
         case let step? where [.up, .down, .first, .last].contains(step):
             _ = App.move(step, &state)
             list = state.list(.themes)
@@ -64,7 +66,9 @@ extension ThemeScreen {
 }
 
 extension ThemeScreen {
-    static let keys = Keymap.Table(context: "themes", bindings: [
+    static var modeKeys: [Keymap.Table] { [themeKeys] }
+
+    static let themeKeys = Keymap.Table(context: "themes", bindings: [
         Keymap.bind([.up, .character("k")], .up, "preview the theme above"),
         Keymap.bind([.down, .character("j")], .down, "preview the theme below"),
         Keymap.bind([.home, .character("g")], .first, "preview the first theme"),

@@ -65,23 +65,15 @@ public enum Keymap {
     /// Before everything else, on any screen, even one too small to draw.
     static let interrupt = Table(context: "always", bindings: [bind([.ctrl("c")], .quit, "quit at once")])
 
-    /// The tables in the order help lists them.
-    public static let tables: [Table] = [
-        moves, everywhere, interrupt, CatalogScreen.keys, CourseScreen.keys, LessonScreen.keys, CatalogScreen.filterKeys,
-        ThemeScreen.keys, QuizScreen.choiceKeys, QuizScreen.textKeys, QuizScreen.reviewKeys, QuizScreen.resultKeys,
-    ]
+    /// The tables in the order help lists them: the app's, then each screen's.
+    public static let tables: [Table] = [moves, everywhere, interrupt] + Route.screens.flatMap { screen in
+        (screen.keys.map { [$0] } ?? []) + screen.modeKeys
+    }
 
-    /// The command of `key` on `route` outside quizzes, filters and the theme picker (which
-    /// `App.update` asks their own tables first): the screen's own keys, then moves and the
-    /// keys that work everywhere.
+    /// The command of `key` on `route` when the screen's `handle` did not take it: the screen's
+    /// own keys, then moves and the keys that work everywhere.
     static func command(for key: Key, on route: Route) -> Command? {
-        let own: Table? = switch route {
-        case .catalog: CatalogScreen.keys
-        case .course: CourseScreen.keys
-        case .lesson: LessonScreen.keys
-        default: nil
-        }
-        return own?.command(for: key) ?? moves.command(for: key) ?? everywhere.command(for: key)
+        route.screen.keys?.command(for: key) ?? moves.command(for: key) ?? everywhere.command(for: key)
     }
 
     /// How help writes a key.

@@ -96,9 +96,7 @@ public enum App {
             }
             return []
         }
-        if state.filter != nil { return CatalogScreen.handleFilter(key, &state) }
-        if case .quiz = state.route, let effects = QuizScreen.handle(key, &state, now: now) { return effects }
-        if case .themes = state.route, let effects = ThemeScreen.handle(key, &state) { return effects }
+        if let effects = state.route.screen.handle(key, &state, now: now) { return effects }
         guard let command = Keymap.command(for: key, on: state.route) else { return [] }
         return perform(command, key: key, &state, now: now)
     }
@@ -191,40 +189,19 @@ public enum App {
         default: nil
         }
         guard let delta else { return [] }
-        switch state.route {
-        case .lesson, .help, .preview:
-            state.scroll = max(0, min(state.scroll + max(-100_000, min(100_000, delta)), Layout.scrollLimit(state)))
+        if let limit = state.route.screen.scrollLimit(state) {
+            state.scroll = max(0, min(state.scroll + max(-100_000, min(100_000, delta)), limit))
             return []
-        default: break
         }
         state.lists[state.route, default: ListState()].move(delta, count: count)
         return []
     }
 
     /// Rows of the current screen's list (each screen counts its own).
-    static func rowCount(_ state: AppState) -> Int {
-        switch state.route {
-        case .home: HomeScreen.rowCount(state)
-        case .catalog: CatalogScreen.rowCount(state)
-        case .course(let id): CourseScreen.rowCount(state, courseID: id)
-        case .badges: BadgesScreen.rowCount(state)
-        case .progress: ProgressScreen.rowCount(state)
-        case .themes: ThemeScreen.rowCount(state)
-        default: 0
-        }
-    }
+    static func rowCount(_ state: AppState) -> Int { state.route.screen.rowCount(state) }
 
     /// Enter on the current screen (each screen decides what its selection opens).
-    static func activate(_ state: inout AppState) -> [Effect] {
-        switch state.route {
-        case .home: HomeScreen.activate(&state)
-        case .catalog: CatalogScreen.activate(&state)
-        case .progress: ProgressScreen.activate(&state)
-        case .course(let id): CourseScreen.activate(&state, courseID: id)
-        case .lesson(let courseID, let lessonID): LessonScreen.activate(&state, courseID: courseID, lessonID: lessonID)
-        default: []
-        }
-    }
+    static func activate(_ state: inout AppState) -> [Effect] { state.route.screen.activate(&state) }
 
     static func openCourse(_ id: UUID, _ state: inout AppState) -> [Effect] {
         state.status = nil
