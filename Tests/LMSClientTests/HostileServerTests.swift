@@ -42,7 +42,7 @@ struct HostileServerTests {
                     contentLength: validPage.count)
             },
             check: { error in if case .offline = error { error.isTransient } else { false } },
-            mentions: ["Cannot reach the server"]),
+            mentions: ["connection to the server broke"]),
         Case(
             name: "a 50 MB body",
             make: {

@@ -118,14 +118,17 @@ struct SyncTests {
             #expect(snapshot.pendingCount == 2)
             #expect(snapshot.quizResults.isEmpty)
 
-            // A sync while the server is down fails as offline and leaves every file as it was.
+            // A sync while the server is down fails as unreachable at once (no retries that
+            // could only fail the same way) and leaves every file as it was.
             let before = snapshotFiles(session.store.directory)
+            let started = Date()
             await #expect {
                 try await session.engine().run()
             } throws: { error in
-                guard case .offline = error as? ClientError else { return false }
+                guard case .unreachable = error as? ClientError else { return false }
                 return true
             }
+            #expect(Date().timeIntervalSince(started) < 1, "an unreachable server is known at once")
             #expect(snapshotFiles(session.store.directory) == before)
 
             try await server.restart()

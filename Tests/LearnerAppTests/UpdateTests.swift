@@ -34,7 +34,7 @@ struct NavigationTests {
         #expect(effects == [.loadCourse(DemoFixture.swift.course.id)])
         press(&state, .character("?"))
         #expect(state.route == .help)
-        // Esc, q, h and ← all go back.
+        // q, Esc, h and ← all go back.
         press(&state, .character("q"))
         #expect(state.route == .course(DemoFixture.swift.course.id))
         press(&state, .character("h"))
@@ -44,13 +44,19 @@ struct NavigationTests {
         #expect(!state.quitting)
     }
 
-    @Test("q on Home quits")
+    @Test("q on Home quits; back on Home (Esc, h, ←) does nothing")
     func qOnHomeQuits() {
         var state = DemoFixture.state()
+        for key in [Key.escape, .character("h"), .left] {
+            #expect(press(&state, key).isEmpty)
+            #expect(state.stack == [.home] && !state.quitting, "\(key) on Home")
+        }
         #expect(press(&state, .character("q")) == [.quit])
         #expect(state.quitting)
-        var escape = DemoFixture.state()
-        #expect(press(&escape, .escape) == [.quit])
+        // Too small to draw: the screen says "q: quit", and only q does.
+        var tiny = DemoFixture.state(width: 10, height: 3)
+        #expect(press(&tiny, .escape).isEmpty && !tiny.quitting)
+        #expect(press(&tiny, .character("q")) == [.quit])
     }
 
     @Test("Ctrl-C quits from anywhere, even while typing")
@@ -93,12 +99,12 @@ struct NavigationTests {
         #expect(reads == 1)
     }
 
-    @Test("Below 40x10 only q (and Esc, Ctrl-C) work", arguments: [(39, 24), (80, 9), (1, 1), (39, 9)])
+    @Test("Below 40x10 only q (and Ctrl-C) work", arguments: [(39, 24), (80, 9), (1, 1), (39, 9)])
     func tooSmall(width: Int, height: Int) {
         var state = DemoFixture.state()
         _ = App.update(&state, .resize(width: width, height: height))
         let before = (state.stack, state.lists, state.status, state.filter)
-        for key in [Key.character("c"), .enter, .down, .character("j"), .character("s"), .character("/"), .character("t"), .character("n"), .character("?")] {
+        for key in [Key.character("c"), .enter, .escape, .down, .character("j"), .character("s"), .character("/"), .character("t"), .character("n"), .character("?")] {
             #expect(press(&state, key).isEmpty, "\(key)")
         }
         #expect(state.stack == before.0 && state.lists == before.1 && state.status == before.2 && state.filter == before.3)
@@ -560,23 +566,72 @@ struct QuizTests {
         #expect(state.quiz?.page == 0)
     }
 
-    @Test("Leaving a quiz drops the session", arguments: [Key.escape, .character("q")])
+    @Test("Leaving a quiz keeps its answers, and opening it again goes on from there", arguments: [Key.escape, .character("q")])
     func leaving(_ key: Key) {
+        let lessonPage = Route.lesson(course: DemoFixture.swift.course.id, lesson: quizLesson.id)
         var answering = started()
         press(&answering, .character(" "), key)
-        #expect(answering.route == .lesson(course: DemoFixture.swift.course.id, lesson: quizLesson.id))
+        #expect(answering.route == lessonPage)
         #expect(answering.quiz == nil)
+        #expect(answering.quizzes[quizLesson.id]?.answers[questions[0].id]?.selectedOptionIDs == ["a"])
+        press(&answering, .enter)
+        #expect(answering.quiz?.answers[questions[0].id]?.selectedOptionIDs == ["a"])
+        #expect(answering.status?.text.contains("answers so far are kept") == true)
 
         var review = started()
         press(&review, .right, .right, .right, .right)
         #expect(press(&review, key).isEmpty)
-        #expect(review.route == .lesson(course: DemoFixture.swift.course.id, lesson: quizLesson.id))
-        #expect(review.quiz == nil)
+        #expect(review.route == lessonPage)
+        press(&review, .enter)
+        #expect(review.quiz?.phase == .review)
 
         var short = started()
         press(&short, .right, .right, .right)
+        type(&short, "nil")
         press(&short, .escape)
-        #expect(short.quiz == nil && short.stack.count == 2)
+        #expect(short.quiz == nil)
+        #expect(short.stack.count == 2, "\(short.stack)")
+        #expect(short.quizzes[quizLesson.id]?.page == 3)
+    }
+
+    @Test("n inside a quiz keeps the answers and the way back true")
+    func nextFromAQuiz() {
+        // The next lesson is this quiz: it stays, and says why.
+        var state = started()
+        press(&state, .character(" "), .character("n"))
+        #expect(state.route == .quiz(course: DemoFixture.swift.course.id, lesson: quizLesson.id))
+        #expect(state.status?.text.contains("This quiz is the next lesson") == true)
+        #expect(state.quiz?.answers[questions[0].id]?.selectedOptionIDs == ["a"])
+
+        // A quiz taken again once passed: the next lesson is another. The quiz and its lesson
+        // page make way for it, and back goes where the quiz's lesson page would have.
+        var retake = started()
+        retake.library = DemoFixture.library(records: DemoFixture.records(completing: DemoFixture.swiftBeforeQuiz + [quizLesson.title]))
+        let beforeLessonPage = Array(retake.stack.dropLast(2))
+        press(&retake, .character(" "), .character("n"))
+        guard case .lesson(_, let next) = retake.route else {
+            Issue.record("n led to \(retake.route)")
+            return
+        }
+        #expect(next != quizLesson.id)
+        #expect(retake.stack == beforeLessonPage + [retake.route])
+        #expect(retake.quizzes[quizLesson.id]?.answers[questions[0].id]?.selectedOptionIDs == ["a"])
+        press(&retake, .escape)
+        #expect(retake.stack == beforeLessonPage)
+    }
+
+    @Test("Two quizzes begun keep their own answers, whatever the order of the screens")
+    func twoQuizzes() throws {
+        var state = started()
+        press(&state, .character(" "))
+        let first = try #require(state.quiz)
+        // Another quiz on top (as `n` or the catalog could lead to), then back down.
+        let other = QuizSession(lessonID: UUID(), questions: [])
+        state.quizzes[other.lessonID] = other
+        state.stack.append(.quiz(course: DemoFixture.swift.course.id, lesson: other.lessonID))
+        #expect(state.quiz?.lessonID == other.lessonID)
+        press(&state, .escape)
+        #expect(state.quiz == first)
     }
 
     @Test func quizWithoutDownloadedQuestions() {
@@ -656,6 +711,36 @@ struct ThemeAndSyncTests {
         #expect(press(&state, .character("s")) == [.sync])
     }
 
+    @Test("An unreachable server is tried again, quietly, waiting longer each time, until it answers")
+    func retriesWhileOffline() {
+        var state = DemoFixture.state()
+        #expect(press(&state, .character("s")) == [.sync])
+        let offline = "Cannot reach the server (couldn't connect to server); working offline"
+        #expect(App.update(&state, .syncFinished(nil, error: offline, offline: true)) == [.loadLibrary, .retrySync(after: 2, failure: 1)])
+        #expect(state.status == StatusMessage(text: offline, isError: true))
+        state.status = nil
+        // The wait is over: a quiet sync, whose failure says nothing new and waits longer.
+        #expect(App.update(&state, .retrySync(failure: 1)) == [.sync])
+        #expect(state.sync.running && state.status == nil)
+        #expect(App.update(&state, .syncFinished(nil, error: offline, offline: true)) == [.loadLibrary, .retrySync(after: 4, failure: 2)])
+        #expect(state.status == nil)
+        // A wait from before another failure is stale: the newer one has its own.
+        #expect(App.update(&state, .retrySync(failure: 1)).isEmpty)
+        for failure in 3...8 {
+            #expect(App.update(&state, .retrySync(failure: failure - 1)) == [.sync])
+            let effects = App.update(&state, .syncFinished(nil, error: offline, offline: true))
+            #expect(effects == [.loadLibrary, .retrySync(after: min(60, 2 * pow(2, Double(failure - 1))), failure: failure)])
+        }
+        // The server is back: the queued work leaves, and the learner is told.
+        #expect(App.update(&state, .retrySync(failure: 8)) == [.sync])
+        var report = SyncReport()
+        report.pushed = 1
+        #expect(App.update(&state, .syncFinished(report, error: nil, offline: false)) == [.loadLibrary])
+        #expect(state.status == StatusMessage(text: "Back online: 1 sent, 0 received", isError: false))
+        #expect(state.sync.failedInARow == 0 && state.sync.online == true)
+        #expect(App.update(&state, .retrySync(failure: 8)).isEmpty)
+    }
+
     @Test func syncOutcomes() {
         var state = DemoFixture.state()
         _ = App.update(&state, .syncFinished(nil, error: "The server could not be reached", offline: true))
@@ -664,7 +749,7 @@ struct ThemeAndSyncTests {
         var report = SyncReport()
         report.awardedBadges = [UserBadge(id: DemoFixture.id(8, 2), userID: DemoFixture.learnerID, badgeID: DemoFixture.badges[1].id, earnedAt: DemoFixture.now)]
         _ = App.update(&state, .syncFinished(report, error: nil, offline: false))
-        #expect(state.status?.text == "New badge: Quiz Whiz! Synced: 0 sent, 0 received")
+        #expect(state.status?.text == "New badge: Quiz Whiz! Back online: 0 sent, 0 received")
         var refused = SyncReport()
         let mutation = SyncMutation(id: DemoFixture.id(12, 1), createdAt: DemoFixture.now, kind: .progressUpsert(ProgressUpsert(lessonID: DemoFixture.id(4, 99))))
         refused.newlyRejected = [OutboxEntry(mutation: mutation, state: .rejected, rejection: APIErrorBody(code: .notFound, message: "No such lesson"))]

@@ -4,7 +4,10 @@ import LMSKit
 
 /// Everything that can go wrong talking to the server, each with a sentence for a person.
 public enum ClientError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// No connection could be made: no network, DNS failure, server down.
+    /// No connection could be made: no network, DNS failure, server down. Trying again at once
+    /// would fail the same way; the app tries again later, in the background.
+    case unreachable(String)
+    /// The connection broke during the exchange: worth a quick retry.
     case offline(String)
     case timeout
     case tls(String)
@@ -26,7 +29,8 @@ public enum ClientError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .offline(let detail): "Cannot reach the server (\(detail)); working offline"
+        case .unreachable(let detail): "Cannot reach the server (\(detail)); working offline"
+        case .offline(let detail): "The connection to the server broke (\(detail)); working offline"
         case .timeout: "The server took too long to answer"
         case .tls(let detail): "The secure connection failed: \(detail)"
         case .unauthorized(let message): "Your session has ended: \(message). Run 'lms login' again"
@@ -46,15 +50,21 @@ public enum ClientError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Worth trying again later without changing anything.
     public var isTransient: Bool {
         switch self {
-        case .offline, .timeout, .rateLimited, .server: true
+        case .unreachable, .offline, .timeout, .rateLimited, .server: true
         default: false
         }
     }
 
+    /// Worth trying again within the same request, after a short wait.
+    public var isWorthRetryingNow: Bool { isTransient && !isUnreachable }
+
+    public var isUnreachable: Bool { if case .unreachable = self { true } else { false } }
+
     static func from(_ failure: TransportFailure) -> ClientError {
         switch failure.code {
-        case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_COULDNT_CONNECT, CURLE_SEND_ERROR, CURLE_RECV_ERROR,
-             CURLE_GOT_NOTHING:
+        case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_COULDNT_CONNECT:
+            .unreachable(failure.message.lowercased())
+        case CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_GOT_NOTHING:
             .offline(failure.message.lowercased())
         case CURLE_OPERATION_TIMEDOUT:
             .timeout

@@ -40,7 +40,7 @@ final class CurlTransport {
         // "" means: offer every encoding this libcurl can decode (gzip, deflate, br, zstd).
         lms_curl_set_string(handle, CURLOPT_ACCEPT_ENCODING, "")
         lms_curl_set_long(handle, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS)
-        lms_curl_set_long(handle, CURLOPT_CONNECTTIMEOUT, options.connectTimeout)
+        lms_curl_set_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Self.connectTimeoutMilliseconds(for: request.url, seconds: options.connectTimeout))
         lms_curl_set_long(handle, CURLOPT_LOW_SPEED_LIMIT, options.lowSpeedBytes)
         lms_curl_set_long(handle, CURLOPT_LOW_SPEED_TIME, options.lowSpeedSeconds)
         lms_curl_set_long(handle, CURLOPT_TIMEOUT, options.totalTimeout)
@@ -132,3 +132,13 @@ struct TransportFailure: Error {
 private let curlGlobalInit: Void = {
     curl_global_init(Int(CURL_GLOBAL_DEFAULT))
 }()
+
+extension CurlTransport {
+    /// A server on this machine accepts a connection at once or not at all, so waiting longer
+    /// only delays "offline"; across a network a connection may take seconds.
+    static func connectTimeoutMilliseconds(for url: String, seconds: Int) -> Int {
+        let host = URLComponents(string: url)?.host?.lowercased() ?? ""
+        let loopback = host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
+        return loopback ? min(seconds * 1000, 1500) : seconds * 1000
+    }
+}

@@ -18,7 +18,8 @@ public struct Backoff: Sendable {
         return random * min(cap, base * pow(2, Double(attempt)))
     }
 
-    /// Runs `operation`, retrying transient failures (offline, timeout, 429, 5xx).
+    /// Runs `operation`, retrying transient failures (a broken connection, timeout, 429, 5xx);
+    /// a server that cannot be reached at all fails at once.
     public func run<T: Sendable>(_ operation: () async throws(ClientError) -> T) async throws(ClientError) -> T {
         var attempt = 0
         while true {
@@ -26,7 +27,7 @@ public struct Backoff: Sendable {
                 return try await operation()
             } catch {
                 attempt += 1
-                guard error.isTransient, attempt < maxAttempts else { throw error }
+                guard error.isWorthRetryingNow, attempt < maxAttempts else { throw error }
                 var retryAfter: Int?
                 if case .rateLimited(let seconds) = error { retryAfter = seconds }
                 do {

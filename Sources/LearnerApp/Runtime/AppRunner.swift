@@ -294,6 +294,14 @@ public final class AppRunner {
             } catch {
                 mailbox.post(.themeNotSaved("Theme '\(name)' is used now but not remembered: \(error)"))
             }
+        case .retrySync(let seconds, let failure):
+            // Jitter over the upper half, so clients that lost the server together do not all
+            // come back in the same second.
+            let wait = seconds * Double.random(in: 0.5...1)
+            Task.detached {
+                do { try await Task.sleep(for: .seconds(wait)) } catch { return }
+                mailbox.post(.retrySync(failure: failure))
+            }
         case .loadPreview(let slug):
             Task.detached {
                 do throws(ClientError) {

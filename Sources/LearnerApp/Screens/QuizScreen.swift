@@ -126,21 +126,29 @@ extension QuizScreen {
             state.status = StatusMessage(text: "The questions are not downloaded yet: press s to sync", isError: true)
             return []
         }
-        state.quiz = QuizSession(lessonID: lesson, questions: questions)
+        if let draft = state.quizzes[lesson], draft.questions == questions {
+            state.status = StatusMessage(text: "Your answers so far are kept: go on where you left", isError: false)
+        } else {
+            state.quizzes[lesson] = QuizSession(lessonID: lesson, questions: questions)
+        }
         return App.push(.quiz(course: course, lesson: lesson), &state)
     }
 
     /// Quiz keys; nil when the key is not the quiz's (global keys then apply).
     static func handle(_ key: Key, _ state: inout AppState, now: () -> Date) -> [Effect]? {
         guard var quiz = state.quiz, case .quiz = state.route else { return nil }
-        // Leaving the quiz drops the session; otherwise the edited copy is stored back.
+        // Leaving keeps the answers as a draft (`state.quizzes`); only a closed result drops it.
         var leaving = false
-        defer { state.quiz = leaving ? nil : quiz }
+        var finished = false
+        defer {
+            if finished { state.quizzes[quiz.lessonID] = nil } else { state.quizzes[quiz.lessonID] = quiz }
+            if leaving { state.stack.removeLast() }
+        }
         switch quiz.phase {
         case .submitted:
             guard resultKeys.command(for: key) == .closeResult else { return nil }
             leaving = true
-            state.stack.removeLast()
+            finished = true
             return []
         case .review:
             switch reviewKeys.command(for: key) {
@@ -157,7 +165,6 @@ extension QuizScreen {
                 return []
             case .leaveQuiz?:
                 leaving = true
-                state.stack.removeLast()
                 return []
             default: return []
             }
@@ -173,7 +180,6 @@ extension QuizScreen {
                     retreat(&quiz)
                 case .leaveQuiz?:
                     leaving = true
-                    state.stack.removeLast()
                 default:
                     _ = quiz.text.handle(key)
                 }
@@ -190,7 +196,6 @@ extension QuizScreen {
             case .previousQuestion?: retreat(&quiz)
             case .leaveQuiz?:
                 leaving = true
-                state.stack.removeLast()
             default: return nil
             }
             return []

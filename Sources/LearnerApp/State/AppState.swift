@@ -49,6 +49,14 @@ public struct SyncStatus: Hashable, Sendable {
     /// nil until the first attempt.
     public var online: Bool?
     public var lastError: String?
+    /// Syncs that failed in a row because the server could not be reached; each waits longer
+    /// before the next try.
+    public var failedInARow = 0
+    /// The running sync was started by the app, not the learner: its failure stays quiet.
+    public var inBackground = false
+
+    /// Seconds before the next try after `failedInARow` failures: 2, 4, 8… up to a minute.
+    public var retryDelay: Double { min(60, 2 * pow(2, Double(max(0, failedInARow - 1)))) }
 }
 
 public struct StatusMessage: Hashable, Sendable {
@@ -70,7 +78,20 @@ public struct AppState: Sendable {
     /// What the catalog filter matched, kept up to date by `App.update` (see `CatalogSearch`).
     public internal(set) var catalogSearch: CatalogSearch?
     public var scroll = 0
-    public var quiz: QuizSession?
+    /// Quizzes begun and not submitted, by lesson: leaving one (back, `n`, another screen) keeps
+    /// its answers, and opening it again goes on from there.
+    public var quizzes: [UUID: QuizSession] = [:]
+    /// The quiz of the current route, if it is a quiz.
+    public var quiz: QuizSession? {
+        get {
+            guard case .quiz(_, let lesson) = route else { return nil }
+            return quizzes[lesson]
+        }
+        set {
+            guard case .quiz(_, let lesson) = route else { return }
+            quizzes[lesson] = newValue
+        }
+    }
     public var sync = SyncStatus()
     public var status: StatusMessage?
     public var theme: Theme

@@ -6,7 +6,7 @@ public enum Command: Hashable, Sendable {
     // Lists and pages
     case up, down, pageUp, pageDown, first, last, open
     // Going places
-    case quit, back, help, catalog, progress, badges, themes, next, sync
+    case quit, back, backOrQuit, help, catalog, progress, badges, themes, next, sync
     // One screen's own
     case filter, fold, preview, markComplete, play
     // Typing a filter
@@ -52,7 +52,8 @@ public enum Keymap {
     ])
 
     static let everywhere = Table(context: "everywhere", bindings: [
-        bind([.escape, .character("q"), .character("h"), .left], .back, "back (on Home: quit)"),
+        bind([.character("q")], .backOrQuit, "back; on Home: quit"),
+        bind([.escape, .character("h"), .left], .back, "back"),
         bind([.character("n")], .next, "next lesson, from anywhere"),
         bind([.character("s")], .sync, "sync now"),
         bind([.character("c")], .catalog, "catalog"),

@@ -12,6 +12,9 @@ public enum Msg: Sendable {
     case courseMissing(UUID)
     case syncProgress(SyncPhase)
     case syncFinished(SyncReport?, error: String?, offline: Bool)
+    /// The wait after the `failure`-th failed sync in a row is over: try again, quietly (unless
+    /// another sync came since, which has its own wait).
+    case retrySync(failure: Int)
     case enqueued(String)
     /// Learner work that could not be written to the outbox.
     case enqueueFailed(String)
@@ -34,6 +37,8 @@ public enum Effect: Hashable, Sendable {
     case loadTheme(String)
     case saveThemeChoice(String)
     case loadPreview(slug: String)
+    /// Post `.retrySync(failure)` after about `seconds` (the runner adds jitter).
+    case retrySync(after: Double, failure: Int)
     case quit
 }
 

@@ -36,14 +36,25 @@ public enum App {
             state.sync.phase = phase
             return []
         case .syncFinished(let report, let error, let offline):
+            let quiet = state.sync.inBackground
+            let wasOffline = state.sync.failedInARow > 0
             state.sync.running = false
+            state.sync.inBackground = false
             state.sync.phase = nil
             state.sync.online = !offline
             state.sync.lastError = error
+            if offline {
+                // Queued work leaves by itself once the server is back: try again later.
+                state.sync.failedInARow += 1
+                if !quiet, let error { state.status = StatusMessage(text: error, isError: true) }
+                return [.loadLibrary, .retrySync(after: state.sync.retryDelay, failure: state.sync.failedInARow)]
+            }
+            state.sync.failedInARow = 0
             if let error {
                 state.status = StatusMessage(text: error, isError: true)
             } else if let report {
-                var text = "Synced: \(report.pushed) sent, \(report.pulledChanges) received"
+                if quiet, !wasOffline, report.pushed == 0, report.pulledChanges == 0, report.newlyRejected.isEmpty { return [.loadLibrary] }
+                var text = "\(wasOffline ? "Back online" : "Synced"): \(report.pushed) sent, \(report.pulledChanges) received"
                 if let rejected = report.newlyRejected.first {
                     text = "Refused by the server: \(rejected.rejection?.message ?? rejected.mutation.typeName)"
                 }
@@ -54,6 +65,11 @@ public enum App {
                 state.status = StatusMessage(text: text, isError: !report.newlyRejected.isEmpty)
             }
             return [.loadLibrary]
+        case .retrySync(let failure):
+            guard !state.sync.running, failure == state.sync.failedInARow else { return [] }
+            state.sync.running = true
+            state.sync.inBackground = true
+            return [.sync]
         case .enqueued(let label):
             state.status = StatusMessage(text: label, isError: false)
             return [.loadLibrary, .sync]
@@ -90,7 +106,7 @@ public enum App {
         }
         // Below the minimum size only quitting works (the screen says "q: quit").
         if !Layout.fits(state) {
-            if key == .character("q") || key == .escape {
+            if key == .character("q") {
                 state.quitting = true
                 return [.quit]
             }
@@ -105,9 +121,11 @@ public enum App {
         switch command {
         case .up, .down, .pageUp, .pageDown, .first, .last:
             return move(command, &state)
-        case .back:
-            if key == .escape || key == .character("q"), state.status != nil, state.route == .help {
-                state.status = nil
+        case .back, .backOrQuit:
+            if state.status != nil, state.route == .help { state.status = nil }
+            if command == .backOrQuit, state.stack.count <= 1 {
+                state.quitting = true
+                return [.quit]
             }
             return back(&state)
         case .quit:
@@ -165,11 +183,7 @@ public enum App {
     }
 
     static func back(_ state: inout AppState) -> [Effect] {
-        if state.stack.count <= 1 {
-            state.quitting = true
-            return [.quit]
-        }
-        if case .quiz = state.route { state.quiz = nil }
+        guard state.stack.count > 1 else { return [] }
         state.stack.removeLast()
         state.scroll = 0
         return []
@@ -214,14 +228,15 @@ public enum App {
             state.status = StatusMessage(text: "Locked: \(reason.description)", isError: true)
             return []
         }
-        state.status = nil
-        // Going from lesson to lesson (n) replaces the page instead of piling up a long way back.
-        switch state.route {
-        case .lesson, .quiz:
-            state.quiz = nil
-            state.stack.removeLast()
-        default: break
+        if case .quiz(_, lesson.id) = state.route {
+            state.status = StatusMessage(text: "This quiz is the next lesson: answer it, or Esc to leave it for now", isError: false)
+            return []
         }
+        state.status = nil
+        // Going from lesson to lesson (n) replaces the page instead of piling up a long way back;
+        // from a quiz, its lesson page goes too. The quiz's answers stay as a draft.
+        if case .quiz = state.route { state.stack.removeLast() }
+        if case .lesson = state.route { state.stack.removeLast() }
         return push(.lesson(course: course, lesson: lesson.id), &state)
     }
 

@@ -33,7 +33,7 @@ func runReporting(_ body: () async throws -> Void) async throws {
 func code(for error: ClientError) -> Int32 {
     switch error {
     case .notSignedIn, .unauthorized: Exit.notSignedIn
-    case .offline, .timeout, .tls, .rateLimited, .server, .cancelled: Exit.offline
+    case .unreachable, .offline, .timeout, .tls, .rateLimited, .server, .cancelled: Exit.offline
     case .forbidden, .notFound, .conflict, .rejected, .gone: Exit.refused
     case .invalidResponse: Exit.unexpected
     }
