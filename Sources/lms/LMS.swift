@@ -22,6 +22,13 @@ struct LMS: AsyncParsableCommand {
 
     /// ArgumentParser ends bad usage with 64 (EX_USAGE); lms documents 2, like most tools.
     static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let json = arguments.contains("--json")
+        // Without this, a mistyped command would reach the default command as a stray argument.
+        if let first = arguments.first, !first.hasPrefix("-"), !commandNames.contains(first) {
+            let suggestion = commandNames.first { $0.hasPrefix(String(first.prefix(2))) }.map { " Did you mean '\($0)'?" } ?? ""
+            usageFailure("unknown command '\(first)'.\(suggestion) Commands: \(commandNames.joined(separator: ", ")) (see lms --help)", json: json, prefix: "lms: ")
+        }
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -31,10 +38,22 @@ struct LMS: AsyncParsableCommand {
             }
         } catch {
             if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-                Foundation.exit(2)
+                usageFailure(fullMessage(for: error), json: json)
             }
             exit(withError: error)
         }
+    }
+
+    static var commandNames: [String] {
+        configuration.subcommands.map { $0._commandName } + ["help"]
+    }
+
+    static func usageFailure(_ message: String, json: Bool, prefix: String = "") -> Never {
+        FileHandle.standardError.write(Data((prefix + message + "\n").utf8))
+        if json {
+            // Scripts read stdout: the same failure, as JSON.
+            do { try Output.printJSON(["error": Failure(code: "usage", message: message, exitCode: 2)]) } catch {}
+        }
+        Foundation.exit(2)
     }
 }

@@ -174,6 +174,27 @@ struct CLITests {
         }
     }
 
+    @Test("a mistyped command or option says so, exit 2; with --json as JSON on stdout too")
+    func usageErrors() async throws {
+        let home = try TestHome()
+        let unknown = try await CLI.run(["foo"], home: home)
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.hasPrefix("lms: unknown command 'foo'."), "\(unknown.all)")
+        let typo = try await CLI.run(["sycn"], home: home)
+        #expect(typo.stderr.contains("Did you mean 'sync'?"), "\(typo.all)")
+        let option = try await CLI.run(["courses", "--jsn", "--json"], home: home)
+        #expect(option.status == 2)
+        let failure = try #require(try JSONSerialization.jsonObject(with: option.stdoutData) as? [String: [String: String]])
+        #expect(failure["error"]?["code"] == "usage")
+        #expect(failure["error"]?["message"]?.contains("--jsn") == true)
+        let role = try await CLI.run(["demo", "--role", "teacher"], home: home)
+        #expect(role.status == 2 && role.stderr.contains("'learner', 'instructor' or 'admin'"), "\(role.all)")
+        let notSignedIn = try await CLI.run(["courses", "--json"], home: home)
+        #expect(notSignedIn.status == 3)
+        let parsed = try #require(try JSONSerialization.jsonObject(with: notSignedIn.stdoutData) as? [String: [String: String]])
+        #expect(parsed["error"]?["code"] == "not_signed_in")
+    }
+
     @Test("lms sync with the server down: exit code 4, offline work kept")
     func serverDown() async throws {
         try await withLiveServer { server in
@@ -183,12 +204,22 @@ struct CLITests {
             let install = try await server.lessonID("Installing the toolchain")
             await server.stop()
 
-            let complete = try await CLI.run(["complete", install.uuidString, "--offline"], home: home)
+            // Completing with the server down takes no retries: saved at once, said so.
+            let started = Date()
+            let complete = try await CLI.run(["complete", install.uuidString], home: home)
             #expect(complete.status == 0, "\(complete.all)")
+            #expect(complete.stdout.contains("Saved offline"), "\(complete.all)")
+            #expect(Date().timeIntervalSince(started) < 3, "lms complete with the server down took \(Date().timeIntervalSince(started)) s")
             let before = snapshotFiles(session.store.directory)
             let sync = try await CLI.run(["sync"], home: home)
             #expect(sync.status == 4, "\(sync.all)")
             #expect(sync.stderr.hasPrefix("lms: Cannot reach the server"), "\(sync.stderr)")
+            // With --json the failure is JSON on stdout too.
+            let jsonSync = try await CLI.run(["sync", "--json"], home: home)
+            #expect(jsonSync.status == 4)
+            let failure = try #require(try JSONSerialization.jsonObject(with: jsonSync.stdoutData) as? [String: [String: String]])
+            #expect(failure["error"]?["code"] == "unreachable")
+            #expect(failure["error"]?["message"]?.hasPrefix("Cannot reach the server") == true)
             #expect(!sync.all.contains("\u{1B}"))
             #expect(snapshotFiles(session.store.directory) == before)
             let status = try await CLI.run(["status", "--json"], home: home)

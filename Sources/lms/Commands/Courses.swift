@@ -13,7 +13,7 @@ struct Courses: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        try await runReporting {
+        try await runReporting(json: json) {
             let (_, library, notices) = try openLibrary()
             let courses = all ? library.index.courses : library.myCourses
             let rows = courses.map { course -> CourseRow in
@@ -60,7 +60,7 @@ struct CourseCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        try await runReporting {
+        try await runReporting(json: json) {
             let (_, library, _) = try openLibrary()
             guard let course = library.findCourse(slug) else {
                 throw CommandFailure(message: "No cached course matches '\(slug)'; run 'lms sync' or see 'lms courses --all'", code: Exit.refused)

@@ -12,8 +12,12 @@ struct Demo: AsyncParsableCommand {
     @Option(help: "Colour theme.")
     var theme: String?
 
-    @Option(help: "Sign in as learner, instructor or admin.")
-    var role: String = "learner"
+    enum Role: String, ExpressibleByArgument, CaseIterable {
+        case learner, instructor, admin
+    }
+
+    @Option(help: "Sign in as this demo account.")
+    var role: Role = .learner
 
     @Option(help: "Keep the demo's files here (default: a new temporary folder).")
     var directory: String?
@@ -57,9 +61,9 @@ struct Demo: AsyncParsableCommand {
                 "XDG_DATA_HOME": root.appendingPathComponent("data").path,
             ])
             let email = switch role {
-            case "instructor": DemoLogin.instructor
-            case "admin": DemoLogin.admin
-            default: DemoLogin.learner
+            case .learner: DemoLogin.learner
+            case .instructor: DemoLogin.instructor
+            case .admin: DemoLogin.admin
             }
             let api = APIClient(server: url, credentials: nil, credentialStore: CredentialStore(paths: paths))
             _ = try await api.login(email: email, password: DemoLogin.password)

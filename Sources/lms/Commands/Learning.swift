@@ -10,7 +10,7 @@ struct Next: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        try await runReporting {
+        try await runReporting(json: json) {
             let (_, library, _) = try openLibrary()
             guard let (course, lesson) = library.nextLesson() else {
                 if json { return try Output.printJSON([String: String]()) }
@@ -76,7 +76,7 @@ struct ProgressCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        try await runReporting {
+        try await runReporting(json: json) {
             let (_, library, _) = try openLibrary()
             var reports: [CourseProgressReport] = []
             for course in library.myCourses {
@@ -144,7 +144,7 @@ struct Badges: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        try await runReporting {
+        try await runReporting(json: json) {
             let (_, library, _) = try openLibrary()
             var lessonCounts: [UUID: Int] = [:]
             var titles: [UUID: String] = [:]

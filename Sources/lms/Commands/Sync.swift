@@ -13,7 +13,7 @@ struct Sync: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        try await runReporting {
+        try await runReporting(json: json) {
             let session = try ClientSession.open()
             let output = Output.current
             let interactive = isatty(STDERR_FILENO) == 1 && !json
@@ -80,7 +80,7 @@ struct Status: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        try await runReporting {
+        try await runReporting(json: json) {
             let session = try ClientSession.open()
             var notices = AccountStore.Notices()
             let (index, snapshot) = try session.snapshot(notices: &notices)
