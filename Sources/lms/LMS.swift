@@ -15,7 +15,7 @@ struct LMS: AsyncParsableCommand {
         version: HTTPSession.version,
         subcommands: [
             Open.self, Demo.self, Login.self, Logout.self, Sync.self, Status.self, Courses.self, CourseCommand.self, Next.self, Complete.self,
-            ProgressCommand.self, Badges.self, Preview.self,
+            ProgressCommand.self, Badges.self, Buy.self, Preview.self,
         ],
         defaultSubcommand: Open.self
     )

@@ -174,6 +174,36 @@ struct CLITests {
         }
     }
 
+    @Test("lms buy: the payment page's address, the course unlocked by the sync after paying; nothing to buy says why")
+    func buying() async throws {
+        try await withLiveServer { server in
+            let home = try TestHome()
+            let session = try await home.login(server)
+            _ = try await session.engine().run()
+            let buy = try await CLI.run(["buy", "databases-in-depth"], home: home)
+            #expect(buy.status == 0, "\(buy.all)")
+            let url = try #require(buy.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.first { $0.hasPrefix("http") })
+            #expect(url.hasPrefix(server.baseURL + "/checkout/test/"), "\(buy.stdout)")
+            #expect(buy.stdout.contains("Once paid, 'lms sync'"))
+            // Paying, as the browser would.
+            let token = try #require(await session.api.credentials?.accessToken)
+            let paid = try await HTTPSession().send(HTTPRequest(method: .post, url: url + "/complete", headers: [("Authorization", "Bearer \(token)")]))
+            #expect(paid.status == 200)
+            let sync = try await CLI.run(["sync"], home: home)
+            #expect(sync.status == 0, "\(sync.all)")
+            let again = try await CLI.run(["buy", "databases-in-depth"], home: home)
+            #expect(again.status == 5 && again.stderr.contains("You own 'Databases in Depth' already"), "\(again.all)")
+            let free = try await CLI.run(["buy", "swift-fundamentals"], home: home)
+            #expect(free.status == 5 && free.stderr.contains("is free"), "\(free.all)")
+
+            let instructorHome = try TestHome()
+            let instructor = try await instructorHome.login(server, as: DemoAccounts.instructor)
+            _ = try await instructor.engine().run()
+            let own = try await CLI.run(["buy", "databases-in-depth"], home: instructorHome)
+            #expect(own.status == 5 && own.stderr.contains("open to you as its instructor"), "\(own.all)")
+        }
+    }
+
     @Test("a mistyped command or option says so, exit 2; with --json as JSON on stdout too")
     func usageErrors() async throws {
         let home = try TestHome()

@@ -17,6 +17,22 @@ struct LessonAccessTests {
         T.learner(purchases: [T.purchase()], completed: completed)
     }
 
+    // MARK: Buying
+
+    @Test("Only a learner without the course is offered to buy it: not its instructor, an admin, an owner, or a free course's learner")
+    func whoMayBuy() {
+        let paid = T.course()
+        #expect(LessonAccess.mayBuy(course: paid, learner: T.learner()))
+        #expect(!LessonAccess.mayBuy(course: paid, learner: owner()))
+        #expect(!LessonAccess.mayBuy(course: paid, learner: T.learner(id: T.instructorID, role: .instructor)))
+        #expect(!LessonAccess.mayBuy(course: paid, learner: T.learner(id: T.adminID, role: .admin)))
+        #expect(LessonAccess.mayBuy(course: paid, learner: T.learner(id: T.otherLearnerID, role: .instructor)))
+        #expect(!LessonAccess.mayBuy(course: T.course(status: .draft), learner: T.learner()))
+        var free = paid
+        free.price = 0
+        #expect(!LessonAccess.mayBuy(course: free, learner: T.learner()))
+    }
+
     // MARK: Grants
 
     @Test func adminOpensEverything() {

@@ -430,6 +430,40 @@ struct LessonTests {
         }
     }
 
+    @Test("b buys a course on sale: checkout, its page shown and opened with o, unlocked when the purchase arrives")
+    func buyingACourse() {
+        let databases = DemoFixture.course("databases-in-depth")
+        var state = DemoFixture.state()
+        _ = App.openCourse(databases.course.id, &state)
+        #expect(state.screenText.contains("b buys it and unlocks every lesson"))
+        #expect(press(&state, .character("o")).isEmpty)
+        #expect(state.status?.text == "No payment page yet: b starts buying the course")
+        #expect(press(&state, .character("b")) == [.checkout(courseID: databases.course.id)])
+        let url = "http://127.0.0.1:9/checkout/test/cs_test_1"
+        #expect(App.update(&state, .checkoutStarted(courseID: databases.course.id, url: url)).isEmpty)
+        #expect(state.screenText.contains("pay at \(url)"))
+        #expect(press(&state, .character("o")) == [.openPage(url)])
+        // The purchase arrives with a sync.
+        var records = DemoFixture.records
+        records.purchases.append(Purchase(id: UUID(), userID: DemoFixture.learnerID, courseID: databases.course.id, amount: 49,
+                                          currency: .usd, status: .completed, createdAt: DemoFixture.now, updatedAt: DemoFixture.now))
+        _ = App.update(&state, .libraryLoaded(DemoFixture.library(records: records), notices: []))
+        #expect(state.status?.text == "Bought 'Databases in Depth': every lesson is open")
+        #expect(state.checkout == nil && !state.screenText.contains("b buys"))
+        // Nothing to buy now: b is badges again.
+        press(&state, .character("b"))
+        #expect(state.route == .badges)
+    }
+
+    @Test("The course's instructor is never offered to buy it")
+    func instructorsDoNotBuyTheirCourse() {
+        let databases = DemoFixture.course("databases-in-depth")
+        var state = DemoFixture.state(library: DemoFixture.library(role: .instructor))
+        _ = App.openCourse(databases.course.id, &state)
+        #expect(!state.screenText.contains("b buys"))
+        #expect(press(&state, .character("b")).isEmpty && state.route == .badges)
+    }
+
     @Test func instructorPreviewScrolls() {
         var state = DemoFixture.state(width: 80, height: 12, library: DemoFixture.library(role: .instructor))
         press(&state, .character("c"), .down, .down, .enter, .character("i"))

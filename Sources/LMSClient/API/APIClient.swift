@@ -76,6 +76,11 @@ public actor APIClient {
         try await send(.post, "/api/v1/lessons/\(lessonID)/quiz/attempts", body: submission)
     }
 
+    /// Starts buying a course: a free one is owned at once, a paid one comes with its payment page.
+    public func checkout(courseID: UUID) async throws(ClientError) -> CheckoutResponse {
+        try await send(.post, "/api/v1/purchases", body: CheckoutRequest(courseID: courseID))
+    }
+
     public func badges() async throws(ClientError) -> [Badge] {
         let list: ItemList<Badge> = try await send(.get, "/api/v1/badges")
         return list.items

@@ -125,6 +125,13 @@ public enum LessonAccess {
     }
 
     /// How the learner owns the whole course, if they do.
+    /// Whether the learner is the one to buy this course: a published paid course they do not
+    /// own already, alone or through their tenant, and do not teach or administer.
+    public static func mayBuy(course: Course, learner: LearnerContext) -> Bool {
+        !course.isFree && course.status == .published && course.deletedAt == nil && !learner.isPlatformAdmin
+            && course.instructorID != learner.userID && ownershipGrant(course: course, learner: learner) == nil
+    }
+
     public static func ownershipGrant(course: Course, learner: LearnerContext) -> AccessGrant? {
         let completed = learner.purchases.filter { $0.courseID == course.id && $0.status == .completed }
         if completed.contains(where: { $0.userID == learner.userID }) { return .purchased }

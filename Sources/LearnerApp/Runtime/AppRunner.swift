@@ -296,6 +296,19 @@ public final class AppRunner {
             } catch {
                 mailbox.post(.themeNotSaved("Theme '\(name)' is used now but not remembered: \(error)"))
             }
+        case .checkout(let courseID):
+            Task.detached {
+                do throws(ClientError) {
+                    let checkout = try await session.api.checkout(courseID: courseID)
+                    mailbox.post(.checkoutStarted(courseID: courseID, url: checkout.checkoutURL))
+                } catch {
+                    mailbox.post(.checkoutFailed(error.description))
+                }
+            }
+        case .openPage(let url):
+            let browser = ProcessInfo.processInfo.environment["BROWSER"].flatMap { $0.isEmpty ? nil : $0 } ?? "xdg-open"
+            let failure = runExternal(browser, url)
+            mailbox.post(.pageClosed(error: failure.map { "\($0). The address is on the course page" }))
         case .retrySync(let seconds, let failure):
             // Jitter over the upper half, so clients that lost the server together do not all
             // come back in the same second.
@@ -318,27 +331,38 @@ public final class AppRunner {
     /// Runs the player with the terminal handed over, and counts the seconds it was open as
     /// seconds watched (never more than the lesson lasts).
     private func playVideo(url: String, lesson: UUID, duration: Int) {
-        let command = environment.player ?? "xdg-open"
-        var parts = command.split(separator: " ").map(String.init)
-        guard !parts.isEmpty else { return }
-        parts.append(url)
-        suspend()
         let started = Date()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = parts
-        var failure: String?
-        do {
-            try process.run()
-            process.waitUntilExit()
-            if process.terminationStatus != 0 { failure = "\(parts[0]) exited with status \(process.terminationStatus)" }
-        } catch {
-            failure = "Could not start \(parts[0]): \(error.localizedDescription). Set LMS_PLAYER to your video player"
-        }
-        resume()
-        terminal.invalidate()
+        let failure = runExternal(environment.player ?? "xdg-open", url).map { "\($0). Set LMS_PLAYER to your video player" }
         // xdg-open returns at once (the player runs on its own): nothing measurable was watched.
         let seconds = environment.player == nil ? 0 : min(duration, Int(Date().timeIntervalSince(started)))
         mailbox.post(.playerFinished(lesson: lesson, seconds: seconds, error: failure))
+    }
+
+    /// Runs `command` (words split on spaces) with `argument`, the terminal handed over until it
+    /// exits. Returns why it failed, if it did.
+    private func runExternal(_ command: String, _ argument: String) -> String? {
+        var parts = command.split(separator: " ").map(String.init)
+        guard let name = parts.first else { return "No program to run" }
+        parts.append(argument)
+        suspend()
+        defer {
+            resume()
+            terminal.invalidate()
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = parts
+        do {
+            try process.run()
+            process.waitUntilExit()
+        } catch {
+            return "Could not start \(name): \(error.localizedDescription)"
+        }
+        switch process.terminationStatus {
+        case 0: return nil
+        // env's own status when the program is not there.
+        case 127: return "\(name) is not installed"
+        default: return "\(name) exited with status \(process.terminationStatus)"
+        }
     }
 }

@@ -22,8 +22,12 @@ enum CourseScreen: ScreenFeature {
         ProgressBar(fraction: progress.fraction, label: label, filledStyle: theme.style("progress.done"), emptyStyle: theme.style("progress.todo"), unicode: state.unicode)
             .render(Rect(x: area.x, y: area.y + 1, width: min(area.width, 70), height: 1), &buffer)
         var header = [state.priceLabel(file.course)]
-        if let grant = library.ownership(of: file.course), grant == .freeCourse || grant == .purchased || grant == .tenantLicence {} else if !file.course.isFree {
-            header.append(Span("  · buy it on the web to unlock every lesson", style: theme.style("ui.text.dim")))
+        if library.ownership(of: file.course) == .tenantLicence, let tenant = library.index.me?.tenant {
+            header.append(Span("  · licensed by \(tenant.name), \(tenant.seatsUsed) of \(tenant.seatsPurchased) seats used", style: theme.style("ui.text.dim")))
+        } else if let checkout = state.checkout, checkout.courseID == courseID {
+            header.append(Span("  · pay at \(checkout.url)  (o opens it)", style: theme.style("ui.text.dim")))
+        } else if LessonAccess.mayBuy(course: file.course, learner: library.learner()) {
+            header.append(Span("  · b buys it and unlocks every lesson", style: theme.style("ui.text.dim")))
         }
         buffer.write(header, x: area.x, y: area.y + 2, maxWidth: area.width)
         let rows = CourseModel.rows(state, courseID: courseID)
@@ -56,7 +60,30 @@ extension CourseScreen {
     static let keys: Keymap.Table? = Keymap.Table(context: "course", bindings: [
         Keymap.bind([.character(" ")], .fold, "fold / unfold chapter"),
         Keymap.bind([.character("i")], .preview, "instructor preview (instructors)"),
+        Keymap.bind([.character("b")], .buy, "buy the course (when on sale; otherwise badges)"),
+        Keymap.bind([.character("o")], .openCheckout, "open the course's payment page"),
     ])
+
+    /// Buying: `b` on a course on sale starts a checkout; anywhere else it is still badges.
+    static func handle(_ key: Key, _ state: inout AppState, now: () -> Date) -> [Effect]? {
+        guard case .course(let courseID) = state.route else { return nil }
+        switch keys?.command(for: key) {
+        case .buy?:
+            guard let library = state.library, let course = state.courses[courseID]?.course ?? library.index.courses.first(where: { $0.id == courseID }),
+                  LessonAccess.mayBuy(course: course, learner: library.learner())
+            else { return nil }
+            state.status = StatusMessage(text: "Starting the purchase of '\(course.title)'…", isError: false)
+            return [.checkout(courseID: courseID)]
+        case .openCheckout?:
+            guard let checkout = state.checkout, checkout.courseID == courseID else {
+                state.status = StatusMessage(text: "No payment page yet: b starts buying the course", isError: false)
+                return []
+            }
+            return [.openPage(checkout.url)]
+        default:
+            return nil
+        }
+    }
 }
 
 // MARK: Rows and Enter

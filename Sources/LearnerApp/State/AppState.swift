@@ -59,6 +59,12 @@ public struct SyncStatus: Hashable, Sendable {
     public var retryDelay: Double { min(60, 2 * pow(2, Double(max(0, failedInARow - 1)))) }
 }
 
+/// A payment page offered for a course, until the purchase arrives.
+public struct PendingCheckout: Hashable, Sendable {
+    public var courseID: UUID
+    public var url: String
+}
+
 public struct StatusMessage: Hashable, Sendable {
     public var text: String
     public var isError: Bool
@@ -98,6 +104,7 @@ public struct AppState: Sendable {
     public var themeNames: [String] = []
     public var themeBeforePicker: String?
     public var preview: InstructorOutline?
+    public var checkout: PendingCheckout?
     public var width = 80
     public var height = 24
     public var unicode = true

@@ -8,7 +8,7 @@ public enum Command: Hashable, Sendable {
     // Going places
     case quit, back, backOrQuit, help, catalog, progress, badges, themes, next, sync
     // One screen's own
-    case filter, fold, preview, markComplete, play
+    case filter, fold, preview, markComplete, play, buy, openCheckout
     // Typing a filter
     case keepFilter, clearFilter, leaveFilterUp, leaveFilterDown
     // Themes

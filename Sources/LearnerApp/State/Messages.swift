@@ -12,6 +12,10 @@ public enum Msg: Sendable {
     case courseMissing(UUID)
     case syncProgress(SyncPhase)
     case syncFinished(SyncReport?, error: String?, offline: Bool)
+    /// A checkout began: the page to pay on, or nil when the course was free and is owned now.
+    case checkoutStarted(courseID: UUID, url: String?)
+    case checkoutFailed(String)
+    case pageClosed(error: String?)
     /// The wait after the `failure`-th failed sync in a row is over: try again, quietly (unless
     /// another sync came since, which has its own wait).
     case retrySync(failure: Int)
@@ -37,6 +41,10 @@ public enum Effect: Hashable, Sendable {
     case loadTheme(String)
     case saveThemeChoice(String)
     case loadPreview(slug: String)
+    /// Start buying a course (`.checkoutStarted` or `.checkoutFailed` answers).
+    case checkout(courseID: UUID)
+    /// Open a web page in the learner's browser, the terminal handed over meanwhile.
+    case openPage(String)
     /// Post `.retrySync(failure)` after about `seconds` (the runner adds jitter).
     case retrySync(after: Double, failure: Int)
     case quit

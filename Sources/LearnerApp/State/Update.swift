@@ -19,6 +19,11 @@ public enum App {
             CatalogModel.refreshSearch(&state)
             state.notices = notices
             if let first = notices.first { state.status = StatusMessage(text: first, isError: true) }
+            if let checkout = state.checkout, let course = library.index.courses.first(where: { $0.id == checkout.courseID }),
+               library.ownership(of: course) != nil {
+                state.checkout = nil
+                state.status = StatusMessage(text: "Bought '\(course.title)': every lesson is open", isError: false)
+            }
             // Outlines of the courses being taken load in the background (for "continue" on Home).
             var effects = library.myCourses.filter { state.courses[$0.id] == nil }.map { Effect.loadCourse($0.id) }
             for (id, _) in state.courses { effects.append(.loadCourse(id)) }
@@ -76,11 +81,28 @@ public enum App {
         case .enqueueFailed(let reason), .libraryFailed(let reason), .themeNotSaved(let reason):
             state.status = StatusMessage(text: reason, isError: true)
             return []
+        case .checkoutStarted(let courseID, let url):
+            guard let url else {
+                state.status = StatusMessage(text: "Enrolled: every lesson is open", isError: false)
+                state.sync.running = true
+                return [.sync]
+            }
+            state.checkout = PendingCheckout(courseID: courseID, url: url)
+            state.status = StatusMessage(text: "Pay on the page shown: o opens it; after paying, s unlocks the course", isError: false)
+            return []
+        case .checkoutFailed(let reason):
+            state.status = StatusMessage(text: "Could not start the purchase: \(reason)", isError: true)
+            return []
+        case .pageClosed(let error):
+            if let error { state.status = StatusMessage(text: error, isError: true) }
+            return []
         case .playerFinished(let lessonID, let seconds, let error):
             if let error {
                 state.status = StatusMessage(text: error, isError: true)
                 return []
             }
+            // "Playing…" is over either way.
+            state.status = nil
             guard seconds > 0 else { return [] }
             let watched = max(seconds, state.library?.snapshot.progress.first { $0.lessonID == lessonID }?.progressSeconds ?? 0)
             return [.enqueue(.progressUpsert(ProgressUpsert(lessonID: lessonID, progressSeconds: watched)), label: "Recorded \(DurationText.format(seconds: seconds)) watched")]
@@ -134,7 +156,7 @@ public enum App {
         case .help: return push(.help, &state)
         case .catalog: return push(.catalog, &state)
         case .progress: return push(.progress, &state)
-        case .badges: return push(.badges, &state)
+        case .badges, .buy: return push(.badges, &state)
         case .themes:
             state.themeBeforePicker = state.theme.name
             // The picker opens on the theme in use, so Enter without moving keeps it.
