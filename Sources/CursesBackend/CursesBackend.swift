@@ -124,12 +124,64 @@ public final class CursesBackend: Backend {
         guard let scalar = Unicode.Scalar(UInt32(character)) else { return nil }
         switch scalar.value {
         case 13, 10: return .key(.enter)
-        case 27: return .key(.escape)
+        case 27: return escapeSequence()
         case 9: return .key(.tab)
         case 127, 8: return .key(.backspace)
         case 1...26: return .key(.ctrl(Character(Unicode.Scalar(scalar.value + 96)!)))
         default: return .key(.character(Character(scalar)))
         }
+    }
+
+    /// Curses decodes the key sequences its terminfo entry lists; a terminal whose entry lists
+    /// none (TERM=dumb, a wrong TERM) still sends them, and they arrive as Esc and the rest.
+    /// Read the rest here, so that an arrow is never taken for Esc (which means back).
+    private func escapeSequence() -> Event? {
+        guard let introducer = pendingCharacter(), introducer == "[" || introducer == "O" else {
+            // Esc alone, or Esc and a key (Alt-key): Esc.
+            return .key(.escape)
+        }
+        var parameters = ""
+        while let next = pendingCharacter() {
+            guard let ascii = next.asciiValue else { return nil }
+            if (0x40...0x7E).contains(ascii) {
+                return Self.csiKey(final: next, parameters: parameters).map(Event.key)
+            }
+            parameters.append(next)
+            if parameters.count > 8 { return nil }
+        }
+        return nil
+    }
+
+    /// The key of a CSI or SS3 sequence (xterm, VT100 and Linux console spellings); nil for one
+    /// lms has no use for, which is then ignored rather than read as keys.
+    static func csiKey(final: Character, parameters: String) -> Key? {
+        switch final {
+        case "A": .up
+        case "B": .down
+        case "C": .right
+        case "D": .left
+        case "H": .home
+        case "F": .end
+        case "Z": .backTab
+        case "~":
+            switch parameters.split(separator: ";").first {
+            case "1", "7": .home
+            case "4", "8": .end
+            case "5": .pageUp
+            case "6": .pageDown
+            case "3": .delete
+            default: nil
+            }
+        default: nil
+        }
+    }
+
+    /// The next character of a sequence already typed: its bytes come together, so a short wait.
+    private func pendingCharacter() -> Character? {
+        wtimeout(window, 30)
+        var character: wint_t = 0
+        guard wget_wch(window, &character) != ERR, let scalar = Unicode.Scalar(UInt32(character)) else { return nil }
+        return Character(scalar)
     }
 
     /// Input on the terminal's descriptor; a key curses already read ahead is not seen, and

@@ -204,6 +204,25 @@ struct CLITests {
         }
     }
 
+    @Test("LANG=C: every line lms prints is ASCII, the box drawing and prices included; JSON stays UTF-8")
+    func asciiLocale() async throws {
+        try await withLiveServer { server in
+            let home = try TestHome()
+            let session = try await home.login(server, as: DemoAccounts.instructor)
+            _ = try await session.engine().run()
+            let environment = ["LANG": "C", "LC_ALL": "C"]
+            for command in [["courses", "--all"], ["course", "japanese-for-beginners"], ["preview", "swift-fundamentals"], ["status"], ["progress"]] {
+                let result = try await CLI.run(command, home: home, environment: environment)
+                #expect(result.status == 0, "lms \(command): \(result.all)")
+                #expect(result.all.utf8.allSatisfy { $0 < 0x80 }, "lms \(command) printed non-ASCII under LANG=C:\n\(result.all)")
+            }
+            let courses = try await CLI.run(["courses", "--all"], home: home, environment: environment)
+            #expect(courses.stdout.contains("EUR 49.00") || courses.stdout.contains("USD"), "\(courses.stdout)")
+            let json = try await CLI.run(["courses", "--all", "--json"], home: home, environment: environment)
+            #expect(json.stdout.contains("日本語"), "JSON is data: its text stays as it is")
+        }
+    }
+
     @Test("a mistyped command or option says so, exit 2; with --json as JSON on stdout too")
     func usageErrors() async throws {
         let home = try TestHome()

@@ -91,6 +91,40 @@ struct EndToEndTests {
         #expect(Self.processes(mentioning: work.url.path + "/demo").isEmpty)
     }
 
+    @Test("LANG=C and TERM=dumb: ASCII only on screen and from the CLI, arrows move and never quit", .enabled(if: tmuxAvailable))
+    func fallbackTerminal() async throws {
+        let lms = try Self.binary("lms")
+        _ = try Self.binary("lms-server")
+        let work = try Scratch()
+        let tmux = try Tmux(scratch: work)
+        defer { tmux.kill() }
+        try await tmux.start(width: 100, height: 30, script: """
+            export LANG=C LC_ALL=C TERM=dumb HOME='\(work.url.path)' XDG_CONFIG_HOME='\(work.url.path)/config' XDG_DATA_HOME='\(work.url.path)/data'
+            unset NO_COLOR LMS_PLAYER LMS_SERVER
+            '\(lms.path)' demo --directory '\(work.url.path)/demo'
+            echo "lms exited with status $?"
+            """)
+        try await tmux.waitFor("Welcome back, Ada", timeout: 60)
+        try await tmux.waitFor("* online", timeout: 60)
+        try await tmux.keys("c")
+        try await tmux.waitFor("Catalog")
+        // Down twice, as arrows: the selection moves, the app stays.
+        try await tmux.keys("Down", "Down")
+        try await tmux.waitFor("> Terminal Mastery")
+        let catalog = try await tmux.capture()
+        #expect(catalog.utf8.allSatisfy { $0 < 0x80 }, "non-ASCII on a LANG=C screen:\n\(catalog)")
+        #expect(catalog.contains("Ada - learner"), "\(catalog)")
+        #expect(catalog.contains("EUR 49.00"), "\(catalog)")
+        #expect(catalog.contains("??? ??"), "the Japanese title as placeholders:\n\(catalog)")
+        try await tmux.keys("Up", "Left")
+        try await tmux.waitFor("Welcome back, Ada")
+        try await tmux.keys("Left", "Escape")
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(try await tmux.capture().contains("Welcome back, Ada"), "back on Home quit the app")
+        try await tmux.quitWithQ()
+        #expect(try await tmux.capture(history: true).contains("lms exited with status 0"))
+    }
+
     // MARK: Scenario B: offline, then back online
 
     @Test("lms offline: the Shell quiz waits as pending grading, then is graded when the server is back", .enabled(if: tmuxAvailable))

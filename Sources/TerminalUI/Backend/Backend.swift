@@ -94,10 +94,17 @@ public final class Terminal {
         encoder.reset()
     }
 
-    /// The frame before last, if it fits, cleared to `background`.
+    /// The frame before last, if it fits, cleared to `background`; its text in ASCII when the
+    /// terminal shows no Unicode.
     private func canvas(_ background: Cell) -> Buffer {
-        guard var buffer = spare.take(), buffer.area == area else { return Buffer(area: area, filling: background) }
-        buffer.reset(filling: background)
+        var buffer: Buffer
+        if let kept = spare.take(), kept.area == area {
+            buffer = kept
+            buffer.reset(filling: background)
+        } else {
+            buffer = Buffer(area: area, filling: background)
+        }
+        buffer.asciiOnly = !backend.capabilities.unicode
         return buffer
     }
 }

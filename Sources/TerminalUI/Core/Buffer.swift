@@ -154,6 +154,8 @@ enum PackedStyle {
 public struct Buffer: Sendable, Equatable {
     public private(set) var area: Rect
     public private(set) var cells: [Cell]
+    /// Text written is spelled in ASCII (`ASCIIFallback`): for a terminal without Unicode.
+    public var asciiOnly = false
 
     public init(area: Rect, filling cell: Cell = .blank) {
         self.area = area
@@ -236,6 +238,9 @@ public struct Buffer: Sendable, Equatable {
     @discardableResult
     public mutating func write(_ text: String, x: Int, y: Int, maxWidth: Int = .max, style: Style = .plain) -> Int {
         guard y >= area.y, y < area.bottom else { return 0 }
+        if asciiOnly, !ASCIIFallback.isASCII(text) {
+            return write(ASCIIFallback.text(text), x: x, y: y, maxWidth: maxWidth, style: style)
+        }
         let limit = min(maxWidth, area.right - x)
         if let columns = writeSimple(text, x: x, y: y, limit: limit, style: style) { return columns }
         var column = 0

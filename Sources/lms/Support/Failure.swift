@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LMSClient
+import TerminalUI
 
 /// The documented exit codes (see `lms --help`).
 enum Exit {
@@ -105,7 +106,8 @@ struct CommandFailure: Error {
 }
 
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data("lms: \(message)\n".utf8))
+    let line = "lms: \(message)\n"
+    FileHandle.standardError.write(Data((Output.current.utf8 ? line : ASCIIFallback.text(line)).utf8))
 }
 
 /// The saved session and its cached courses, with any problems met while reading the files.

@@ -1,5 +1,6 @@
 import Foundation
 import LMSKit
+import TerminalUI
 
 /// How output looks: colour only on a terminal and never with NO_COLOR; JSON stable (sorted keys).
 struct Output {
@@ -36,6 +37,8 @@ struct Output {
     static func printJSON<T: Encodable>(_ value: T) throws {
         var data = try LMSJSON.encode(value, pretty: true)
         data.append(0x0A)
+        // After any text `print` still holds in its buffer.
+        fflush(nil)
         FileHandle.standardOutput.write(data)
     }
 }
@@ -47,4 +50,12 @@ func glyph(for type: LessonType, output: Output) -> String {
     case .quiz: output.utf8 ? "?" : "?"
     case .other: "·"
     }
+}
+
+/// Everything lms prints goes through here (it shadows `Swift.print` in this module): on a
+/// terminal without Unicode (`LANG=C`) the text is spelled in ASCII. JSON output is data, in
+/// UTF-8 always, and does not come this way.
+func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
+    let text = items.map { "\($0)" }.joined(separator: separator)
+    Swift.print(Output.current.utf8 ? text : ASCIIFallback.text(text), terminator: terminator)
 }
