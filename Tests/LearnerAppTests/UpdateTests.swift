@@ -173,8 +173,36 @@ struct NavigationTests {
     @Test func libraryNoticesShowAsErrors() {
         var state = AppState(theme: DemoFixture.defaultTheme)
         let effects = App.update(&state, .libraryLoaded(DemoFixture.library(), notices: ["learner.json was damaged"]))
-        #expect(state.status == StatusMessage(text: "learner.json was damaged", isError: true))
+        #expect(state.status == StatusMessage(text: "learner.json was damaged", isError: true, sticky: true))
         #expect(Set(effects) == [.loadCourse(DemoFixture.swift.course.id), .loadCourse(DemoFixture.terminal.course.id)])
+        // It concerns every screen: it stays while the learner moves.
+        press(&state, .character("c"), .escape)
+        #expect(state.status?.text == "learner.json was damaged")
+    }
+
+    @Test("A screen's message goes with it: Locked on a course does not follow to the catalog")
+    func messagesBelongToTheirScreen() {
+        var state = DemoFixture.state()
+        press(&state, .character("c"), .enter, .down, .down, .enter)
+        #expect(state.status?.text.hasPrefix("Locked: Buy the course") == true, "\(String(describing: state.status))")
+        press(&state, .escape)
+        #expect(state.route == .catalog && state.status == nil)
+    }
+
+    @Test("The sync after an action keeps the action's confirmation unless it has news")
+    func confirmationsStay() {
+        var state = DemoFixture.state()
+        #expect(App.update(&state, .enqueued("Completed 'Hello, world'")) == [.loadLibrary, .sync])
+        #expect(state.sync.running && state.sync.inBackground)
+        var report = SyncReport()
+        report.pushed = 1
+        _ = App.update(&state, .syncFinished(report, error: nil, offline: false))
+        #expect(state.status?.text == "Completed 'Hello, world'")
+        // News is told: a badge.
+        _ = App.update(&state, .enqueued("Completed 'Optionals explained'"))
+        report.awardedBadges = [UserBadge(id: DemoFixture.id(8, 2), userID: DemoFixture.learnerID, badgeID: DemoFixture.badges[1].id, earnedAt: DemoFixture.now)]
+        _ = App.update(&state, .syncFinished(report, error: nil, offline: false))
+        #expect(state.status?.text.hasPrefix("New badge: Quiz Whiz!") == true)
     }
 }
 
@@ -724,7 +752,7 @@ struct ThemeAndSyncTests {
     @Test func aThemeWithProblemsSaysSo() {
         var state = DemoFixture.state()
         _ = App.update(&state, .themeLoaded(Theme.load("no-such-theme", directories: [DemoFixture.themesDirectory])))
-        #expect(state.status == StatusMessage(text: "Theme 'no-such-theme' was not found; using the built-in default", isError: true))
+        #expect(state.status == StatusMessage(text: "Theme 'no-such-theme' was not found; using the built-in default", isError: true, sticky: true))
     }
 
     @Test("s while a sync runs does not start another")

@@ -85,7 +85,7 @@ public final class AppRunner {
         self.environment = environment
         current = AppState(theme: theme)
         // A theme asked for and not found, or with problems, is said, not silently replaced.
-        if let warning = theme.warnings.first { current.status = StatusMessage(text: warning, isError: true) }
+        if let warning = theme.warnings.first { current.status = StatusMessage(text: warning, isError: true, sticky: true) }
         current.unicode = terminal.backend.capabilities.unicode
         current.monochrome = terminal.backend.capabilities.colors == .monochrome
         if let player = environment.player?.split(separator: " ").first { current.player = String(player) }

@@ -126,12 +126,11 @@ extension QuizScreen {
             state.status = StatusMessage(text: "The questions are not downloaded yet: press s to sync", isError: true)
             return []
         }
-        if let draft = state.quizzes[lesson], draft.questions == questions {
-            state.status = StatusMessage(text: "Your answers so far are kept: go on where you left", isError: false)
-        } else {
-            state.quizzes[lesson] = QuizSession(lessonID: lesson, questions: questions)
-        }
-        return App.push(.quiz(course: course, lesson: lesson), &state)
+        let resumed = state.quizzes[lesson].map { $0.questions == questions } ?? false
+        if !resumed { state.quizzes[lesson] = QuizSession(lessonID: lesson, questions: questions) }
+        let effects = App.push(.quiz(course: course, lesson: lesson), &state)
+        if resumed { state.status = StatusMessage(text: "Your answers so far are kept: go on where you left", isError: false) }
+        return effects
     }
 
     /// Quiz keys; nil when the key is not the quiz's (global keys then apply).

@@ -65,9 +65,19 @@ public struct PendingCheckout: Hashable, Sendable {
     public var url: String
 }
 
+/// A line for the learner on the status bar. It belongs to the screen it was raised on and goes
+/// when the learner moves to another, unless it is `sticky` (problems with the local files or the
+/// theme, which concern every screen).
 public struct StatusMessage: Hashable, Sendable {
     public var text: String
     public var isError: Bool
+    public var sticky = false
+
+    public init(text: String, isError: Bool, sticky: Bool = false) {
+        self.text = text
+        self.isError = isError
+        self.sticky = sticky
+    }
 }
 
 /// The whole state of the app. `update` changes it; screens only read it.

@@ -18,7 +18,7 @@ public enum App {
             state.catalogSearch = nil
             CatalogModel.refreshSearch(&state)
             state.notices = notices
-            if let first = notices.first { state.status = StatusMessage(text: first, isError: true) }
+            if let first = notices.first { state.status = StatusMessage(text: first, isError: true, sticky: true) }
             if let checkout = state.checkout, let course = library.index.courses.first(where: { $0.id == checkout.courseID }),
                library.ownership(of: course) != nil {
                 state.checkout = nil
@@ -58,7 +58,7 @@ public enum App {
             if let error {
                 state.status = StatusMessage(text: error, isError: true)
             } else if let report {
-                if quiet, !wasOffline, report.pushed == 0, report.pulledChanges == 0, report.newlyRejected.isEmpty { return [.loadLibrary] }
+                if quiet, !wasOffline, report.newlyRejected.isEmpty, report.awardedBadges.isEmpty { return [.loadLibrary] }
                 var text = "\(wasOffline ? "Back online" : "Synced"): \(report.pushed) sent, \(report.pulledChanges) received"
                 if let rejected = report.newlyRejected.first {
                     text = "Refused by the server: \(rejected.rejection?.message ?? rejected.mutation.typeName)"
@@ -76,7 +76,13 @@ public enum App {
             state.sync.inBackground = true
             return [.sync]
         case .enqueued(let label):
+            // The confirmation stays; the sync that sends the work reports only news (a badge,
+            // a refusal, being back online), not that it did its job.
             state.status = StatusMessage(text: label, isError: false)
+            if !state.sync.running {
+                state.sync.running = true
+                state.sync.inBackground = true
+            }
             return [.loadLibrary, .sync]
         case .enqueueFailed(let reason), .libraryFailed(let reason), .themeNotSaved(let reason):
             state.status = StatusMessage(text: reason, isError: true)
@@ -108,7 +114,7 @@ public enum App {
             return [.enqueue(.progressUpsert(ProgressUpsert(lessonID: lessonID, progressSeconds: watched)), label: "Recorded \(DurationText.format(seconds: seconds)) watched")]
         case .themeLoaded(let theme):
             state.theme = theme
-            if let warning = theme.warnings.first { state.status = StatusMessage(text: warning, isError: true) }
+            if let warning = theme.warnings.first { state.status = StatusMessage(text: warning, isError: true, sticky: true) }
             return []
         case .previewLoaded(let outline, let error):
             state.preview = outline
@@ -199,16 +205,25 @@ public enum App {
     static func isCourse(_ route: Route) -> Bool { if case .course = route { true } else { false } }
 
     static func push(_ route: Route, _ state: inout AppState) -> [Effect] {
-        if state.route != route { state.stack.append(route) }
+        if state.route != route {
+            leaveScreen(&state)
+            state.stack.append(route)
+        }
         state.scroll = 0
         return []
     }
 
     static func back(_ state: inout AppState) -> [Effect] {
         guard state.stack.count > 1 else { return [] }
+        leaveScreen(&state)
         state.stack.removeLast()
         state.scroll = 0
         return []
+    }
+
+    /// A screen's messages go with it.
+    static func leaveScreen(_ state: inout AppState) {
+        if state.status?.sticky != true { state.status = nil }
     }
 
     /// Moves the selection (or scrolls text) of the current screen.
