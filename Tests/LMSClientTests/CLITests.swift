@@ -223,6 +223,30 @@ struct CLITests {
         }
     }
 
+    @Test("Sign-in says what went wrong: wrong password, server down; after logout the last server is offered again")
+    func signInMessages() async throws {
+        try await withLiveServer { server in
+            let home = try TestHome()
+            let login = ["login", "--email", DemoAccounts.learner, "--password-stdin"]
+            let wrong = try await CLI.run(["login", server.baseURL] + login.dropFirst(), home: home, stdin: "nope\n")
+            #expect(wrong.status == 3)
+            #expect(wrong.stderr == "lms: Wrong email or password\n", "\(wrong.all)")
+            let right = try await CLI.run(["login", server.baseURL] + login.dropFirst(), home: home, stdin: "\(DemoAccounts.password)\n")
+            #expect(right.status == 0, "\(right.all)")
+            #expect(try await CLI.run(["logout"], home: home).status == 0)
+            // No server given: the last one, not a default.
+            let again = try await CLI.run(login, home: home, stdin: "\(DemoAccounts.password)\n")
+            #expect(again.status == 0 && again.stdout.contains("Signed in to \(server.baseURL)"), "\(again.all)")
+
+            await server.stop()
+            #expect(try await CLI.run(["logout"], home: home).status == 0)
+            let down = try await CLI.run(login, home: home, stdin: "\(DemoAccounts.password)\n")
+            #expect(down.status == 4)
+            #expect(down.stderr.contains("Cannot reach \(server.baseURL)") && down.stderr.contains("check the address"), "\(down.all)")
+            #expect(!down.stderr.contains("working offline"))
+        }
+    }
+
     @Test("a mistyped command or option says so, exit 2; with --json as JSON on stdout too")
     func usageErrors() async throws {
         let home = try TestHome()

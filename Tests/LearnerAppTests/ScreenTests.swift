@@ -222,6 +222,14 @@ struct GoldenScreenTests {
         let errorBackend = TestBackend(width: size.width, height: size.height)
         Terminal(backend: errorBackend).draw { failed.render(into: &$0, theme: DemoFixture.defaultTheme, unicode: false) }
         try Golden.check("login-error-\(size.width)x\(size.height)", errorBackend.lines)
+
+        // A long error breaks between words, on two lines, every word shown.
+        var down = LoginForm(server: "https://lms.example.com")
+        down.error = "Cannot reach https://lms.example.com (could not resolve host): check the address, and that the server is running"
+        let downBackend = TestBackend(width: size.width, height: size.height)
+        Terminal(backend: downBackend).draw { down.render(into: &$0, theme: DemoFixture.defaultTheme, unicode: true) }
+        let shown = downBackend.lines.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " │")) }.joined(separator: " ")
+        for word in down.error!.split(separator: " ") { #expect(shown.contains(word), "'\(word)' cut from the error:\n\(downBackend.lines.joined(separator: "\n"))") }
     }
 
     @Test("Every screen survives tiny and minimum sizes", arguments: [Size(width: 1, height: 1), Size(width: 39, height: 9), Size(width: 40, height: 10), Size(width: 41, height: 11), Size(width: 200, height: 3)])

@@ -29,6 +29,10 @@ public actor APIClient {
         let credentials = Credentials(server: server, tokens: tokens, now: now())
         self.credentials = credentials
         try persist(credentials)
+        if let paths = credentialStore?.paths {
+            // Only a convenience for the next sign-in: a failure to write it costs nothing else.
+            do { try LastServer(paths: paths).remember(server) } catch {}
+        }
         return tokens
     }
 

@@ -40,7 +40,10 @@ public struct CredentialStore: Sendable {
     public static let schema = 1
     private let file: VersionedFile<Credentials>
 
+    public let paths: Paths
+
     public init(paths: Paths) {
+        self.paths = paths
         file = VersionedFile(url: paths.credentialsFile, schema: Self.schema)
     }
 

@@ -47,7 +47,7 @@ public struct LoginForm: Sendable {
     public func render(into buffer: inout Buffer, theme: Theme, unicode: Bool, monochrome: Bool = false) {
         let area = buffer.area
         buffer.fill(area, with: Cell(" ", style: Screen.screenBackground(theme, monochrome: monochrome)))
-        let box = area.centered(width: 60, height: 11)
+        let box = area.centered(width: 60, height: 12)
         let inner = Block(title: "Sign in to your LMS", style: theme.style("ui.border"), titleStyle: theme.style("ui.title"), unicode: unicode).render(box, &buffer)
         for (index, label) in Self.labels.enumerated() {
             let y = inner.y + 1 + index * 2
@@ -55,6 +55,12 @@ public struct LoginForm: Sendable {
             fields[index].render(Rect(x: inner.x + 12, y: y, width: max(0, inner.width - 14), height: 1), &buffer, style: theme.style("ui.input"), focused: index == focus)
         }
         let message = busy ? "Signing in…" : error ?? "Tab: next field · Enter: sign in · Esc: quit"
-        buffer.write(message, x: inner.x + 1, y: inner.bottom - 1, maxWidth: inner.width - 2, style: error == nil ? theme.style("ui.text.dim") : theme.style("error"))
+        // Two lines at most, broken between words, the last one ending in … if it must.
+        var lines = TextWrap.wrap(message, width: max(1, inner.width - 2))
+        if lines.count > 2 { lines = [lines[0], DisplayWidth.truncate(lines[1...].joined(separator: " "), to: max(1, inner.width - 2))] }
+        for (index, line) in lines.enumerated() {
+            buffer.write(line, x: inner.x + 1, y: inner.bottom - lines.count + index, maxWidth: inner.width - 2,
+                         style: error == nil ? theme.style("ui.text.dim") : theme.style("error"))
+        }
     }
 }

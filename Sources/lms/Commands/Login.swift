@@ -18,16 +18,19 @@ struct Login: AsyncParsableCommand {
     func run() async throws {
         try await runReporting {
             let paths = Paths()
-            let previous = try? CredentialStore(paths: paths).load()
-            let address = normalizedServerURL(
-                server ?? ProcessInfo.processInfo.environment["LMS_SERVER"] ?? previous?.server ?? "http://127.0.0.1:8080")
+            let address = normalizedServerURL(server ?? LastServer(paths: paths).address())
             guard let email = email ?? prompt("Email: "), !email.isEmpty else {
                 throw CommandFailure(message: "An email address is needed", code: 2)
             }
             let password = passwordStdin ? readLine(strippingNewline: true) : readSecret("Password: ")
             guard let password, !password.isEmpty else { throw CommandFailure(message: "A password is needed", code: 2) }
             let api = APIClient(server: address, credentials: nil, credentialStore: CredentialStore(paths: paths))
-            let tokens = try await api.login(email: email, password: password)
+            let tokens: TokenResponse
+            do {
+                tokens = try await api.login(email: email, password: password)
+            } catch let error as ClientError {
+                throw CommandFailure(message: error.atSignIn(server: address), code: Failure.exitCode(for: error))
+            }
             print("Signed in to \(address) as \(tokens.user.fullName) <\(tokens.user.email)> (\(tokens.user.role.rawValue)).")
             print("Run 'lms sync' to download your courses.")
         }

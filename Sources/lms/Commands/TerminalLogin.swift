@@ -11,7 +11,7 @@ enum TerminalLogin {
         let backend = CursesBackend()
         defer { backend.close() }
         let terminal = Terminal(backend: backend)
-        var form = LoginForm(server: ProcessInfo.processInfo.environment["LMS_SERVER"] ?? "http://127.0.0.1:8080")
+        var form = LoginForm(server: LastServer(paths: paths).address())
         while true {
             if backend.takeSignal() != nil { return false }
             let snapshot = form
@@ -35,7 +35,7 @@ enum TerminalLogin {
                     return true
                 } catch {
                     form.busy = false
-                    form.error = error.description
+                    form.error = error.atSignIn(server: form.server)
                 }
             }
         }
