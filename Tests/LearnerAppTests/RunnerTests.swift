@@ -50,6 +50,24 @@ struct RunnerTests {
         #expect(harness.backend.lastWritePrinted > 0 && harness.backend.lastWritePrinted < 100 * 30 / 2)
     }
 
+    @Test("Ctrl-Z gives the terminal back, stops the process, and redraws everything when continued")
+    func ctrlZSuspends() async throws {
+        let account = try DemoFixture.Account()
+        let harness = RunnerHarness(session: try account.session())
+        var calls: [String] = []
+        harness.runner.suspend = { calls.append("suspend") }
+        harness.runner.stopProcess = { calls.append("stop") }
+        harness.runner.resume = { calls.append("resume") }
+        harness.runner.start()
+        let printed = harness.backend.cellsWritten
+        harness.press(.ctrl("z"))
+        #expect(calls == ["suspend", "stop", "resume"])
+        #expect(!harness.state.quitting)
+        // The whole screen again, as after a clear: the shell drew on it meanwhile.
+        #expect(harness.backend.cellsWritten - printed > 100)
+        #expect(harness.lines[0].hasPrefix(" lms › Home"))
+    }
+
     @Test func resizeRedrawsAtTheNewSize() async throws {
         let account = try DemoFixture.Account()
         let harness = RunnerHarness(session: try account.session(), width: 80, height: 24)

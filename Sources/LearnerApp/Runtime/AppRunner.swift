@@ -77,6 +77,8 @@ public final class AppRunner {
     /// Hooks the curses backend supplies: leave and re-enter the screen around a terminal player.
     public var suspend: () -> Void = {}
     public var resume: () -> Void = {}
+    /// Stops the process until the shell continues it (`fg`); `lms` sends itself SIGTSTP.
+    public var stopProcess: () -> Void = {}
     /// Polled between frames; returns true when the process was asked to stop (SIGINT/SIGTERM).
     public var shouldTerminate: () -> Bool = { false }
 
@@ -241,6 +243,13 @@ public final class AppRunner {
         switch effect {
         case .quit:
             current.quitting = true
+        case .suspend:
+            suspend()
+            stopProcess()
+            // Continued: the shell may have drawn anything meanwhile.
+            resume()
+            terminal.invalidate()
+            drawFrame()
         case .loadLibrary:
             let load = {
                 var notices = AccountStore.Notices()

@@ -6,7 +6,7 @@ public enum Command: Hashable, Sendable {
     // Lists and pages
     case up, down, pageUp, pageDown, first, last, open
     // Going places
-    case quit, back, backOrQuit, help, catalog, progress, badges, themes, next, sync
+    case quit, suspend, back, backOrQuit, help, catalog, progress, badges, themes, next, sync
     // One screen's own
     case filter, fold, preview, markComplete, play, buy, openCheckout
     // Typing a filter
@@ -64,7 +64,10 @@ public enum Keymap {
     ])
 
     /// Before everything else, on any screen, even one too small to draw.
-    static let interrupt = Table(context: "always", bindings: [bind([.ctrl("c")], .quit, "quit at once")])
+    static let interrupt = Table(context: "always", bindings: [
+        bind([.ctrl("c")], .quit, "quit at once"),
+        bind([.ctrl("z")], .suspend, "suspend to the shell ('fg' comes back)"),
+    ])
 
     /// The tables in the order help lists them: the app's, then each screen's.
     public static let tables: [Table] = [moves, everywhere, interrupt] + Route.screens.flatMap { screen in

@@ -47,6 +47,9 @@ public enum Effect: Hashable, Sendable {
     case openPage(String)
     /// Post `.retrySync(failure)` after about `seconds` (the runner adds jitter).
     case retrySync(after: Double, failure: Int)
+    /// Stop the process as Ctrl-Z does in other terminal programs, the terminal given back
+    /// meanwhile and redrawn on `fg`.
+    case suspend
     case quit
 }
 

@@ -128,9 +128,13 @@ public enum App {
     // MARK: Keys
 
     static func handle(_ key: Key, _ state: inout AppState, now: () -> Date) -> [Effect] {
-        if Keymap.interrupt.command(for: key) == .quit {
+        switch Keymap.interrupt.command(for: key) {
+        case .quit?:
             state.quitting = true
             return [.quit]
+        case .suspend?:
+            return [.suspend]
+        default: break
         }
         // Below the minimum size only quitting works (the screen says "q: quit").
         if !Layout.fits(state) {

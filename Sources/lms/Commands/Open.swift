@@ -69,6 +69,7 @@ private func runAppOnThisThread(session: ClientSession, theme requested: String?
         theme: theme)
     runner.suspend = { backend.suspend() }
     runner.resume = { backend.resume() }
+    runner.stopProcess = { _ = kill(getpid(), SIGTSTP) }
     runner.shouldTerminate = { backend.takeSignal() != nil }
     runner.run()
 }
