@@ -19,7 +19,7 @@ func routes(_ app: Application) throws {
         guard pending.isEmpty else {
             throw APIFailure(
                 status: .serviceUnavailable, code: .unavailable,
-                message: "The database schema is not current: \(pending.count) migration(s) pending; run 'lms-server migrate --yes'")
+                message: "The database schema is not current: \(Words.count(pending.count, "migration")) pending; run 'lms-server migrate --yes'")
         }
         return try json(HealthResponse(status: "ready", database: req.application.lmsSettings.database.kind, version: ServerVersion.current))
     }

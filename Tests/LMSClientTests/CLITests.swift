@@ -113,7 +113,7 @@ struct CLITests {
             let logout = try await lms.run(["logout"])
             #expect(logout.status == 0, "\(logout.all)")
             #expect(logout.stdout.contains("Signed out of \(server.baseURL)."))
-            #expect(logout.stdout.contains("Warning: 1 change(s) are not synced yet."), "\(logout.stdout)")
+            #expect(logout.stdout.contains("Warning: 1 change is not synced yet."), "\(logout.stdout)")
             #expect(!FileManager.default.fileExists(atPath: home.paths.credentialsFile.path))
             #expect(try await liveRefreshTokens(server) == 0)
             let store = AccountStore(paths: home.paths, server: server.baseURL, userID: server.learnerID)

@@ -102,7 +102,7 @@ struct CacheFileTests {
             let status = try await CLI.run(["status"], home: home)
             #expect(status.status == 0, "\(status.all)")
             #expect(status.stdout.contains("The outbox was damaged"), "\(status.stdout)")
-            #expect(status.stdout.contains("restored 2 change(s) from its last good copy"), "\(status.stdout)")
+            #expect(status.stdout.contains("restored 2 changes from its last good copy"), "\(status.stdout)")
             #expect(status.stdout.contains("Pending:    2"), "\(status.stdout)")
             let aside = try FileManager.default.contentsOfDirectory(atPath: url.deletingLastPathComponent().path)
                 .filter { $0.hasPrefix("outbox.json.corrupt-") }

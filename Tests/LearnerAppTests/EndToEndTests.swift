@@ -57,7 +57,7 @@ struct EndToEndTests {
             try await tmux.waitFor("✓ completed", "'\(title)' completed")
             try await tmux.keys("n")
         }
-        try await tmux.waitFor("4 question(s) · Enter: start")
+        try await tmux.waitFor("4 questions · Enter: start")
         try await tmux.keys("Enter")
         try await tmux.waitFor("Which keyword declares a constant?")
         try await tmux.keys("Down", "Enter")  // let
@@ -175,7 +175,7 @@ struct EndToEndTests {
             try await tmux.keys("n")
         }
         try await tmux.waitFor("lms › Home › Terminal Mastery › Shell quiz")
-        try await tmux.waitFor("2 question(s) · Enter: start")
+        try await tmux.waitFor("2 questions · Enter: start")
         try await tmux.keys("Enter")
         try await tmux.waitFor("Which operator sends one program's output into another's input?")
         try await tmux.keys("Enter")  // "|"

@@ -111,7 +111,7 @@ struct RealServerTests {
                 try await harness.waitForText("✓ completed")
                 harness.press(.character("n"))
             }
-            try await harness.waitForText("4 question(s) · Enter: start")
+            try await harness.waitForText("4 questions · Enter: start")
             harness.press(.enter)
             #expect(harness.text.contains("Which keyword declares a constant?"))
             harness.press(.down, .enter)  // let
@@ -157,7 +157,7 @@ struct RealServerTests {
                 try await harness.waitForText("✓ completed")
                 harness.press(.character("n"))
             }
-            try await harness.waitForText("2 question(s) · Enter: start")
+            try await harness.waitForText("2 questions · Enter: start")
             harness.press(.enter, .enter)  // "|"
             harness.press(.down, .enter)  // False
             harness.press(.enter)  // submit

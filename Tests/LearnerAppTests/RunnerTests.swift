@@ -17,7 +17,7 @@ struct RunnerTests {
         // No waiting: the frame is there when start() returns.
         #expect(harness.lines[0].hasPrefix(" lms › Home"))
         #expect(harness.text.contains("Welcome back, Ada"))
-        #expect(harness.text.contains("2 course(s) · 1/6 badges"))
+        #expect(harness.text.contains("2 courses · 1/6 badges"))
         #expect(harness.text.contains("Swift Fundamentals  free"))
         #expect(harness.text.contains("Terminal Mastery  ✓ owned"))
         #expect(harness.text.contains("synced 09:30 UTC"))
@@ -33,7 +33,7 @@ struct RunnerTests {
         // Outlines load in the background; then "continue" appears on Home.
         try await harness.waitForText("Continue: Installing the toolchain")
         harness.press(.character("c"))
-        #expect(harness.text.contains("4 course(s) · / to filter"))
+        #expect(harness.text.contains("4 courses · / to filter"))
         #expect(harness.lines[0].hasPrefix(" lms › Home › Catalog"))
         harness.press(.character("/"))
         harness.type("japan")

@@ -483,6 +483,18 @@ struct LessonTests {
         #expect(state.route == .badges)
     }
 
+    @Test("An instructor's draft keeps its whole [draft] tag beside its title, at any width", arguments: [80, 120, 200])
+    func draftTagIsNeverCut(width: Int) {
+        var draft = DemoFixture.databases.course
+        draft.title = String(repeating: "A very long course title ", count: 6)
+        draft.status = .draft
+        let state = DemoFixture.state(width: width, library: DemoFixture.library(role: .instructor))
+        let row = CatalogScreen.row(draft, ownership: nil, titleWidth: max(10, width - 2 - 34), state)
+        var buffer = Buffer(area: Rect(x: 0, y: 0, width: width - 2, height: 1))
+        buffer.write(row, x: 2, y: 0, maxWidth: width - 4)
+        #expect(buffer.lines[0].contains("[draft]"), "\(buffer.lines[0])")
+    }
+
     @Test("The course's instructor is never offered to buy it")
     func instructorsDoNotBuyTheirCourse() {
         let databases = DemoFixture.course("databases-in-depth")

@@ -137,7 +137,7 @@ public struct AccountStore: Sendable {
             // saved meanwhile (its content started from this same backup).
             if !restored.isEmpty { _ = try outboxFile.saveIfAbsent(restored) }
             notices.messages.append(
-                "The outbox was damaged (\(reason)); restored \(restored.count) change(s) from its last good copy"
+                "The outbox was damaged (\(reason)); restored \(Words.count(restored.count, "change")) from its last good copy"
                     + (movedTo.map { ". The damaged file is kept as \($0)" } ?? ""))
             return restored
         }

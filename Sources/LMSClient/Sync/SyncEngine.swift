@@ -78,8 +78,25 @@ public actor SyncEngine {
         var report = SyncReport()
         let pending = try store.outbox(notices: &notices).filter { $0.state == .pending }
         report.pushed = pending.count
-        report.notices = notices.messages + pending.map { "would send \($0.mutation.typeName) \($0.mutation.id)" }
+        // Titles of the lessons the work is for, from the cached course files.
+        let structure = try store.structure(notices: &notices)
+        var titles: [UUID: String] = [:]
+        for courseID in Set(pending.compactMap { $0.mutation.lessonID.flatMap(structure.course(ofLesson:)) }) {
+            for lesson in try store.course(courseID, notices: &notices)?.lessons ?? [] { titles[lesson.id] = lesson.title }
+        }
+        let title = { (lessonID: UUID) -> String in titles[lessonID].map { "'\($0)'" } ?? "a lesson no longer cached" }
+        report.notices = notices.messages + pending.map { "would send: " + Self.describe($0.mutation, lessonTitle: title) }
         return report
+    }
+
+    /// A piece of offline work in words: what the learner did, to which lesson.
+    static func describe(_ mutation: SyncMutation, lessonTitle: (UUID) -> String) -> String {
+        switch mutation.kind {
+        case .progressUpsert(let upsert) where upsert.completed: "\(lessonTitle(upsert.lessonID)) completed"
+        case .progressUpsert(let upsert): "\(DurationText.format(seconds: upsert.progressSeconds)) watched of \(lessonTitle(upsert.lessonID))"
+        case .quizSubmit(let lessonID, let submission): "answers to \(lessonTitle(lessonID)) (\(Words.count(submission.answers.count, "answer")))"
+        case .unknown(let type, _): "\(type) (from a newer lms)"
+        }
     }
 
     private func push(_ report: inout SyncReport, progress: @Sendable (SyncPhase) -> Void) async throws {

@@ -182,6 +182,15 @@ public struct SyncMutation: Codable, Hashable, Sendable, Identifiable {
         self.kind = kind
     }
 
+    /// The lesson the work is for, when it is for one.
+    public var lessonID: UUID? {
+        switch kind {
+        case .progressUpsert(let upsert): upsert.lessonID
+        case .quizSubmit(let lessonID, _): lessonID
+        case .unknown: nil
+        }
+    }
+
     public var typeName: String {
         switch kind {
         case .progressUpsert: "progress.upsert"

@@ -98,18 +98,18 @@ public enum BadgeEvaluator {
         case .lessonsCompleted(let count, let courseID):
             let done = courseID.map { facts.completedByCourse[$0]?.count ?? 0 } ?? facts.completedLessons.count
             let scope = courseID.map { id in record.courseTitles[id].map { " in '\($0)'" } ?? " in the course" } ?? ""
-            return make(done, count, "Complete \(count) lessons\(scope): \(min(done, count))/\(count)")
+            return make(done, count, "Complete \(Words.count(count, "lesson"))\(scope): \(min(done, count))/\(count)")
         case .quizPassed(let lessonID?, _):
             let passed = facts.passedQuizzes.contains(lessonID) ? 1 : 0
             return make(passed, 1, "Pass the quiz")
         case .quizPassed(nil, let count):
             let passed = facts.passedQuizzes.count
-            return make(passed, count, "Pass \(count) quiz\(count == 1 ? "" : "zes"): \(min(passed, count))/\(count)")
+            return make(passed, count, "Pass \(Words.count(count, "quiz", plural: "quizzes")): \(min(passed, count))/\(count)")
         case .perfectScore(let lessonID):
             let perfect = record.quizResults.contains { $0.isPerfect && $0.maxScore > 0 && (lessonID == nil || $0.lessonID == lessonID) }
             return make(perfect ? 1 : 0, 1, lessonID == nil ? "Score 100% on any quiz" : "Score 100% on the quiz")
         case .streakDays(let days):
-            return make(facts.longestStreak, days, "Learn \(days) days in a row: best streak \(min(facts.longestStreak, days))/\(days)")
+            return make(facts.longestStreak, days, "Learn \(Words.count(days, "day")) in a row: best streak \(min(facts.longestStreak, days))/\(days)")
         case .unknown(let type, _):
             return RuleProgress(
                 rule: rule, current: 0, target: 1, isMet: false,

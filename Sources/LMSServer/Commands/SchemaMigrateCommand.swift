@@ -1,4 +1,5 @@
 import Fluent
+import LMSKit
 import Vapor
 
 /// `lms-server migrate [--revert] [--all] --yes`, in the manner of Sequelize CLI's db:migrate.
@@ -43,14 +44,14 @@ struct SchemaMigrateCommand: AsyncCommand {
             } else {
                 try await migrator.revertLastBatch().get()
             }
-            console.print("Reverted \(pending.count) migration(s).")
+            console.print("Reverted \(Words.count(pending.count, "migration")).")
         } else {
             let pending = try await migrator.previewPrepareBatch().get()
             guard !pending.isEmpty else { return console.print("No pending migrations.") }
             for (migration, _) in pending { console.print("+ \(migration.name)") }
             guard yes else { return console.print("Dry run: pass --yes to apply these.") }
             try await migrator.prepareBatch().get()
-            console.print("Applied \(pending.count) migration(s).")
+            console.print("Applied \(Words.count(pending.count, "migration")).")
         }
     }
 }

@@ -89,6 +89,8 @@ public final class AppRunner {
         // A theme asked for and not found, or with problems, is said, not silently replaced.
         if let warning = theme.warnings.first { current.status = StatusMessage(text: warning, isError: true, sticky: true) }
         current.unicode = terminal.backend.capabilities.unicode
+        current.timeZone = .current
+        current.locale = .current
         current.monochrome = terminal.backend.capabilities.colors == .monochrome
         if let player = environment.player?.split(separator: " ").first { current.player = String(player) }
         current.themeNames = Theme.available(in: environment.themeDirectories)

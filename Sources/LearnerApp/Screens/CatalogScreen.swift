@@ -16,7 +16,7 @@ enum CatalogScreen: ScreenFeature {
             filter.render(Rect(x: top.x + 8, y: top.y, width: max(0, min(40, top.width - 8)), height: 1), &buffer, style: theme.style("ui.input"), focused: true)
         } else {
             let filterNote = state.filterText.isEmpty ? "/ to filter" : "filter: \"\(state.filterText)\" (/ to change, Esc in filter clears)"
-            buffer.write("\(courses.count) course(s) · \(filterNote)", x: top.x, y: top.y, maxWidth: top.width, style: theme.style("ui.text.dim"))
+            buffer.write("\(Words.count(courses.count, "course")) · \(filterNote)", x: top.x, y: top.y, maxWidth: top.width, style: theme.style("ui.text.dim"))
         }
         var list = state.list(.catalog)
         let titleWidth = max(10, body.width - 34)
@@ -35,14 +35,15 @@ enum CatalogScreen: ScreenFeature {
     /// Title, price (or owned / free), lesson count and duration, in columns that line up.
     static func row(_ course: Course, ownership: AccessGrant?, titleWidth: Int, _ state: AppState) -> [Span] {
         let theme = state.theme
-        let title = DisplayWidth.truncate(course.title, to: titleWidth)
-        let pad = Spaces.of(max(1, titleWidth - DisplayWidth.of(title) + 1))
-        var spans = [Span(title), Span(pad)]
+        // A draft's tag goes with its title, inside the title's column, so it is never cut.
+        let tag = course.status == .published ? "" : " [\(course.status.rawValue)]"
+        let title = DisplayWidth.truncate(course.title, to: max(1, titleWidth - DisplayWidth.of(tag)))
+        let pad = Spaces.of(max(1, titleWidth - DisplayWidth.of(title) - DisplayWidth.of(tag) + 1))
+        var spans = [Span(title), Span(tag, style: theme.style("warning")), Span(pad)]
         // Padded, so the lesson counts after it line up too.
         let price = state.priceLabel(course, ownership: ownership)
         spans.append(Span(price.text + Spaces.of(7 - DisplayWidth.of(price.text)), style: price.style))
-        spans.append(Span("  \(course.lessonsCount) lessons · \(DurationText.format(seconds: course.duration))", style: theme.style("ui.text.dim")))
-        if course.status != .published { spans.append(Span(" [\(course.status.rawValue)]", style: theme.style("warning"))) }
+        spans.append(Span("  \(Words.count(course.lessonsCount, "lesson")) · \(DurationText.format(seconds: course.duration))", style: theme.style("ui.text.dim")))
         return spans
     }
 }

@@ -18,7 +18,7 @@ enum CourseScreen: ScreenFeature {
         }
         let progress = library.progress(in: file)
         buffer.write(file.course.title, x: area.x, y: area.y, maxWidth: area.width, style: theme.style("ui.title"))
-        let label = "\(progress.percent)% · \(progress.completedLessons)/\(progress.totalLessons) lessons · \(DurationText.format(seconds: progress.secondsRemaining)) left"
+        let label = "\(progress.percent)% · \(progress.completedLessons)/\(progress.totalLessons) lessons · \(Words.left(seconds: progress.secondsRemaining))"
         ProgressBar(fraction: progress.fraction, label: label, filledStyle: theme.style("progress.done"), emptyStyle: theme.style("progress.todo"), unicode: state.unicode)
             .render(Rect(x: area.x, y: area.y + 1, width: min(area.width, 70), height: 1), &buffer)
         var header = [state.priceLabel(file.course)]

@@ -13,7 +13,10 @@ enum HomeScreen: ScreenFeature {
             return
         }
         let earned = library.snapshot.earned.count
-        let summary = "\(library.myCourses.count) course(s) · \(earned)/\(library.snapshot.badges.count) badges"
+        // Before the first sync has finished, "0 courses" would be wrong.
+        let summary = library.index.cursor == nil && state.sync.running
+            ? "Downloading your courses…"
+            : "\(Words.count(library.myCourses.count, "course")) · \(earned)/\(library.snapshot.badges.count) badges"
         buffer.write("Welcome back, \(library.me?.firstName ?? "learner")", x: area.x, y: area.y, maxWidth: area.width, style: theme.style("ui.title"))
         buffer.write(summary, x: area.x, y: area.y + 1, maxWidth: area.width, style: theme.style("ui.text.dim"))
         let items = HomeModel.items(state)

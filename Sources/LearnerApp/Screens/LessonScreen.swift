@@ -42,7 +42,7 @@ enum LessonScreen: ScreenFeature {
             buffer.write("j/k scroll · m: mark complete", x: hintRow.x, y: hintRow.y, maxWidth: hintRow.width, style: theme.style("ui.text.dim"))
         case .quiz:
             let questions = content?.questions?.count ?? 0
-            buffer.write(questions > 0 ? "\(questions) question(s) · Enter: start" : "The questions are not downloaded yet: press s to sync.",
+            buffer.write(questions > 0 ? "\(Words.count(questions, "question")) · Enter: start" : "The questions are not downloaded yet: press s to sync.",
                          x: body.x, y: body.y, maxWidth: body.width, style: theme.style("ui.help.key"))
             let passMark = QuizPassMark(course: file.course).percent
             buffer.write("Pass mark: \(passMark)%", x: body.x, y: body.y + 1, style: theme.style("ui.text.dim"))

@@ -33,7 +33,7 @@ enum ProgressScreen: ScreenFeature {
             let results = library.snapshot.quizResults.filter { quizLessons.contains($0.lessonID) }
             let average = results.isEmpty ? "no quiz taken" : "quizzes \(results.reduce(0) { $0 + $1.percent } / results.count)%"
             if y < area.bottom {
-                ProgressBar(fraction: progress.fraction, label: "\(progress.percent)% · \(progress.completedLessons)/\(progress.totalLessons) · \(DurationText.format(seconds: progress.secondsRemaining)) left · \(average)",
+                ProgressBar(fraction: progress.fraction, label: "\(progress.percent)% · \(progress.completedLessons)/\(progress.totalLessons) · \(Words.left(seconds: progress.secondsRemaining)) · \(average)",
                             filledStyle: theme.style("progress.done"), emptyStyle: theme.style("progress.todo"), unicode: state.unicode)
                     .render(Rect(x: area.x + 4, y: y, width: area.width - 4, height: 1), &buffer)
                 y += 1

@@ -14,7 +14,7 @@ enum QuizScreen: ScreenFeature {
         switch quiz.phase {
         case .answering:
             guard let question = quiz.current else { return }
-            buffer.write("Question \(quiz.page + 1) of \(quiz.questions.count) · \(question.points) point(s) · \(kind(question.type))",
+            buffer.write("Question \(quiz.page + 1) of \(quiz.questions.count) · \(Words.count(question.points, "point")) · \(kind(question.type))",
                          x: area.x, y: area.y, maxWidth: area.width, style: theme.style("ui.text.dim"))
             let lines = TextWrap.wrap(question.question, width: area.width)
             for (index, line) in lines.prefix(4).enumerated() {
@@ -105,13 +105,18 @@ enum QuizScreen: ScreenFeature {
         guard !results.isEmpty || !pending.isEmpty else { return }
         buffer.write("Attempts", x: area.x, y: area.y, style: theme.style("ui.title"))
         var y = area.y + 1
+        let formatter = DateFormatter()
+        formatter.dateStyle = .medium
+        formatter.timeStyle = .short
+        formatter.timeZone = state.timeZone
+        formatter.locale = state.locale
         for attempt in pending where y < area.bottom {
-            buffer.write("• \(ISO8601.format(attempt.takenAt).prefix(16)) · pending grading", x: area.x, y: y, maxWidth: area.width, style: theme.style("quiz.pending"))
+            buffer.write("• \(formatter.string(from: attempt.takenAt)) · pending grading", x: area.x, y: y, maxWidth: area.width, style: theme.style("quiz.pending"))
             y += 1
         }
         for result in results where y < area.bottom {
             let verdict = result.passed ? "passed" : "not passed"
-            buffer.write("• #\(result.attemptNumber) \(ISO8601.format(result.completedAt).prefix(16)) · \(result.score)/\(result.maxScore) · \(verdict)",
+            buffer.write("• #\(result.attemptNumber) \(formatter.string(from: result.completedAt)) · \(result.score)/\(result.maxScore) · \(verdict)",
                          x: area.x, y: y, maxWidth: area.width, style: theme.style(result.passed ? "quiz.correct" : "quiz.incorrect"))
             y += 1
         }

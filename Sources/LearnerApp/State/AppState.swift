@@ -124,6 +124,10 @@ public struct AppState: Sendable {
     /// The command that plays videos, for the lesson page (set from the environment by the runner,
     /// so rendering reads no environment variable).
     public var player = "xdg-open"
+    /// Where and how the learner reads dates (set from the system by the runner, so rendering
+    /// reads no environment).
+    public var timeZone = TimeZone(identifier: "UTC")!
+    public var locale = Locale(identifier: "en_US_POSIX")
     public var quitting = false
     public var notices: [String] = []
 

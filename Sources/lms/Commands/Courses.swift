@@ -82,7 +82,7 @@ struct CourseCommand: AsyncParsableCommand {
             let progress = library.progress(in: file)
             print(output.bold(course.title))
             if let description = course.description { print(description) }
-            print("\(output.bar(progress.fraction)) \(progress.percent)% · \(progress.completedLessons)/\(progress.totalLessons) lessons · \(DurationText.format(seconds: progress.secondsRemaining)) left")
+            print("\(output.bar(progress.fraction)) \(progress.percent)% · \(progress.completedLessons)/\(progress.totalLessons) lessons · \(Words.left(seconds: progress.secondsRemaining))")
             let decisionByID = Dictionary(decisions.map { ($0.0.id, $0.1) }, uniquingKeysWith: { a, _ in a })
             for chapter in outline.orderedChapters {
                 print("\n" + output.bold(chapter.chapter.title))

@@ -25,6 +25,7 @@ struct Demo: AsyncParsableCommand {
     func run() async throws {
         try await runReporting {
             let server = try locateServer()
+            print("Starting a demo server with sample courses…")
             let root = URL(fileURLWithPath: directory ?? NSTemporaryDirectory() + "lms-demo-\(getpid())")
             try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
             let database = root.appendingPathComponent("demo.sqlite").path
@@ -68,6 +69,9 @@ struct Demo: AsyncParsableCommand {
             let api = APIClient(server: url, credentials: nil, credentialStore: CredentialStore(paths: paths))
             _ = try await api.login(email: email, password: DemoLogin.password)
             let session = try ClientSession.open(paths: paths)
+            // The courses first, so the app's first frame shows them rather than an empty Home.
+            print("Downloading the demo courses…")
+            _ = try await session.syncEngine().run()
             try await runApp(session: session, theme: theme, syncOnStart: true)
             print("Demo server stopped. Its files are in \(root.path).")
         }

@@ -19,7 +19,9 @@ struct Next: AsyncParsableCommand {
             }
             if json { return try Output.printJSON(NextLesson(course: course, lesson: lesson)) }
             print("\(Output.current.bold(lesson.title)) (\(lesson.type.rawValue), \(DurationText.format(seconds: lesson.duration)))")
-            print("in \(course.title) · lms complete \(lesson.id.uuidString.lowercased())")
+            // A quiz completes by passing it, which is done in the app.
+            let how = lesson.type == .quiz ? "take it in the app: lms" : "lms complete \(lesson.id.uuidString.lowercased())"
+            print("in \(course.title) · \(how)")
         }
     }
 }
@@ -95,7 +97,7 @@ struct ProgressCommand: AsyncParsableCommand {
             let output = Output.current
             if reports.isEmpty { print("No progress yet: start a course ('lms next').") }
             for report in reports {
-                print("\(output.bold(report.title))  \(output.bar(Double(report.percent) / 100)) \(report.percent)% · \(report.completedLessons)/\(report.totalLessons) lessons · \(DurationText.format(seconds: report.secondsRemaining)) left" + (report.quizAverage.map { " · quizzes \($0)%" } ?? ""))
+                print("\(output.bold(report.title))  \(output.bar(Double(report.percent) / 100)) \(report.percent)% · \(report.completedLessons)/\(report.totalLessons) lessons · \(Words.left(seconds: report.secondsRemaining))" + (report.quizAverage.map { " · quizzes \($0)%" } ?? ""))
                 for chapter in report.chapters {
                     let fraction = chapter.totalLessons == 0 ? 0 : Double(chapter.completedLessons) / Double(chapter.totalLessons)
                     print("  \(output.bar(fraction, width: 10)) \(chapter.completedLessons)/\(chapter.totalLessons)  \(chapter.title)")

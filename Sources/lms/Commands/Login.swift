@@ -51,7 +51,7 @@ struct Logout: AsyncParsableCommand {
             }
             print("Signed out of \(session.credentials.server).")
             if pending > 0 {
-                print("Warning: \(pending) change(s) are not synced yet. They are kept and will be sent after 'lms login'.")
+                print("Warning: \(Words.count(pending, "change")) \(pending == 1 ? "is" : "are") not synced yet. They are kept and will be sent after 'lms login'.")
             }
         }
     }

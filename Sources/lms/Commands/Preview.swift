@@ -20,7 +20,16 @@ struct Preview: AsyncParsableCommand {
     func run() async throws {
         try await runReporting {
             let session = try ClientSession.open()
-            let outline = try await session.api.instructorOutline(slug: slug)
+            var notices = AccountStore.Notices()
+            if let me = try session.store.index(notices: &notices).me?.user, me.role == .learner {
+                throw CommandFailure(message: "The instructor preview is for instructors and admins; you are signed in as a learner (see 'lms course \(slug)')", code: Exit.refused)
+            }
+            let outline: InstructorOutline
+            do {
+                outline = try await session.api.instructorOutline(slug: slug)
+            } catch ClientError.notFound {
+                throw CommandFailure(message: "No course '\(slug)' that you teach (see 'lms courses --all')", code: Exit.refused)
+            }
             switch format {
             case .json: try Output.printJSON(outline)
             case .tree: print(PreviewRenderer.tree(outline, output: Output.current))
@@ -34,12 +43,12 @@ enum PreviewRenderer {
     static func tree(_ outline: InstructorOutline, output: Output) -> String {
         let s = outline.structure
         var lines = [
-            "\(output.bold(outline.course.title)) [\(outline.course.status.rawValue)] — \(s.chaptersCount) chapters, \(s.lessonsCount) lessons, \(DurationText.format(seconds: s.duration))"
+            "\(output.bold(outline.course.title)) [\(outline.course.status.rawValue)] — \(Words.count(s.chaptersCount, "chapter")), \(Words.count(s.lessonsCount, "lesson")), \(DurationText.format(seconds: s.duration))"
         ]
         for (index, chapter) in outline.chapters.enumerated() {
             let last = index == outline.chapters.count - 1
             let summary = s.chapters.first { $0.chapterID == chapter.chapter.id }
-            lines.append("\(last ? "└─" : "├─") \(chapter.chapter.title) (\(summary?.lessonsCount ?? 0) lessons, \(DurationText.format(seconds: summary?.duration ?? 0)))")
+            lines.append("\(last ? "└─" : "├─") \(chapter.chapter.title) (\(Words.count(summary?.lessonsCount ?? 0, "lesson")), \(DurationText.format(seconds: summary?.duration ?? 0)))")
             for (lessonIndex, item) in chapter.lessons.enumerated() {
                 let branch = lessonIndex == chapter.lessons.count - 1 ? "└─" : "├─"
                 var line = "\(last ? "   " : "│  ")\(branch) \(glyph(for: item.lesson.type, output: output)) \(item.lesson.title) · \(DurationText.format(seconds: item.lesson.duration))"
@@ -56,7 +65,7 @@ enum PreviewRenderer {
         let s = outline.structure
         var lines = [
             "# \(outline.course.title)", "",
-            "Status: **\(outline.course.status.rawValue)** · \(s.chaptersCount) chapters · \(s.lessonsCount) lessons · \(DurationText.format(seconds: s.duration))", "",
+            "Status: **\(outline.course.status.rawValue)** · \(Words.count(s.chaptersCount, "chapter")) · \(Words.count(s.lessonsCount, "lesson")) · \(DurationText.format(seconds: s.duration))", "",
         ]
         for chapter in outline.chapters {
             lines.append("## \(chapter.chapter.title)")

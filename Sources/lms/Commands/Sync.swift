@@ -20,8 +20,8 @@ struct Sync: AsyncParsableCommand {
             let report = try await session.syncEngine().run(dryRun: dryRun) { phase in
                 guard interactive else { return }
                 let line = switch phase {
-                case .pushing(let sent, let total): "Sending \(sent)/\(total) change(s)…"
-                case .pulling(let changes, let pages): "Downloading: \(changes) change(s), \(pages) page(s)…"
+                case .pushing(let sent, let total): "Sending \(sent)/\(Words.count(total, "change"))…"
+                case .pulling(let changes, let pages): "Downloading: \(Words.count(changes, "change")), \(Words.count(pages, "page"))…"
                 case .done: ""
                 }
                 FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
@@ -32,16 +32,19 @@ struct Sync: AsyncParsableCommand {
             }
             for notice in report.notices { print(notice) }
             if dryRun {
-                print("\(report.pushed) change(s) would be sent.")
+                print("\(Words.count(report.pushed, "change")) would be sent.")
                 return
             }
-            print("Synced: \(report.pushed) sent, \(report.duplicates) already on the server, \(report.pulledChanges) change(s) downloaded"
+            print("Synced: \(report.pushed) sent, \(report.duplicates) already on the server, \(Words.count(report.pulledChanges, "change")) downloaded"
                 + (report.fullResync ? " (full download: the server had forgotten our position)" : "") + ".")
             for entry in report.newlyRejected {
                 print(output.red("Refused: \(entry.mutation.typeName) — \(entry.rejection?.message ?? "no reason given")"))
             }
             if !report.awardedBadges.isEmpty {
-                print(output.green("New badge(s) earned: \(report.awardedBadges.count). See 'lms badges'."))
+                var notices = AccountStore.Notices()
+                let badges = (try? session.store.learner(notices: &notices).badges) ?? []
+                let names = report.awardedBadges.map { award in badges.first { $0.id == award.badgeID }?.name ?? "a badge" }
+                print(output.green("New \(names.count == 1 ? "badge" : "badges"): \(names.joined(separator: ", ")). See 'lms badges'."))
             }
         }
     }
@@ -93,10 +96,10 @@ struct Status: AsyncParsableCommand {
             print("Server:     \(status.server)")
             print("Signed in:  \(status.email)")
             print("Last sync:  \(status.lastSync.map(ISO8601.format) ?? "never")")
-            print("Pending:    \(status.pending) change(s) waiting to be sent")
+            print("Pending:    \(Words.count(status.pending, "change")) waiting to be sent")
             print("Rejected:   \(status.rejected.count)")
             for reason in status.rejected { print("  - \(reason)") }
-            print("Courses:    \(status.courses) cached, \(ByteCountFormatter.string(fromByteCount: status.cacheBytes, countStyle: .file)) on disk")
+            print("Courses:    \(status.courses) cached, \(Words.bytes(status.cacheBytes)) on disk")
             for notice in status.notices { print("Note: \(notice)") }
         }
     }
