@@ -299,10 +299,18 @@ struct CLITests {
             let parsed = try #require(try JSONSerialization.jsonObject(with: status.stdoutData) as? [String: Any])
             #expect(parsed["pending"] as? Int == 1)
 
+            // Still down: other commands work from the cache and keep the work queued, quietly.
+            let offlineProgress = try await CLI.run(["progress"], home: home)
+            #expect(offlineProgress.status == 0 && offlineProgress.stderr.isEmpty, "\(offlineProgress.all)")
+
+            // Back: the next command of any kind sends the queued work first.
             try await server.restart()
-            let back = try await CLI.run(["sync"], home: home)
-            #expect(back.status == 0 && back.stdout.hasPrefix("Synced: 1 sent"), "\(back.all)")
+            let back = try await CLI.run(["progress"], home: home)
+            #expect(back.status == 0, "\(back.all)")
+            #expect(back.stderr.contains("sent 1 change saved offline earlier"), "\(back.all)")
             #expect(try await server.progressRows(lesson: install) == 1)
+            let nothingLeft = try await CLI.run(["sync"], home: home)
+            #expect(nothingLeft.status == 0 && nothingLeft.stdout.hasPrefix("Synced: 0 sent"), "\(nothingLeft.all)")
             try await expectConsistent(session, server)
         }
     }

@@ -20,7 +20,7 @@ struct Buy: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting(json: json) {
-            let (session, library, _) = try openLibrary()
+            let (session, library, _) = try await openLibrary()
             guard let found = library.findCourse(course) else {
                 throw CommandFailure(message: "No single cached course matches '\(course)' (see 'lms courses --all')", code: Exit.refused)
             }

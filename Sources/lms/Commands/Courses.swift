@@ -14,7 +14,7 @@ struct Courses: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting(json: json) {
-            let (_, library, notices) = try openLibrary()
+            let (_, library, notices) = try await openLibrary()
             let courses = all ? library.index.courses : library.myCourses
             let rows = courses.map { course -> CourseRow in
                 let progress = library.courseFile(course.id).map { library.progress(in: $0) }
@@ -61,7 +61,7 @@ struct CourseCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting(json: json) {
-            let (_, library, _) = try openLibrary()
+            let (_, library, _) = try await openLibrary()
             guard let course = library.findCourse(slug) else {
                 throw CommandFailure(message: "No cached course matches '\(slug)'; run 'lms sync' or see 'lms courses --all'", code: Exit.refused)
             }

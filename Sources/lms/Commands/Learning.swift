@@ -11,7 +11,7 @@ struct Next: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting(json: json) {
-            let (_, library, _) = try openLibrary()
+            let (_, library, _) = try await openLibrary()
             guard let (course, lesson) = library.nextLesson() else {
                 if json { return try Output.printJSON([String: String]()) }
                 print("Nothing to study next: every course you take is complete, or none is cached ('lms sync').")
@@ -43,7 +43,7 @@ struct Complete: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting {
-            let (session, library, _) = try openLibrary()
+            let (session, library, _) = try await openLibrary(sendingPending: !offline)
             guard let (file, found) = library.findLesson(lesson) else {
                 throw CommandFailure(message: "No single cached lesson matches '\(lesson)'; use its id (see 'lms course SLUG --json')", code: Exit.refused)
             }
@@ -79,7 +79,7 @@ struct ProgressCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting(json: json) {
-            let (_, library, _) = try openLibrary()
+            let (_, library, _) = try await openLibrary()
             var reports: [CourseProgressReport] = []
             for course in library.myCourses {
                 guard let file = library.courseFile(course.id) else { continue }
@@ -147,7 +147,7 @@ struct Badges: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting(json: json) {
-            let (_, library, _) = try openLibrary()
+            let (_, library, _) = try await openLibrary()
             var lessonCounts: [UUID: Int] = [:]
             var titles: [UUID: String] = [:]
             for course in library.index.courses {

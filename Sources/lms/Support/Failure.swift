@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LMSClient
+import LMSKit
 import TerminalUI
 
 /// The documented exit codes (see `lms --help`).
@@ -111,9 +112,20 @@ func printError(_ message: String) {
 }
 
 /// The saved session and its cached courses, with any problems met while reading the files.
-func openLibrary() throws -> (ClientSession, CourseLibrary, AccountStore.Notices) {
+/// Work saved offline by an earlier run is sent first when the server can be reached, so it
+/// leaves without waiting for an explicit `lms sync`; when it cannot, it stays, quietly.
+func openLibrary(sendingPending: Bool = true) async throws -> (ClientSession, CourseLibrary, AccountStore.Notices) {
     let session = try ClientSession.open()
     var notices = AccountStore.Notices()
+    if sendingPending, try session.store.outbox(notices: &notices).contains(where: { $0.state == .pending }) {
+        do {
+            let report = try await session.syncEngine().run()
+            if report.pushed > 0 { printError("sent \(Words.count(report.pushed, "change")) saved offline earlier") }
+        } catch let error as ClientError where error.isTransient {
+            // Still offline: the work stays queued for the next run.
+        }
+    }
+    notices = AccountStore.Notices()
     let library = try CourseLibrary.load(session, notices: &notices)
     return (session, library, notices)
 }
