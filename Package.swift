@@ -74,7 +74,7 @@ let package = Package(
         .executableTarget(
             name: "lms-server",
             dependencies: [
-                "LMSServer",
+                "LMSServer", "LMSKit",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]

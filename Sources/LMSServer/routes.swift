@@ -6,7 +6,7 @@ func routes(_ app: Application) throws {
     // Liveness: the process answers. It reads no database, so a database outage does not get
     // every replica restarted; readiness says whether this replica should get traffic.
     app.get("healthz") { req async throws -> Response in
-        try json(HealthResponse(status: "ok", database: req.application.lmsSettings.database.kind, version: ServerVersion.current))
+        try json(HealthResponse(status: "ok", database: req.application.lmsSettings.database.kind, version: LMSVersion.current))
     }
     app.get("readyz") { req async throws -> Response in
         let pending: [String]
@@ -21,7 +21,7 @@ func routes(_ app: Application) throws {
                 status: .serviceUnavailable, code: .unavailable,
                 message: "The database schema is not current: \(Words.count(pending.count, "migration")) pending; run 'lms-server migrate --yes'")
         }
-        return try json(HealthResponse(status: "ready", database: req.application.lmsSettings.database.kind, version: ServerVersion.current))
+        return try json(HealthResponse(status: "ready", database: req.application.lmsSettings.database.kind, version: LMSVersion.current))
     }
     app.get("metrics") { req async throws -> Response in
         if let counts = try? await DatabaseStatusStore(db: req.sql).connections(of: req.application.databaseApplicationName) {
@@ -48,8 +48,4 @@ func routes(_ app: Application) throws {
     if app.lmsSettings.usesTestCheckout {
         TestCheckoutController().boot(app)
     }
-}
-
-enum ServerVersion {
-    static let current = "0.1.0"
 }

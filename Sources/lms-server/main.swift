@@ -1,4 +1,5 @@
 import Foundation
+import LMSKit
 import LMSServer
 import Logging
 import NIOCore
@@ -11,6 +12,10 @@ import Vapor
 _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
 
 var arguments = CommandLine.arguments
+if arguments.dropFirst().first == "--version" {
+    print("lms-server \(LMSVersion.current)")
+    exit(0)
+}
 var settings: ServerSettings
 do {
     settings = try ServerSettings.fromEnvironment(arguments: &arguments)

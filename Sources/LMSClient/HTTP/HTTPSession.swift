@@ -9,10 +9,8 @@ public final class HTTPSession: @unchecked Sendable {
     private let queue = DispatchQueue(label: "lms.http")
     private let transport: CurlTransport
 
-    public static let version = "0.1.0"
-
     public init(connectTimeout: Int = 10, lowSpeedSeconds: Int = 30, environment: [String: String] = ProcessInfo.processInfo.environment) {
-        var options = CurlTransport.Options(userAgent: "lms/\(Self.version)")
+        var options = CurlTransport.Options(userAgent: "lms/\(LMSVersion.current)")
         options.connectTimeout = connectTimeout
         options.lowSpeedSeconds = lowSpeedSeconds
         // libcurl reads proxies (http_proxy, https_proxy, no_proxy) from the environment itself;

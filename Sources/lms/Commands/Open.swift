@@ -82,7 +82,11 @@ enum ThemeLocator {
         if let custom = ProcessInfo.processInfo.environment["LMS_THEMES_DIR"], !custom.isEmpty {
             directories.append(URL(fileURLWithPath: custom))
         }
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        // The binary itself, however it was started (argv[0] may be a bare name found on PATH).
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        // Installed by scripts/install.sh: PREFIX/bin/lms and PREFIX/share/lms/themes.
+        let installed = executable.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("share/lms/themes")
+        if FileManager.default.fileExists(atPath: installed.appendingPathComponent("default.toml").path) { directories.append(installed) }
         var folder = executable.deletingLastPathComponent()
         for _ in 0..<5 {
             let candidate = folder.appendingPathComponent("themes")
