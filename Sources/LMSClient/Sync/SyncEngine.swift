@@ -80,18 +80,25 @@ public actor SyncEngine {
         report.pushed = pending.count
         // Titles of the lessons the work is for, from the cached course files.
         let structure = try store.structure(notices: &notices)
-        var titles: [UUID: String] = [:]
-        for courseID in Set(pending.compactMap { $0.mutation.lessonID.flatMap(structure.course(ofLesson:)) }) {
-            for lesson in try store.course(courseID, notices: &notices)?.lessons ?? [] { titles[lesson.id] = lesson.title }
+        var courseIDs: Set<UUID> = []
+        for entry in pending {
+            if let lessonID = entry.mutation.lessonID, let courseID = structure.course(ofLesson: lessonID) { courseIDs.insert(courseID) }
         }
-        let title = { (lessonID: UUID) -> String in titles[lessonID].map { "'\($0)'" } ?? "a lesson no longer cached" }
-        report.notices = notices.messages + pending.map { "would send: " + Self.describe($0.mutation, lessonTitle: title) }
+        var titles: [UUID: String] = [:]
+        for courseID in courseIDs {
+            guard let file = try store.course(courseID, notices: &notices) else { continue }
+            for lesson in file.lessons { titles[lesson.id] = lesson.title }
+        }
+        var described: [String] = []
+        for entry in pending { described.append("would send: " + Self.describe(entry.mutation, titles: titles)) }
+        report.notices = notices.messages + described
         return report
     }
 
     /// A piece of offline work in words: what the learner did, to which lesson.
-    static func describe(_ mutation: SyncMutation, lessonTitle: (UUID) -> String) -> String {
-        switch mutation.kind {
+    static func describe(_ mutation: SyncMutation, titles: [UUID: String]) -> String {
+        func lessonTitle(_ id: UUID) -> String { titles[id].map { "'\($0)'" } ?? "a lesson no longer cached" }
+        return switch mutation.kind {
         case .progressUpsert(let upsert) where upsert.completed: "\(lessonTitle(upsert.lessonID)) completed"
         case .progressUpsert(let upsert): "\(DurationText.format(seconds: upsert.progressSeconds)) watched of \(lessonTitle(upsert.lessonID))"
         case .quizSubmit(let lessonID, let submission): "answers to \(lessonTitle(lessonID)) (\(Words.count(submission.answers.count, "answer")))"
