@@ -50,7 +50,7 @@ let package = Package(
         ),
         .target(
             name: "LMSClient",
-            dependencies: ["LMSKit", "CCurl", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["LMSKit", "CCurl", .product(name: "Logging", package: "swift-log"), .product(name: "TOMLKit", package: "TOMLKit")]
         ),
         .target(
             name: "LMSServer",

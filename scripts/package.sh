@@ -13,15 +13,17 @@ arch=$(uname -m)
 name="lms-$version-linux-$arch"
 bash scripts/stage.sh "$stage/$name"
 
-# What the binaries load besides the C library itself, and which Debian package holds each.
+# The libraries the binaries name (their own dependencies come with the packages), and which
+# Debian package holds each.
 {
-    echo "Shared libraries lms and lms-server need (install the packages with apt-get):"
-    for binary in "$stage/$name/bin/lms" "$stage/$name/bin/lms-server"; do ldd "$binary"; done \
-        | awk '/=> \// {print $3}' | sort -u | while read -r library; do
-            package=$(dpkg -S "$(readlink -f "$library")" 2>/dev/null | head -1 | cut -d: -f1 || true)
-            [ -z "$package" ] && package=$(dpkg -S "$library" 2>/dev/null | head -1 | cut -d: -f1 || true)
-            printf '  %-40s %s\n' "$(basename "$library")" "${package:-?}"
-        done
+    echo "Shared libraries lms and lms-server need, and the Debian/Ubuntu packages that hold them:"
+    for binary in "$stage/$name/bin/lms" "$stage/$name/bin/lms-server"; do
+        readelf -d "$binary" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p'
+    done | sort -u | while read -r soname; do
+        path=$(ldconfig -p | awk -v so="$soname" '$1 == so {print $NF; exit}')
+        package=$( { [ -n "$path" ] && dpkg -S "$(readlink -f "$path")" 2>/dev/null || dpkg -S "$soname" 2>/dev/null; } | head -1 | cut -d: -f1)
+        printf '  %-28s %s\n' "$soname" "${package:-?}"
+    done
 } > "$stage/$name/DEPENDENCIES"
 cat > "$stage/$name/INSTALL" <<NOTE
 lms $version for Linux ($arch)

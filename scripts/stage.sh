@@ -28,6 +28,8 @@ bin=.build-dist/release
 mkdir -p "$dir/bin" "$dir/share/lms/themes" "$dir/share/man/man1" "$dir/share/bash-completion/completions" \
     "$dir/share/zsh/site-functions" "$dir/share/fish/vendor_completions.d"
 install -m 0755 "$bin/lms" "$bin/lms-server" "$dir/bin/"
+# Debug symbols are most of their size.
+strip "$dir/bin/lms" "$dir/bin/lms-server"
 install -m 0644 themes/*.toml "$dir/share/lms/themes/"
 # ArgumentParser writes the completion scripts and the man pages from the commands themselves.
 "$dir/bin/lms" --generate-completion-script bash > "$dir/share/bash-completion/completions/lms"

@@ -25,6 +25,12 @@ struct LMS: AsyncParsableCommand {
     static func main() async {
         let arguments = Array(CommandLine.arguments.dropFirst())
         let json = arguments.contains("--json")
+        // config.toml: each setting becomes the default of its environment variable.
+        do {
+            for (name, value) in try ClientConfig.load(paths: Paths()).environmentDefaults { setenv(name, value, 0) }
+        } catch {
+            usageFailure("\(error)", json: json, prefix: "lms: ")
+        }
         // Without this, a mistyped command would reach the default command as a stray argument.
         if let first = arguments.first, !first.hasPrefix("-"), !commandNames.contains(first) {
             let suggestion = commandNames.first { $0.hasPrefix(String(first.prefix(2))) }.map { " Did you mean '\($0)'?" } ?? ""

@@ -79,7 +79,7 @@ struct EndToEndTests {
 
         try await tmux.quitWithQ()
         // With the lines above the screen: the shell's output after lms may scroll.
-        let final = try await tmux.capture(history: true)
+        let final = try await tmux.finalOutput()
         #expect(final.contains("lms exited with status 0"), "\(final)")
         #expect(final.contains("Demo server stopped"))
         // The terminal is back to normal: none of the app's screen is left on it.
@@ -122,7 +122,7 @@ struct EndToEndTests {
         try await Task.sleep(for: .milliseconds(300))
         #expect(try await tmux.capture().contains("Welcome back, Ada"), "back on Home quit the app")
         try await tmux.quitWithQ()
-        #expect(try await tmux.capture(history: true).contains("lms exited with status 0"))
+        #expect(try await tmux.finalOutput().contains("lms exited with status 0"))
     }
 
     // MARK: Scenario B: offline, then back online
@@ -200,7 +200,7 @@ struct EndToEndTests {
         try await tmux.waitFor("● online", timeout: 60)
         try await tmux.quitWithQ()
         // With the lines above the screen: the shell's output after lms may scroll.
-        let final = try await tmux.capture(history: true)
+        let final = try await tmux.finalOutput()
         #expect(final.contains("lms exited with status 0"), "\(final)")
         #expect(!final.contains("Pending grading") && !final.contains("? help"), "\(final)")
     }
@@ -383,6 +383,18 @@ struct Tmux {
     }
 
     /// Presses q, screen after screen, until the program exits.
+    /// Everything the pane shows once the script has ended, the lines above the screen included.
+    /// tmux may mark the pane dead before it has drawn the script's last line: wait for it.
+    func finalOutput(timeout: TimeInterval = 5) async throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var output = try await capture(history: true)
+        while !output.contains("lms exited with status"), Date() < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+            output = try await capture(history: true)
+        }
+        return output
+    }
+
     func quitWithQ(timeout: TimeInterval = 30) async throws {
         let deadline = Date().addingTimeInterval(timeout)
         while !(await paneDead()) {

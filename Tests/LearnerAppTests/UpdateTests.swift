@@ -790,29 +790,48 @@ struct ThemeAndSyncTests {
         var state = DemoFixture.state()
         #expect(press(&state, .character("s")) == [.sync])
         let offline = "Cannot reach the server (couldn't connect to server); working offline"
-        #expect(App.update(&state, .syncFinished(nil, error: offline, offline: true)) == [.loadLibrary, .retrySync(after: 2, failure: 1)])
+        #expect(App.update(&state, .syncFinished(nil, error: offline, offline: true)) == [.loadLibrary, .syncLater(after: 2, ticket: 1)])
         #expect(state.status == StatusMessage(text: offline, isError: true))
         state.status = nil
         // The wait is over: a quiet sync, whose failure says nothing new and waits longer.
-        #expect(App.update(&state, .retrySync(failure: 1)) == [.sync])
+        #expect(App.update(&state, .syncDue(ticket: 1)) == [.sync])
         #expect(state.sync.running && state.status == nil)
-        #expect(App.update(&state, .syncFinished(nil, error: offline, offline: true)) == [.loadLibrary, .retrySync(after: 4, failure: 2)])
+        #expect(App.update(&state, .syncFinished(nil, error: offline, offline: true)) == [.loadLibrary, .syncLater(after: 4, ticket: 2)])
         #expect(state.status == nil)
-        // A wait from before another failure is stale: the newer one has its own.
-        #expect(App.update(&state, .retrySync(failure: 1)).isEmpty)
-        for failure in 3...8 {
-            #expect(App.update(&state, .retrySync(failure: failure - 1)) == [.sync])
+        // A wait from before another sync finished is stale: that one set its own.
+        #expect(App.update(&state, .syncDue(ticket: 1)).isEmpty)
+        for ticket in 3...8 {
+            #expect(App.update(&state, .syncDue(ticket: ticket - 1)) == [.sync])
             let effects = App.update(&state, .syncFinished(nil, error: offline, offline: true))
-            #expect(effects == [.loadLibrary, .retrySync(after: min(60, 2 * pow(2, Double(failure - 1))), failure: failure)])
+            #expect(effects == [.loadLibrary, .syncLater(after: min(60, 2 * pow(2, Double(ticket - 1))), ticket: ticket)])
         }
         // The server is back: the queued work leaves, and the learner is told.
-        #expect(App.update(&state, .retrySync(failure: 8)) == [.sync])
+        #expect(App.update(&state, .syncDue(ticket: 8)) == [.sync])
         var report = SyncReport()
         report.pushed = 1
         #expect(App.update(&state, .syncFinished(report, error: nil, offline: false)) == [.loadLibrary])
         #expect(state.status == StatusMessage(text: "Back online: 1 sent, 0 received", isError: false))
         #expect(state.sync.failedInARow == 0 && state.sync.online == true)
-        #expect(App.update(&state, .retrySync(failure: 8)).isEmpty)
+        #expect(App.update(&state, .syncDue(ticket: 8)).isEmpty)
+    }
+
+    @Test("With a sync interval the app syncs by itself, quietly, every interval while it is open")
+    func syncInterval() {
+        var state = DemoFixture.state()
+        state.sync.interval = 300
+        #expect(press(&state, .character("s")) == [.sync])
+        #expect(App.update(&state, .syncFinished(SyncReport(), error: nil, offline: false)) == [.loadLibrary, .syncLater(after: 300, ticket: 1)])
+        #expect(App.update(&state, .syncDue(ticket: 1)) == [.sync])
+        var report = SyncReport()
+        report.pulledChanges = 3
+        state.status = nil
+        #expect(App.update(&state, .syncFinished(report, error: nil, offline: false)) == [.loadLibrary, .syncLater(after: 300, ticket: 2)])
+        #expect(state.status == nil, "a periodic sync with nothing to tell says nothing")
+        // The learner syncs meanwhile: the earlier wait is stale, the new one counts.
+        #expect(press(&state, .character("s")) == [.sync])
+        _ = App.update(&state, .syncFinished(SyncReport(), error: nil, offline: false))
+        #expect(App.update(&state, .syncDue(ticket: 2)).isEmpty)
+        #expect(App.update(&state, .syncDue(ticket: 3)) == [.sync])
     }
 
     @Test func syncOutcomes() {

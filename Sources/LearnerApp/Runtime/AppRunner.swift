@@ -38,12 +38,17 @@ public struct AppEnvironment: Sendable {
     public var themeDirectories: [URL]
     public var player: String?
     public var syncOnStart: Bool
+    /// Seconds between syncs while the app is open (0: only at start and when asked).
+    public var syncInterval: Int
 
-    public init(session: ClientSession, themeDirectories: [URL], player: String?, syncOnStart: Bool = true) {
+    public static let defaultSyncInterval = 300
+
+    public init(session: ClientSession, themeDirectories: [URL], player: String?, syncOnStart: Bool = true, syncInterval: Int = 0) {
         self.session = session
         self.themeDirectories = themeDirectories
         self.player = player
         self.syncOnStart = syncOnStart
+        self.syncInterval = syncInterval
     }
 }
 
@@ -94,6 +99,7 @@ public final class AppRunner {
         current.monochrome = terminal.backend.capabilities.colors == .monochrome
         if let player = environment.player?.split(separator: " ").first { current.player = String(player) }
         current.themeNames = Theme.available(in: environment.themeDirectories)
+        current.sync.interval = environment.syncInterval
     }
 
     /// Loads the index and draws the first frame; returns before any network call.
@@ -320,13 +326,13 @@ public final class AppRunner {
             let browser = ProcessInfo.processInfo.environment["BROWSER"].flatMap { $0.isEmpty ? nil : $0 } ?? "xdg-open"
             let failure = runExternal(browser, url)
             mailbox.post(.pageClosed(error: failure.map { "\($0). The address is on the course page" }))
-        case .retrySync(let seconds, let failure):
+        case .syncLater(let seconds, let ticket):
             // Jitter over the upper half, so clients that lost the server together do not all
             // come back in the same second.
             let wait = seconds * Double.random(in: 0.5...1)
             Task.detached {
                 do { try await Task.sleep(for: .seconds(wait)) } catch { return }
-                mailbox.post(.retrySync(failure: failure))
+                mailbox.post(.syncDue(ticket: ticket))
             }
         case .loadPreview(let slug):
             Task.detached {

@@ -49,9 +49,13 @@ public struct SyncStatus: Hashable, Sendable {
     /// nil until the first attempt.
     public var online: Bool?
     public var lastError: String?
+    /// Syncs finished so far: a wait for the next sync is valid only until another finishes.
+    public var finished = 0
     /// Syncs that failed in a row because the server could not be reached; each waits longer
     /// before the next try.
     public var failedInARow = 0
+    /// Seconds between syncs while the app is open; 0: only at start and when asked.
+    public var interval = 0
     /// The running sync was started by the app, not the learner: its failure stays quiet.
     public var inBackground = false
 

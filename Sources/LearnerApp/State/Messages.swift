@@ -16,9 +16,9 @@ public enum Msg: Sendable {
     case checkoutStarted(courseID: UUID, url: String?)
     case checkoutFailed(String)
     case pageClosed(error: String?)
-    /// The wait after the `failure`-th failed sync in a row is over: try again, quietly (unless
-    /// another sync came since, which has its own wait).
-    case retrySync(failure: Int)
+    /// The wait set when sync number `ticket` finished is over: sync, quietly (unless another sync
+    /// finished since, which set its own wait).
+    case syncDue(ticket: Int)
     case enqueued(String)
     /// Learner work that could not be written to the outbox.
     case enqueueFailed(String)
@@ -45,8 +45,8 @@ public enum Effect: Hashable, Sendable {
     case checkout(courseID: UUID)
     /// Open a web page in the learner's browser, the terminal handed over meanwhile.
     case openPage(String)
-    /// Post `.retrySync(failure)` after about `seconds` (the runner adds jitter).
-    case retrySync(after: Double, failure: Int)
+    /// Post `.syncDue(ticket)` after about `seconds` (the runner adds jitter).
+    case syncLater(after: Double, ticket: Int)
     /// Stop the process as Ctrl-Z does in other terminal programs, the terminal given back
     /// meanwhile and redrawn on `fg`.
     case suspend

@@ -48,17 +48,20 @@ public enum App {
             state.sync.phase = nil
             state.sync.online = !offline
             state.sync.lastError = error
+            state.sync.finished += 1
             if offline {
                 // Queued work leaves by itself once the server is back: try again later.
                 state.sync.failedInARow += 1
                 if !quiet, let error { state.status = StatusMessage(text: error, isError: true) }
-                return [.loadLibrary, .retrySync(after: state.sync.retryDelay, failure: state.sync.failedInARow)]
+                return [.loadLibrary, .syncLater(after: state.sync.retryDelay, ticket: state.sync.finished)]
             }
             state.sync.failedInARow = 0
+            // While the app is open, what others changed arrives by itself every `interval`.
+            let next: [Effect] = state.sync.interval > 0 ? [.syncLater(after: Double(state.sync.interval), ticket: state.sync.finished)] : []
             if let error {
                 state.status = StatusMessage(text: error, isError: true)
             } else if let report {
-                if quiet, !wasOffline, report.newlyRejected.isEmpty, report.awardedBadges.isEmpty { return [.loadLibrary] }
+                if quiet, !wasOffline, report.newlyRejected.isEmpty, report.awardedBadges.isEmpty { return [.loadLibrary] + next }
                 var text = "\(wasOffline ? "Back online" : "Synced"): \(report.pushed) sent, \(report.pulledChanges) received"
                 if let rejected = report.newlyRejected.first {
                     text = "Refused by the server: \(rejected.rejection?.message ?? rejected.mutation.typeName)"
@@ -69,9 +72,10 @@ public enum App {
                 }
                 state.status = StatusMessage(text: text, isError: !report.newlyRejected.isEmpty)
             }
-            return [.loadLibrary]
-        case .retrySync(let failure):
-            guard !state.sync.running, failure == state.sync.failedInARow else { return [] }
+            return [.loadLibrary] + next
+        case .syncDue(let ticket):
+            // A wait from before a later sync is stale: that sync set its own.
+            guard !state.sync.running, ticket == state.sync.finished else { return [] }
             state.sync.running = true
             state.sync.inBackground = true
             return [.sync]

@@ -36,7 +36,12 @@ public struct Capabilities: Hashable, Sendable {
     /// From the environment: NO_COLOR and TERM=dumb turn colour off; COLORTERM announces truecolor.
     public static func detect(environment: [String: String], terminalColors: Int) -> Capabilities {
         let locale = (environment["LC_ALL"].flatMap { $0.isEmpty ? nil : $0 } ?? environment["LC_CTYPE"].flatMap { $0.isEmpty ? nil : $0 } ?? environment["LANG"] ?? "").uppercased()
-        let unicode = locale.contains("UTF-8") || locale.contains("UTF8")
+        // LMS_GLYPHS (or `glyphs` in config.toml) overrides what the locale says.
+        let unicode = switch environment["LMS_GLYPHS"] {
+        case "ascii": false
+        case "unicode": true
+        default: locale.contains("UTF-8") || locale.contains("UTF8")
+        }
         if let noColor = environment["NO_COLOR"], !noColor.isEmpty { return Capabilities(colors: .monochrome, unicode: unicode) }
         if environment["TERM"] == "dumb" || terminalColors < 8 { return Capabilities(colors: .monochrome, unicode: unicode) }
         let colorTerm = (environment["COLORTERM"] ?? "").lowercased()

@@ -57,7 +57,9 @@ private func runAppOnThisThread(session: ClientSession, theme requested: String?
     let directories = ThemeLocator.directories(paths: session.paths)
     var notices = AccountStore.Notices()
     let tenantTheme = (try? session.store.index(notices: &notices))?.me?.tenant?.preferredTheme
-    let name = requested ?? ThemeLocator.savedChoice(paths: session.paths) ?? tenantTheme ?? "default"
+    let environment = ProcessInfo.processInfo.environment
+    let name = requested ?? environment["LMS_THEME"].flatMap { $0.isEmpty ? nil : $0 } ?? ThemeLocator.savedChoice(paths: session.paths)
+        ?? tenantTheme ?? "default"
     let theme = Theme.load(name, directories: directories)
     let backend = CursesBackend()
     defer { backend.close() }
@@ -65,7 +67,8 @@ private func runAppOnThisThread(session: ClientSession, theme requested: String?
         terminal: Terminal(backend: backend),
         environment: AppEnvironment(
             session: session, themeDirectories: directories,
-            player: ProcessInfo.processInfo.environment["LMS_PLAYER"].flatMap { $0.isEmpty ? nil : $0 }, syncOnStart: syncOnStart),
+            player: environment["LMS_PLAYER"].flatMap { $0.isEmpty ? nil : $0 }, syncOnStart: syncOnStart,
+            syncInterval: environment["LMS_SYNC_INTERVAL"].flatMap { Int($0) } ?? AppEnvironment.defaultSyncInterval),
         theme: theme)
     runner.suspend = { backend.suspend() }
     runner.resume = { backend.resume() }

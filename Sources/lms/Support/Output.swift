@@ -12,9 +12,12 @@ struct Output {
         let tty = isatty(STDOUT_FILENO) == 1
         let noColor = environment["NO_COLOR"].map { !$0.isEmpty } ?? false
         let locale = environment["LC_ALL"] ?? environment["LC_CTYPE"] ?? environment["LANG"] ?? ""
-        return Output(
-            color: tty && !noColor && environment["TERM"] != "dumb",
-            utf8: locale.uppercased().contains("UTF-8") || locale.uppercased().contains("UTF8"))
+        let utf8 = switch environment["LMS_GLYPHS"] {
+        case "ascii": false
+        case "unicode": true
+        default: locale.uppercased().contains("UTF-8") || locale.uppercased().contains("UTF8")
+        }
+        return Output(color: tty && !noColor && environment["TERM"] != "dumb", utf8: utf8)
     }()
 
     func bold(_ text: String) -> String { color ? "\u{1B}[1m\(text)\u{1B}[0m" : text }
