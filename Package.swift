@@ -91,7 +91,7 @@ let package = Package(
         .executableTarget(
             name: "lms",
             dependencies: [
-                "LMSKit", "LMSClient", "TerminalUI", "CursesBackend", "LearnerApp",
+                "LMSKit", "LMSClient", "TerminalUI", "CursesBackend", "LearnerApp", .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -247,6 +247,27 @@ struct CLITests {
         }
     }
 
+    @Test("--verbose logs each request on stderr; every run logs to the state folder, with no token; status points at the log")
+    func logging() async throws {
+        try await withLiveServer { server in
+            let home = try TestHome()
+            _ = try await home.login(server)
+            let environment = ["XDG_STATE_HOME": home.root.appendingPathComponent("state").path]
+            let sync = try await CLI.run(["--verbose", "sync"], home: home, environment: environment)
+            #expect(sync.status == 0, "\(sync.all)")
+            #expect(sync.stderr.contains("GET /api/v1/sync/changes 200"), "\(sync.stderr)")
+            let logFile = home.root.appendingPathComponent("state/lms/lms.log")
+            let log = try String(contentsOf: logFile, encoding: .utf8)
+            #expect(log.contains("GET /api/v1/sync/changes 200"))
+            #expect(!log.contains("eyJ") && !log.lowercased().contains("bearer e"), "a token in the log:\n\(log)")
+            let status = try await CLI.run(["status"], home: home, environment: environment)
+            #expect(status.stdout.contains("Log:        \(logFile.path)"), "\(status.stdout)")
+            // Without --verbose nothing extra on stderr.
+            let quiet = try await CLI.run(["sync"], home: home, environment: environment)
+            #expect(quiet.stderr.isEmpty, "\(quiet.stderr)")
+        }
+    }
+
     @Test("a mistyped command or option says so, exit 2; with --json as JSON on stdout too")
     func usageErrors() async throws {
         let home = try TestHome()

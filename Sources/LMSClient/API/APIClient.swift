@@ -1,11 +1,14 @@
 import Foundation
 import LMSKit
+import Logging
 
 /// The LMS REST API over libcurl: typed calls, the error envelope turned into `ClientError`, and
 /// access tokens refreshed transparently (once, shared by concurrent callers).
 public actor APIClient {
     public let server: String
     private let http: HTTPSession
+    /// Each request with its status and time (the log a learner can send with a bug report).
+    private let logger = Logger(label: "lms.api")
     private let credentialStore: CredentialStore?
     public private(set) var credentials: Credentials?
     private var refreshing: Task<Credentials, any Error>?
@@ -140,14 +143,14 @@ public actor APIClient {
         var response: HTTPResponse
         if authenticated {
             var token = try await validAccessToken()
-            response = try await http.send(HTTPRequest(method: method, url: url, headers: headers + [("Authorization", "Bearer \(token)")], body: payload), progress: progress)
+            response = try await logged(HTTPRequest(method: method, url: url, headers: headers + [("Authorization", "Bearer \(token)")], body: payload), path: path, progress: progress)
             if response.status == 401 {
                 // The token expired or the server restarted with a new key: refresh once and retry.
                 token = try await refreshAccessToken(rejected: token)
-                response = try await http.send(HTTPRequest(method: method, url: url, headers: headers + [("Authorization", "Bearer \(token)")], body: payload), progress: progress)
+                response = try await logged(HTTPRequest(method: method, url: url, headers: headers + [("Authorization", "Bearer \(token)")], body: payload), path: path, progress: progress)
             }
         } else {
-            response = try await http.send(HTTPRequest(method: method, url: url, headers: headers, body: payload), progress: progress)
+            response = try await logged(HTTPRequest(method: method, url: url, headers: headers, body: payload), path: path, progress: progress)
         }
         guard (200..<300).contains(response.status) else {
             throw ClientError.from(status: response.status, body: response.body, headers: response.headers)
@@ -157,6 +160,22 @@ public actor APIClient {
             return try LMSJSON.decode(Response.self, from: response.body)
         } catch {
             throw .invalidResponse(error.description)
+        }
+    }
+
+    /// Sends and logs: method, path (never the query or headers, which may hold secrets), status,
+    /// size and time, or the failure.
+    private func logged(_ request: HTTPRequest, path: String, progress: (@Sendable (Int64, Int64) -> Bool)?) async throws(ClientError) -> HTTPResponse {
+        let started = ContinuousClock.now
+        do {
+            let response = try await http.send(request, progress: progress)
+            let elapsed = ContinuousClock.now - started
+            logger.debug("\(request.method.rawValue) \(path) \(response.status)", metadata: [
+                "bytes": "\(response.body.count)", "ms": "\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)"])
+            return response
+        } catch {
+            logger.warning("\(request.method.rawValue) \(path) failed: \(error.description)")
+            throw error
         }
     }
 

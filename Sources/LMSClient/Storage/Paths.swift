@@ -4,6 +4,8 @@ import Foundation
 public struct Paths: Sendable {
     public var configDirectory: URL
     public var dataDirectory: URL
+    /// `$XDG_STATE_HOME/lms`: the log.
+    public var stateDirectory: URL
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
@@ -13,10 +15,12 @@ public struct Paths: Sendable {
         }
         configDirectory = base("XDG_CONFIG_HOME", ".config").appendingPathComponent("lms")
         dataDirectory = base("XDG_DATA_HOME", ".local/share").appendingPathComponent("lms")
+        stateDirectory = base("XDG_STATE_HOME", ".local/state").appendingPathComponent("lms")
     }
 
     public var credentialsFile: URL { configDirectory.appendingPathComponent("credentials.json") }
     public var configFile: URL { configDirectory.appendingPathComponent("config.toml") }
+    public var logFile: URL { stateDirectory.appendingPathComponent("lms.log") }
 
     /// `$XDG_DATA_HOME/lms/<server>/<user>/`: unsynced work lives here, so it is data, not cache.
     public func accountDirectory(server: String, userID: UUID) -> URL {

@@ -91,7 +91,8 @@ struct Status: AsyncParsableCommand {
                 server: session.credentials.server, email: session.credentials.email, userID: session.credentials.userID,
                 lastSync: index.lastSync, pending: snapshot.pendingCount,
                 rejected: snapshot.rejected.map { $0.rejection?.message ?? $0.mutation.typeName },
-                courses: index.courses.count, cacheBytes: session.store.diskUsage(), notices: notices.messages)
+                courses: index.courses.count, cacheBytes: session.store.diskUsage(), notices: notices.messages,
+                log: session.paths.logFile.path)
             if json { return try Output.printJSON(status) }
             print("Server:     \(status.server)")
             print("Signed in:  \(status.email)")
@@ -101,6 +102,7 @@ struct Status: AsyncParsableCommand {
             for reason in status.rejected { print("  - \(reason)") }
             print("Courses:    \(status.courses) cached, \(Words.bytes(status.cacheBytes)) on disk")
             for notice in status.notices { print("Note: \(notice)") }
+            print("Log:        \(status.log) (attach it to a bug report; it holds no password or token)")
         }
     }
 }
@@ -115,6 +117,7 @@ struct StatusReport: Encodable {
     let courses: Int
     let cacheBytes: Int64
     let notices: [String]
+    let log: String
 
     enum CodingKeys: String, CodingKey {
         case server, email
@@ -122,6 +125,6 @@ struct StatusReport: Encodable {
         case lastSync = "last_sync"
         case pending, rejected, courses
         case cacheBytes = "cache_bytes"
-        case notices
+        case notices, log
     }
 }
