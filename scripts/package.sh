@@ -21,7 +21,7 @@ bash scripts/stage.sh "$stage/$name"
         readelf -d "$binary" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p'
     done | sort -u | while read -r soname; do
         path=$(ldconfig -p | awk -v so="$soname" '$1 == so {print $NF; exit}')
-        package=$( { [ -n "$path" ] && dpkg -S "$(readlink -f "$path")" 2>/dev/null || dpkg -S "$soname" 2>/dev/null; } | head -1 | cut -d: -f1)
+        package=$( { [ -n "$path" ] && dpkg -S "$(readlink -f "$path")" 2>/dev/null || dpkg -S "$soname" 2>/dev/null; } | grep -v -- '-dev:' | head -1 | cut -d: -f1)
         printf '  %-28s %s\n' "$soname" "${package:-?}"
     done
 } > "$stage/$name/DEPENDENCIES"

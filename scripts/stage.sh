@@ -35,7 +35,10 @@ install -m 0644 themes/*.toml "$dir/share/lms/themes/"
 "$dir/bin/lms" --generate-completion-script bash > "$dir/share/bash-completion/completions/lms"
 "$dir/bin/lms" --generate-completion-script zsh > "$dir/share/zsh/site-functions/_lms"
 "$dir/bin/lms" --generate-completion-script fish > "$dir/share/fish/vendor_completions.d/lms.fish"
-# The plugin builds the package (debug: the build the tests use) to ask lms for its help.
-swift package plugin --allow-writing-to-directory "$dir/share/man/man1" \
-    generate-manual --configuration debug --multi-page --output-directory "$dir/share/man/man1" --product lms >/dev/null
+# The plugin builds the package (debug: the build the tests use), asks each command for its help
+# and writes the pages in its own work folder, which it names.
+manual=$(swift package plugin --allow-writing-to-package-directory generate-manual --configuration debug --multi-page 2>&1 \
+    | sed -n "s|^Generated manual in '\(file://\)\{0,1\}\(.*\)'$|\2|p" | grep -E '/lms/?$' | head -1)
+[ -n "$manual" ] && ls "$manual"/*.1 >/dev/null 2>&1 || { echo "stage.sh: the man pages were not generated" >&2; exit 1; }
+install -m 0644 "$manual"/*.1 "$dir/share/man/man1/"
 echo "==> staged in $dir"
