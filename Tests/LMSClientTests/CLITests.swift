@@ -296,6 +296,7 @@ struct CLITests {
             let session = try await home.login(server)
             _ = try await session.engine().run()
             let install = try await server.lessonID("Installing the toolchain")
+            let hello = try await server.lessonID("Hello, world")
             await server.stop()
 
             // Completing with the server down takes no retries: saved at once, said so.
@@ -324,11 +325,16 @@ struct CLITests {
             let offlineProgress = try await CLI.run(["progress"], home: home)
             #expect(offlineProgress.status == 0 && offlineProgress.stderr.isEmpty, "\(offlineProgress.all)")
 
-            // Back: the next command of any kind sends the queued work first.
+            // The failed sync is remembered: a command right after does not try again.
+            let remembered = try await CLI.run(["complete", hello.uuidString], home: home)
+            #expect(remembered.status == 0 && remembered.stdout.contains("could not be reached"), "\(remembered.all)")
+
+            // Back, 30 s on: the next command of any kind sends the queued work first.
             try await server.restart()
+            ReachabilityMemory(paths: home.paths).record(session.credentials.server, reachable: false, now: Date().addingTimeInterval(-31))
             let back = try await CLI.run(["progress"], home: home)
             #expect(back.status == 0, "\(back.all)")
-            #expect(back.stderr.contains("sent 1 change saved offline earlier"), "\(back.all)")
+            #expect(back.stderr.contains("sent 2 changes saved offline earlier"), "\(back.all)")
             #expect(try await server.progressRows(lesson: install) == 1)
             let nothingLeft = try await CLI.run(["sync"], home: home)
             #expect(nothingLeft.status == 0 && nothingLeft.stdout.hasPrefix("Synced: 0 sent"), "\(nothingLeft.all)")

@@ -30,20 +30,32 @@ struct EndToEndTests {
 
     // MARK: Scenario A: the demo
 
-    @Test("lms demo: study Swift Fundamentals, pass the quiz, earn a badge, quit cleanly", .enabled(if: tmuxAvailable))
-    func demo() async throws {
-        let lms = try Self.binary("lms")
-        _ = try Self.binary("lms-server")
+    /// `lms demo` in a 100x30 tmux pane with `environment` (locale, TERM) exported, once its
+    /// Home is on screen; the pane's script says how lms exited.
+    static func startDemo(locale environment: String) async throws -> (Scratch, Tmux) {
+        let lms = try binary("lms")
+        _ = try binary("lms-server")
         let work = try Scratch()
         let tmux = try Tmux(scratch: work)
-        defer { tmux.kill() }
         try await tmux.start(width: 100, height: 30, script: """
-            export LANG=C.UTF-8 LC_ALL=C.UTF-8 HOME='\(work.url.path)' XDG_CONFIG_HOME='\(work.url.path)/config' XDG_DATA_HOME='\(work.url.path)/data'
+            export \(environment) HOME='\(work.url.path)' XDG_CONFIG_HOME='\(work.url.path)/config' XDG_DATA_HOME='\(work.url.path)/data'
             unset NO_COLOR LMS_PLAYER LMS_SERVER
             '\(lms.path)' demo --directory '\(work.url.path)/demo'
             echo "lms exited with status $?"
             """)
-        try await tmux.waitFor("Welcome back, Ada", timeout: 60)
+        do {
+            try await tmux.waitFor("Welcome back, Ada", timeout: 60)
+        } catch {
+            tmux.kill()
+            throw error
+        }
+        return (work, tmux)
+    }
+
+    @Test("lms demo: study Swift Fundamentals, pass the quiz, earn a badge, quit cleanly", .enabled(if: tmuxAvailable))
+    func demo() async throws {
+        let (work, tmux) = try await Self.startDemo(locale: "LANG=C.UTF-8 LC_ALL=C.UTF-8")
+        defer { tmux.kill() }
         try await tmux.waitFor("● online", timeout: 60)
         try await tmux.waitFor("Continue: Installing the toolchain")
 
@@ -93,18 +105,8 @@ struct EndToEndTests {
 
     @Test("LANG=C and TERM=dumb: ASCII only on screen and from the CLI, arrows move and never quit", .enabled(if: tmuxAvailable))
     func fallbackTerminal() async throws {
-        let lms = try Self.binary("lms")
-        _ = try Self.binary("lms-server")
-        let work = try Scratch()
-        let tmux = try Tmux(scratch: work)
-        defer { tmux.kill() }
-        try await tmux.start(width: 100, height: 30, script: """
-            export LANG=C LC_ALL=C TERM=dumb HOME='\(work.url.path)' XDG_CONFIG_HOME='\(work.url.path)/config' XDG_DATA_HOME='\(work.url.path)/data'
-            unset NO_COLOR LMS_PLAYER LMS_SERVER
-            '\(lms.path)' demo --directory '\(work.url.path)/demo'
-            echo "lms exited with status $?"
-            """)
-        try await tmux.waitFor("Welcome back, Ada", timeout: 60)
+        let (work, tmux) = try await Self.startDemo(locale: "LANG=C LC_ALL=C TERM=dumb")
+        defer { withExtendedLifetime(work) { tmux.kill() } }
         try await tmux.waitFor("* online", timeout: 60)
         try await tmux.keys("c")
         try await tmux.waitFor("Catalog")

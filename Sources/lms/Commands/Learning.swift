@@ -58,14 +58,15 @@ struct Complete: AsyncParsableCommand {
                 .progressUpsert(ProgressUpsert(lessonID: found.id, progressSeconds: found.duration, completed: true, completedAt: now)), at: now)
             print("Completed '\(found.title)'.")
             guard !offline else { return print("Saved; it will be sent on the next 'lms sync'.") }
-            do {
-                let report = try await session.syncEngine().run()
+            switch try await syncIfReachable(session) {
+            case .offline(let why):
+                print("Saved offline (\(why)); it will be sent when the server answers again.")
+            case .done(let report):
                 if let rejected = report.newlyRejected.first {
                     throw CommandFailure(message: "The server refused it: \(rejected.rejection?.message ?? "no reason given")", code: Exit.refused)
                 }
-                if !report.awardedBadges.isEmpty { print("New badge earned! See 'lms badges'.") }
-            } catch let error as ClientError where error.isTransient {
-                print("Saved offline (\(error.description)); it will be sent on the next 'lms sync'.")
+                let names = try badgeNames(report, session)
+                if !names.isEmpty { print("New \(names.count == 1 ? "badge" : "badges"): \(names.joined(separator: ", ")). See 'lms badges'.") }
             }
         }
     }

@@ -17,14 +17,23 @@ struct Sync: AsyncParsableCommand {
             let session = try ClientSession.open()
             let output = Output.current
             let interactive = isatty(STDERR_FILENO) == 1 && !json
-            let report = try await session.syncEngine().run(dryRun: dryRun) { phase in
-                guard interactive else { return }
-                let line = switch phase {
-                case .pushing(let sent, let total): "Sending \(sent)/\(Words.count(total, "change"))…"
-                case .pulling(let changes, let pages): "Downloading: \(Words.count(changes, "change")), \(Words.count(pages, "page"))…"
-                case .done: ""
+            // `lms sync` always tries, and tells later commands what it found.
+            let memory = ReachabilityMemory(paths: session.paths)
+            let report: SyncReport
+            do {
+                report = try await session.syncEngine().run(dryRun: dryRun) { phase in
+                    guard interactive else { return }
+                    let line = switch phase {
+                    case .pushing(let sent, let total): "Sending \(sent)/\(Words.count(total, "change"))…"
+                    case .pulling(let changes, let pages): "Downloading: \(Words.count(changes, "change")), \(Words.count(pages, "page"))…"
+                    case .done: ""
+                    }
+                    FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
                 }
-                FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
+                memory.record(session.credentials.server, reachable: true)
+            } catch let error as ClientError where error.isUnreachable {
+                memory.record(session.credentials.server, reachable: false)
+                throw error
             }
             if json {
                 try Output.printJSON(SyncSummary(report))
@@ -40,10 +49,8 @@ struct Sync: AsyncParsableCommand {
             for entry in report.newlyRejected {
                 print(output.red("Refused: \(entry.mutation.typeName) — \(entry.rejection?.message ?? "no reason given")"))
             }
-            if !report.awardedBadges.isEmpty {
-                var notices = AccountStore.Notices()
-                let badges = (try? session.store.learner(notices: &notices).badges) ?? []
-                let names = report.awardedBadges.map { award in badges.first { $0.id == award.badgeID }?.name ?? "a badge" }
+            let names = try badgeNames(report, session)
+            if !names.isEmpty {
                 print(output.green("New \(names.count == 1 ? "badge" : "badges"): \(names.joined(separator: ", ")). See 'lms badges'."))
             }
         }

@@ -91,6 +91,39 @@ struct Failure: Encodable {
     enum CodingKeys: String, CodingKey { case code, message }
 }
 
+/// A sync that a command makes on the side, and its outcome.
+enum SideSync {
+    case done(SyncReport)
+    /// Not reached: the work stays queued. Why, in words.
+    case offline(String)
+}
+
+/// Syncs, unless the server was found unreachable moments ago (by this or an earlier run), so a
+/// learner working offline does not wait for a connection attempt at every command. Remembers
+/// the outcome for the next run.
+func syncIfReachable(_ session: ClientSession) async throws -> SideSync {
+    let memory = ReachabilityMemory(paths: session.paths)
+    let server = session.credentials.server
+    if let age = memory.recentlyUnreachable(server) {
+        return .offline("the server could not be reached \(Int(age)) s ago")
+    }
+    do {
+        let report = try await session.syncEngine().run()
+        memory.record(server, reachable: true)
+        return .done(report)
+    } catch let error as ClientError where error.isTransient {
+        if error.isUnreachable { memory.record(server, reachable: false) }
+        return .offline(error.description)
+    }
+}
+
+/// The names of badges a sync brought, as the learner's cached records have them.
+func badgeNames(_ report: SyncReport, _ session: ClientSession) throws -> [String] {
+    var notices = AccountStore.Notices()
+    let badges = try session.store.learner(notices: &notices).badges
+    return report.awardedBadges.map { award in badges.first { $0.id == award.badgeID }?.name ?? "a badge" }
+}
+
 struct CommandFailure: Error {
     let message: String
     let code: Int32
@@ -117,13 +150,9 @@ func printError(_ message: String) {
 func openLibrary(sendingPending: Bool = true) async throws -> (ClientSession, CourseLibrary, AccountStore.Notices) {
     let session = try ClientSession.open()
     var notices = AccountStore.Notices()
-    if sendingPending, try session.store.outbox(notices: &notices).contains(where: { $0.state == .pending }) {
-        do {
-            let report = try await session.syncEngine().run()
-            if report.pushed > 0 { printError("sent \(Words.count(report.pushed, "change")) saved offline earlier") }
-        } catch let error as ClientError where error.isTransient {
-            // Still offline: the work stays queued for the next run.
-        }
+    if sendingPending, try session.store.outbox(notices: &notices).contains(where: { $0.state == .pending }),
+       case .done(let report) = try await syncIfReachable(session), report.pushed > 0 {
+        printError("sent \(Words.count(report.pushed, "change")) saved offline earlier")
     }
     notices = AccountStore.Notices()
     let library = try CourseLibrary.load(session, notices: &notices)
