@@ -323,8 +323,7 @@ public final class AppRunner {
                 }
             }
         case .openPage(let url):
-            let browser = ProcessInfo.processInfo.environment["BROWSER"].flatMap { $0.isEmpty ? nil : $0 } ?? "xdg-open"
-            let failure = runExternal(browser, url)
+            let failure = runExternal(ExternalProgram.browser, url)
             mailbox.post(.pageClosed(error: failure.map { "\($0). The address is on the course page" }))
         case .syncLater(let seconds, let ticket):
             // Jitter over the upper half, so clients that lost the server together do not all
@@ -355,31 +354,14 @@ public final class AppRunner {
         mailbox.post(.playerFinished(lesson: lesson, seconds: seconds, error: failure))
     }
 
-    /// Runs `command` (words split on spaces) with `argument`, the terminal handed over until it
-    /// exits. Returns why it failed, if it did.
+    /// Runs `command` with `argument`, the terminal handed over until it exits. Returns why it
+    /// failed, if it did.
     private func runExternal(_ command: String, _ argument: String) -> String? {
-        var parts = command.split(separator: " ").map(String.init)
-        guard let name = parts.first else { return "No program to run" }
-        parts.append(argument)
         suspend()
         defer {
             resume()
             terminal.invalidate()
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = parts
-        do {
-            try process.run()
-            process.waitUntilExit()
-        } catch {
-            return "Could not start \(name): \(error.localizedDescription)"
-        }
-        switch process.terminationStatus {
-        case 0: return nil
-        // env's own status when the program is not there.
-        case 127: return "\(name) is not installed"
-        default: return "\(name) exited with status \(process.terminationStatus)"
-        }
+        return ExternalProgram.run(command, argument)
     }
 }

@@ -36,18 +36,8 @@ struct Buy: AsyncParsableCommand {
                 return print("'\(found.title)' is yours: every lesson is open.")
             }
             print("To buy '\(found.title)' (\(found.currency.display(found.price))), pay on this page:\n  \(url)")
-            if open {
-                let command = Self.browser()
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-                process.arguments = [command, url]
-                do {
-                    try process.run()
-                    process.waitUntilExit()
-                    if process.terminationStatus != 0 { printError("\(command) could not open the page (status \(process.terminationStatus)): open the address above yourself") }
-                } catch {
-                    printError("Could not start \(command): open the address above yourself, or set BROWSER")
-                }
+            if open, let failure = ExternalProgram.run(ExternalProgram.browser, url) {
+                printError("\(failure): open the address above yourself, or set BROWSER")
             }
             print("Once paid, 'lms sync' (or s in the app) unlocks the course.")
         }
@@ -65,10 +55,5 @@ struct Buy: AsyncParsableCommand {
         case .freeCourse?: return "'\(course.title)' is free: open it with 'lms course \(course.slug)'"
         default: return "'\(course.title)' is not on sale"
         }
-    }
-
-    static func browser() -> String {
-        let environment = ProcessInfo.processInfo.environment
-        return environment["BROWSER"].flatMap { $0.isEmpty ? nil : $0 } ?? "xdg-open"
     }
 }
