@@ -56,6 +56,7 @@ let package = Package(
             name: "LMSServer",
             dependencies: [
                 "LMSKit",
+                "CCurl",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentKit", package: "fluent-kit"),

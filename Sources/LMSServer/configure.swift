@@ -61,6 +61,7 @@ public func configure(_ app: Application, settings: ServerSettings) async throws
     app.asyncCommands.use(SeedCommand(), as: "seed")
     app.asyncCommands.use(RestoreCommand(), as: "restore")
     app.asyncCommands.use(StatementsCommand(), as: "statements")
+    app.asyncCommands.use(BackupCommand(), as: "backup")
 
     try routes(app)
 }

@@ -37,6 +37,9 @@ let app = try await Application.make(environment)
 do {
     try await configure(app, settings: settings)
     try await app.execute()
+} catch let failure as ExitCode {
+    try? await app.asyncShutdown()
+    exit(failure.code)
 } catch let error as ConfigurationError {
     FileHandle.standardError.write(Data("lms-server: \(error.message)\n".utf8))
     try? await app.asyncShutdown()

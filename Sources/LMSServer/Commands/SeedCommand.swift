@@ -50,7 +50,13 @@ struct SeedCommand: AsyncCommand {
     }
 }
 
-struct ExitCode: Error {
-    let code: Int32
+/// A command's failure it has already explained on the console: the process exits with `code`,
+/// and Vapor's own report of it stays at debug level instead of repeating it as a warning.
+public struct ExitCode: DebuggableError {
+    public let code: Int32
     init(_ code: Int32) { self.code = code }
+
+    public var identifier: String { "exit-\(code)" }
+    public var reason: String { "exit status \(code)" }
+    public var logLevel: Logger.Level { .debug }
 }

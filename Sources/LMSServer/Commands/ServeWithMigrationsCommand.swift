@@ -19,6 +19,9 @@ struct ServeWithMigrationsCommand: AsyncCommand {
             "payments": .string(settings.stripeSecretKey != nil ? "stripe" : settings.usesTestCheckout ? "local test checkout" : "off"),
         ])
         try await app.prepareDatabase(migrate: settings.autoMigrate)
+        if let backup = settings.backup, let dailyAt = backup.dailyAt {
+            app.lifecycle.use(BackupScheduler(app: app, settings: backup, dailyAt: dailyAt))
+        }
         try await app.servers.asyncCommand.run(using: context, signature: signature)
     }
 }

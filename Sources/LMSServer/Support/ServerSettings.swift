@@ -76,6 +76,8 @@ public struct ServerSettings: Sendable {
     /// Memory for encoded course outlines (PostgreSQL only); 0 serves every outline from the
     /// database. 64 MB holds about 1,900 outlines of 100 lessons.
     public var outlineCacheBytes = 64 << 20
+    /// Where `backup` (and `serve`, at `LMS_BACKUP_AT`) stores backups; nil when not configured.
+    public var backup: BackupSettings?
 
     public init(
         mode: RunMode = .production, database: Database, postgresSchema: String? = nil, autoMigrate: Bool,
@@ -124,6 +126,11 @@ public struct ServerSettings: Sendable {
         }
         if stripeSecretKey != nil, stripeWebhookSecret == nil, mode == .production {
             throw ConfigurationError(message: "STRIPE_SECRET_KEY is set but STRIPE_WEBHOOK_SECRET is not: purchases could never complete")
+        }
+        if mode == .production, let endpoint = backup?.endpoint, endpoint.scheme == "http",
+           !["127.0.0.1", "localhost", "::1"].contains(endpoint.host ?? "") {
+            // Backups hold every password hash and every learner's records.
+            throw ConfigurationError(message: "LMS_BACKUP_ENDPOINT must use https in production: backups would cross the network unencrypted")
         }
         guard (1...1024).contains(poolSize) else { throw ConfigurationError(message: "LMS_DB_POOL_SIZE must be between 1 and 1024") }
         return signingKey
@@ -181,6 +188,7 @@ public struct ServerSettings: Sendable {
             settings.port = port
         }
         if let size = try integer("LMS_DB_POOL_SIZE") { settings.poolSize = size }
+        settings.backup = try BackupSettings.fromEnvironment(environment)
         if let proxies = value("LMS_TRUSTED_PROXIES") {
             settings.trustedProxies = try proxies.split(separator: ",").map { text in
                 let trimmed = text.trimmingCharacters(in: .whitespaces)

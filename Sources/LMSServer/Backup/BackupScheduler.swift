@@ -1,0 +1,55 @@
+import Foundation
+import Logging
+import Vapor
+
+/// The daily backup of `serve` at `LMS_BACKUP_AT` (UTC). Every replica wakes at that time; the
+/// first to take the backup lock makes the backup, and one that takes it later sees that
+/// backup's key at or after the slot and stands down, so a slot gets one backup.
+final class BackupScheduler: LifecycleHandler, @unchecked Sendable {
+    private let task: Task<Void, Never>
+
+    init(app: Application, settings: BackupSettings, dailyAt: DailyTime) {
+        let logger = app.logger
+        task = Task {
+            logger.notice("backups scheduled", metadata: [
+                "daily_at_utc": .string(Self.clock(dailyAt)), "destination": .string("s3://\(settings.bucket)/\(settings.prefix)"),
+            ])
+            while !Task.isCancelled {
+                let slot = dailyAt.next(after: Date())
+                do {
+                    try await Task.sleep(for: .seconds(max(0, slot.timeIntervalSinceNow)))
+                } catch {
+                    return
+                }
+                await Self.run(slot: slot, app: app, settings: settings)
+            }
+        }
+    }
+
+    func shutdownAsync(_ application: Application) async {
+        task.cancel()
+    }
+
+    static func run(slot: Date, app: Application, settings: BackupSettings) async {
+        let service = BackupService(settings: settings, database: app.lmsSettings.database, sql: app.db.sql, logger: app.logger)
+        do {
+            let outcome = try await BackupLock.ifFree(app) { () async throws -> Bool in
+                let existing = try await service.list()
+                if existing.contains(where: { $0.key.time >= slot && $0.sha256 != nil }) { return false }
+                _ = try await service.backUp()
+                return true
+            }
+            if outcome != true {
+                app.logger.info("scheduled backup left to another replica", metadata: ["slot": .string(BackupKey.format(slot))])
+            }
+        } catch {
+            // BackupService has logged the reason; tomorrow's slot tries again.
+            app.logger.warning("scheduled backup did not complete", metadata: ["slot": .string(BackupKey.format(slot))])
+        }
+    }
+
+    private static func clock(_ time: DailyTime) -> String {
+        let s = time.secondsAfterMidnight
+        return String(format: "%02d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+    }
+}
