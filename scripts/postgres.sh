@@ -5,9 +5,10 @@
 #
 #   scripts/postgres.sh start PORT DIR   # prints the DATABASE_URL on stdout
 #   scripts/postgres.sh stop DIR
+#   scripts/postgres.sh bin              # prints the folder of its pg_dump, pg_restore, psql
 set -euo pipefail
 
-action=${1:?usage: postgres.sh start PORT DIR | stop DIR}
+action=${1:?usage: postgres.sh start PORT DIR | stop DIR | bin}
 
 pg_bin_dir() {
     python3 -c "import pgserver" 2>/dev/null || python3 -m pip install --quiet pgserver >&2
@@ -60,8 +61,11 @@ stop)
     bin="$(pg_bin_dir)"
     [ -f "$dir/data/postmaster.pid" ] && as_pg_user "'$bin/pg_ctl' -D '$dir/data' -m fast -w stop >/dev/null" || true
     ;;
+bin)
+    pg_bin_dir
+    ;;
 *)
-    echo "usage: postgres.sh start PORT DIR | stop DIR" >&2
+    echo "usage: postgres.sh start PORT DIR | stop DIR | bin" >&2
     exit 2
     ;;
 esac

@@ -17,9 +17,9 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}"
 fi
 
-python3 -c "import openapi_spec_validator, jsonschema, pgserver" 2>/dev/null || {
-    echo "==> installing openapi-spec-validator, pgserver (PostgreSQL 16 + pgvector)"
-    python3 -m pip install --quiet openapi-spec-validator jsonschema pgserver
+python3 -c "import openapi_spec_validator, jsonschema, pgserver, moto.server" 2>/dev/null || {
+    echo "==> installing openapi-spec-validator, pgserver (PostgreSQL 16 + pgvector), moto (S3 for the backup tests)"
+    python3 -m pip install --quiet openapi-spec-validator jsonschema pgserver "moto[server]"
 }
 
 # The server's API suite runs against SQLite and against this real PostgreSQL 16 + pgvector.
@@ -30,6 +30,9 @@ rm -rf "$pg_dir"
 echo "==> starting PostgreSQL on 127.0.0.1:$pg_port"
 LMS_TEST_DATABASE_URL="$(bash scripts/postgres.sh start "$pg_port" "$pg_dir")"
 export LMS_TEST_DATABASE_URL
+# The backup tests run this server's own pg_dump and pg_restore.
+LMS_TEST_PG_BIN="$(bash scripts/postgres.sh bin)"
+export LMS_TEST_PG_BIN
 trap 'bash scripts/postgres.sh stop "$pg_dir" >/dev/null 2>&1 || true' EXIT
 
 echo "==> swift build (the end-to-end tests drive the lms and lms-server binaries)"

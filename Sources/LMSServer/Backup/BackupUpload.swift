@@ -50,17 +50,17 @@ struct BackupUploader {
 
     private func store(_ parts: PartQueue, as key: BackupKey) throws -> StoredBackup {
         guard case .part(let first) = try parts.next() else { throw BackupFailure("the dump was empty") }
-        let second = try parts.next()
-        if case .end(let bytes, let sha256) = second {
+        if first.count < partSize {
+            // All of it in one part: one PUT, once the producer has succeeded and the checksum is known.
+            guard case .end(let bytes, let sha256) = try parts.next() else { throw BackupFailure("the dump ended unexpectedly") }
             try first.withUnsafeBytes { try client.putObject(key.description, body: $0, metadata: ["sha256": sha256]) }
             return try verify(key, bytes: bytes, sha256: sha256)
         }
         let uploadID = try client.createMultipartUpload(key.incoming)
         var etags: [String] = []
-        var copied = false
+        var completed = false
         do {
-            etags.append(try first.withUnsafeBytes { try client.uploadPart(key.incoming, uploadID: uploadID, number: 1, body: $0) })
-            var message = second
+            var message = PartQueue.Message.part(first)
             while case .part(let data) = message {
                 guard etags.count < 10_000 else { throw BackupFailure("the dump is larger than 10,000 parts of \(partSize >> 20) MB, the most one upload may have") }
                 etags.append(try data.withUnsafeBytes { try client.uploadPart(key.incoming, uploadID: uploadID, number: etags.count + 1, body: $0) })
@@ -68,12 +68,12 @@ struct BackupUploader {
             }
             guard case .end(let bytes, let sha256) = message else { throw BackupFailure("the dump ended unexpectedly") }
             try client.completeMultipartUpload(key.incoming, uploadID: uploadID, etags: etags)
-            copied = true
+            completed = true
             try copy(key.incoming, to: key.description, bytes: bytes, metadata: ["sha256": sha256])
             try? client.delete(key.incoming)
             return try verify(key, bytes: bytes, sha256: sha256)
         } catch {
-            if copied {
+            if completed {
                 try? client.delete(key.incoming)
             } else {
                 try? client.abortMultipartUpload(key.incoming, uploadID: uploadID)
@@ -147,8 +147,9 @@ struct BackupUploader {
     }
 }
 
-/// The hand-over between the reader thread and the uploader: at most one part waits, so memory
-/// stays at a few parts whatever the database's size.
+/// The hand-over between the reader thread and the uploader: `put` returns once the uploader has
+/// taken the part, so at most two parts are in memory (one uploading, one filling) whatever the
+/// database's size.
 final class PartQueue: @unchecked Sendable {
     enum Message {
         case part(Data)
@@ -168,6 +169,7 @@ final class PartQueue: @unchecked Sendable {
         if cancelled { throw CancellationError() }
         waiting = message
         condition.broadcast()
+        while waiting != nil, !cancelled { condition.wait() }
     }
 
     func next() throws -> Message {

@@ -33,8 +33,8 @@ enum S3Failure: Error, Equatable {
     case cancelled
 }
 
-/// The S3 requests backups need, each signed with AWS Signature V4 by libcurl itself
-/// (`CURLOPT_AWS_SIGV4`), which R2, MinIO and moto accept as AWS does. Blocking and not
+/// The S3 requests backups need over libcurl, each signed with AWS Signature V4 (`SigV4Signer`),
+/// which R2, MinIO and moto accept as AWS does. Blocking and not
 /// thread-safe: one client per thread. Request bodies are in memory (one part at most), so
 /// every request can be retried and its payload hash is exact.
 final class S3Client {
@@ -187,21 +187,29 @@ final class S3Client {
         "/" + settings.bucket + "/" + Self.encode(key, keepingSlashes: true)
     }
 
-    func url(key: String?, query: [(String, String)]) -> String {
-        var url: String
-        let path = key.map { "/" + Self.encode($0, keepingSlashes: true) } ?? "/"
-        if let endpoint = settings.endpoint {
-            url = endpoint.absoluteString + "/" + settings.bucket + (key == nil ? "" : path)
-        } else {
-            url = "https://\(settings.bucket).s3.\(settings.region).amazonaws.com" + path
-        }
-        // SigV4 wants the query sorted by name, every value encoded, and `name=` for empty values.
-        let sorted = query.sorted { $0.0 < $1.0 }
-        if !sorted.isEmpty {
-            url += "?" + sorted.map { "\(Self.encode($0.0, keepingSlashes: false))=\(Self.encode($0.1, keepingSlashes: false))" }.joined(separator: "&")
-        }
-        return url
+    /// A request's address in the parts SigV4 signs: the host (with its port), the encoded path,
+    /// and the query sorted by name with every name and value encoded (`name=` when empty).
+    struct Target: Equatable {
+        var scheme: String
+        var host: String
+        var path: String
+        var query: String
+        var url: String { "\(scheme)://\(host)\(path)" + (query.isEmpty ? "" : "?\(query)") }
     }
+
+    func target(key: String?, query: [(String, String)]) -> Target {
+        let keyPath = key.map { "/" + Self.encode($0, keepingSlashes: true) } ?? ""
+        let encoded = query.map { (Self.encode($0.0, keepingSlashes: false), Self.encode($0.1, keepingSlashes: false)) }
+            .sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
+        if let endpoint = settings.endpoint {
+            let host = (endpoint.host ?? "") + (endpoint.port.map { ":\($0)" } ?? "")
+            let base = endpoint.path.hasSuffix("/") ? String(endpoint.path.dropLast()) : endpoint.path
+            return Target(scheme: endpoint.scheme ?? "https", host: host, path: base + "/" + settings.bucket + keyPath, query: encoded)
+        }
+        return Target(scheme: "https", host: "\(settings.bucket).s3.\(settings.region).amazonaws.com", path: keyPath.isEmpty ? "/" : keyPath, query: encoded)
+    }
+
+    func url(key: String?, query: [(String, String)]) -> String { target(key: key, query: query).url }
 
     @discardableResult
     private func send(
@@ -211,7 +219,7 @@ final class S3Client {
         var attempt = 0
         while true {
             do {
-                return try perform(method, url: url(key: key, query: query), headers: headers, body: body, receive: receive)
+                return try perform(method, target: target(key: key, query: query), headers: headers, body: body, receive: receive)
             } catch let failure as S3Failure {
                 attempt += 1
                 guard attempt <= retries, Self.isTransient(failure) else { throw failure }
@@ -229,7 +237,7 @@ final class S3Client {
     }
 
     private func perform(
-        _ method: String, url: String, headers: [(String, String)], body: UnsafeRawBufferPointer?,
+        _ method: String, target: Target, headers: [(String, String)], body: UnsafeRawBufferPointer?,
         receive: ((UnsafeRawBufferPointer) throws -> Void)?
     ) throws -> S3Response {
         curl_easy_reset(handle)
@@ -237,7 +245,7 @@ final class S3Client {
         let context = Unmanaged.passRetained(exchange)
         defer { context.release() }
 
-        lms_curl_set_string(handle, CURLOPT_URL, url)
+        lms_curl_set_string(handle, CURLOPT_URL, target.url)
         lms_curl_set_long(handle, CURLOPT_NOSIGNAL, 1)
         lms_curl_set_string(handle, CURLOPT_USERAGENT, "lms-server-backup")
         lms_curl_set_long(handle, CURLOPT_CONNECTTIMEOUT, 10)
@@ -247,12 +255,6 @@ final class S3Client {
         lms_curl_set_long(handle, CURLOPT_SSL_VERIFYPEER, 1)
         lms_curl_set_long(handle, CURLOPT_SSL_VERIFYHOST, 2)
         lms_curl_set_long(handle, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS)
-        // libcurl signs every header given to it, so "Expect:" cannot be removed the usual way;
-        // over HTTP/1.1 it then asks for 100-continue on parts: send them without waiting.
-        lms_curl_set_long(handle, CURLOPT_EXPECT_100_TIMEOUT_MS, 0)
-        lms_curl_set_string(handle, CURLOPT_AWS_SIGV4, "aws:amz:\(settings.region):s3")
-        lms_curl_set_string(handle, CURLOPT_USERNAME, settings.accessKeyID)
-        lms_curl_set_string(handle, CURLOPT_PASSWORD, settings.secretAccessKey)
 
         lms_curl_set_write_function(handle) { data, size, count, context in
             let exchange = Unmanaged<Exchange>.fromOpaque(context!).takeUnretainedValue()
@@ -274,9 +276,14 @@ final class S3Client {
         // The payload's hash is signed too; S3 checks the bytes against it.
         let payload = body.map { Self.hex(SHA256.hash(data: $0)) } ?? Self.emptyPayloadHash
         var list: UnsafeMutablePointer<curl_slist>?
-        var all = headers + [("x-amz-content-sha256", payload)]
-        if body != nil, !headers.contains(where: { $0.0 == "content-type" }) { all.append(("content-type", "application/octet-stream")) }
-        for (name, value) in all { list = curl_slist_append(list, value.isEmpty ? "\(name):" : "\(name): \(value)") }
+        var signed = headers + [("host", target.host), ("x-amz-content-sha256", payload)]
+        if body != nil, !headers.contains(where: { $0.0 == "content-type" }) { signed.append(("content-type", "application/octet-stream")) }
+        let signer = SigV4Signer(accessKeyID: settings.accessKeyID, secretAccessKey: settings.secretAccessKey, region: settings.region)
+        let authorization = signer.sign(method: method, path: target.path, query: target.query, headers: signed, payloadHash: payload, date: Date())
+        // "Expect:" keeps libcurl from waiting for a 100 Continue before each part.
+        for (name, value) in signed + authorization + [("expect", "")] {
+            list = curl_slist_append(list, value.isEmpty ? "\(name):" : "\(name): \(value)")
+        }
         defer { curl_slist_free_all(list) }
         lms_curl_set_slist(handle, CURLOPT_HTTPHEADER, list)
 
@@ -330,9 +337,7 @@ final class S3Client {
 
     static let emptyPayloadHash = hex(SHA256.hash(data: Data()))
 
-    static func hex(_ digest: SHA256.Digest) -> String {
-        digest.map { String(format: "%02x", $0) }.joined()
-    }
+    static func hex(_ digest: SHA256.Digest) -> String { SigV4Signer.hex(digest) }
 
     /// S3's URI encoding: unreserved characters as they are, everything else as %XX.
     static func encode(_ text: String, keepingSlashes: Bool) -> String {

@@ -103,7 +103,10 @@ private struct BackupOutput {
     }
 
     func fail(_ message: String, code: String) {
-        let sentence = message.prefix(1).uppercased() + message.dropFirst() + (message.hasSuffix(".") ? "" : ".")
+        // A sentence starts with a capital, unless it starts with a name (pg_dump, a path).
+        let firstWord = message.prefix { $0 != " " }
+        let capital = firstWord.allSatisfy(\.isLetter) ? message.prefix(1).uppercased() + message.dropFirst() : message
+        let sentence = capital + (message.hasSuffix(".") ? "" : ".")
         if json { print(["error": ["code": code, "message": sentence]]) }
         console.error("lms-server backup: \(sentence)")
     }
