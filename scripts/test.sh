@@ -19,7 +19,7 @@ fi
 
 python3 -c "import openapi_spec_validator, jsonschema, pgserver, moto.server" 2>/dev/null || {
     echo "==> installing openapi-spec-validator, pgserver (PostgreSQL 16 + pgvector), moto (S3 for the backup tests)"
-    python3 -m pip install --quiet openapi-spec-validator jsonschema pgserver "moto[server]"
+    python3 -m pip install --quiet openapi-spec-validator jsonschema pgserver "moto[server]>=5.1,<6"
 }
 
 # The server's API suite runs against SQLite and against this real PostgreSQL 16 + pgvector.

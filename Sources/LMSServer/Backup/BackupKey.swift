@@ -1,4 +1,5 @@
 import Foundation
+import LMSKit
 
 /// A backup's object key, `PREFIX/lms-YYYYMMDDTHHMMSSZ.EXT`: the time in the key (UTC, to the
 /// second) is what retention judges, so renaming or copying an object never changes its age.
@@ -41,25 +42,18 @@ public struct BackupKey: Sendable, Hashable, Comparable, CustomStringConvertible
         (a.time, a.fileExtension) < (b.time, b.fileExtension)
     }
 
+    /// `20261202T020304Z`: ISO 8601's basic form, to the second (also SigV4's request time).
+    /// Written and read without Foundation's calendars, which load ICU's data into memory.
     static func format(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return String(format: "%04d%02d%02dT%02d%02d%02dZ", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+        ISO8601.format(Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down))).filter { $0 != "-" && $0 != ":" }
     }
 
     static func parse(_ text: String) -> Date? {
-        let digits = Array(text.utf8)
-        guard digits.count == 16, digits[8] == UInt8(ascii: "T"), digits[15] == UInt8(ascii: "Z") else { return nil }
-        func number(_ range: Range<Int>) -> Int? { Int(String(decoding: digits[range], as: UTF8.self)) }
-        guard let year = number(0..<4), let month = number(4..<6), let day = number(6..<8),
-              let hour = number(9..<11), let minute = number(11..<13), let second = number(13..<15)
-        else { return nil }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let components = DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
-        guard components.isValidDate(in: calendar), let date = calendar.date(from: components) else { return nil }
-        return date
+        let c = Array(text)
+        guard c.count == 16, c[8] == "T", c[15] == "Z", c[0..<8].allSatisfy(\.isASCII), c[9..<15].allSatisfy(\.isASCII) else { return nil }
+        let extended = String(c[0..<4]) + "-" + String(c[4..<6]) + "-" + String(c[6..<8]) + "T"
+            + String(c[9..<11]) + ":" + String(c[11..<13]) + ":" + String(c[13..<15]) + "Z"
+        return ISO8601.parse(extended)
     }
 }
 

@@ -33,8 +33,8 @@ struct BackupUploader {
     var copyPartSize: Int64 = 1 << 30
 
     func upload(_ source: any BackupSource, as key: BackupKey) throws -> StoredBackup {
-        let parts = PartQueue()
-        let reader = Thread { [partSize] in Self.readParts(from: source, size: partSize, into: parts) }
+        let parts = PartQueue(partSize: partSize)
+        let reader = Thread { Self.readParts(from: source, into: parts) }
         reader.start()
         do {
             let stored = try store(parts, as: key)
@@ -53,7 +53,8 @@ struct BackupUploader {
         if first.count < partSize {
             // All of it in one part: one PUT, once the producer has succeeded and the checksum is known.
             guard case .end(let bytes, let sha256) = try parts.next() else { throw BackupFailure("the dump ended unexpectedly") }
-            try first.withUnsafeBytes { try client.putObject(key.description, body: $0, metadata: ["sha256": sha256]) }
+            try client.putObject(key.description, body: parts.bytes(of: first), metadata: ["sha256": sha256])
+            parts.release(first)
             return try verify(key, bytes: bytes, sha256: sha256)
         }
         let uploadID = try client.createMultipartUpload(key.incoming)
@@ -61,9 +62,10 @@ struct BackupUploader {
         var completed = false
         do {
             var message = PartQueue.Message.part(first)
-            while case .part(let data) = message {
+            while case .part(let part) = message {
                 guard etags.count < 10_000 else { throw BackupFailure("the dump is larger than 10,000 parts of \(partSize >> 20) MB, the most one upload may have") }
-                etags.append(try data.withUnsafeBytes { try client.uploadPart(key.incoming, uploadID: uploadID, number: etags.count + 1, body: $0) })
+                etags.append(try client.uploadPart(key.incoming, uploadID: uploadID, number: etags.count + 1, body: parts.bytes(of: part)))
+                parts.release(part)
                 message = try parts.next()
             }
             guard case .end(let bytes, let sha256) = message else { throw BackupFailure("the dump ended unexpectedly") }
@@ -73,10 +75,12 @@ struct BackupUploader {
             try? client.delete(key.incoming)
             return try verify(key, bytes: bytes, sha256: sha256)
         } catch {
+            // A signal stops the client's transfers; the clean-up still has to reach the bucket.
+            let cleanup = S3Client(settings: client.settings)
             if completed {
-                try? client.delete(key.incoming)
+                try? cleanup.delete(key.incoming)
             } else {
-                try? client.abortMultipartUpload(key.incoming, uploadID: uploadID)
+                try? cleanup.abortMultipartUpload(key.incoming, uploadID: uploadID)
             }
             throw error
         }
@@ -115,28 +119,27 @@ struct BackupUploader {
 
     /// The reader thread: full parts, then the end with the total and the checksum, which is
     /// sent only once the producer has succeeded.
-    private static func readParts(from source: any BackupSource, size: Int, into parts: PartQueue) {
+    private static func readParts(from source: any BackupSource, into parts: PartQueue) {
         var hash = SHA256()
         var total: Int64 = 0
         do {
             while true {
-                var part = Data(count: size)
-                let filled = try part.withUnsafeMutableBytes { raw -> Int in
-                    var filled = 0
-                    while filled < size {
-                        let count = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[filled...]))
-                        if count == 0 { break }
-                        filled += count
-                    }
-                    hash.update(bufferPointer: UnsafeRawBufferPointer(rebasing: raw[0..<filled]))
-                    return filled
+                let index = try parts.freeBuffer()
+                let buffer = parts.buffer(index)
+                var filled = 0
+                while filled < buffer.count {
+                    let count = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
+                    if count == 0 { break }
+                    filled += count
                 }
+                hash.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[0..<filled]))
                 total += Int64(filled)
                 if filled > 0 {
-                    part.count = filled
-                    try parts.put(.part(part))
+                    try parts.put(.part(PartQueue.Part(buffer: index, count: filled)))
+                } else {
+                    parts.release(PartQueue.Part(buffer: index, count: 0))
                 }
-                if filled < size { break }
+                if filled < buffer.count { break }
             }
             try source.finish()
             try parts.put(.end(bytes: total, sha256: S3Client.hex(hash.finalize())))
@@ -147,20 +150,56 @@ struct BackupUploader {
     }
 }
 
-/// The hand-over between the reader thread and the uploader: `put` returns once the uploader has
-/// taken the part, so at most two parts are in memory (one uploading, one filling) whatever the
-/// database's size.
+/// The hand-over between the reader thread and the uploader, through two buffers allocated once:
+/// the reader fills one while the other uploads, so memory stays at two parts whatever the
+/// database's size (buffers allocated per part were kept by malloc: 77 MB peak instead of 50).
 final class PartQueue: @unchecked Sendable {
+    struct Part {
+        var buffer: Int
+        var count: Int
+    }
+
     enum Message {
-        case part(Data)
+        case part(Part)
         case end(bytes: Int64, sha256: String)
     }
 
+    private let buffers: [UnsafeMutableRawBufferPointer]
     private let condition = NSCondition()
+    private var free: [Int]
     private var waiting: Message?
     private var failure: (any Error)?
     private var cancelled = false
     private var finished = false
+
+    init(partSize: Int) {
+        buffers = (0..<2).map { _ in UnsafeMutableRawBufferPointer.allocate(byteCount: partSize, alignment: 64) }
+        free = [0, 1]
+    }
+
+    deinit { for buffer in buffers { buffer.deallocate() } }
+
+    func buffer(_ index: Int) -> UnsafeMutableRawBufferPointer { buffers[index] }
+
+    func bytes(of part: Part) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: buffers[part.buffer][0..<part.count])
+    }
+
+    /// The reader's next empty buffer, once the uploader has given one back.
+    func freeBuffer() throws -> Int {
+        condition.lock()
+        defer { condition.unlock() }
+        while free.isEmpty, !cancelled { condition.wait() }
+        if cancelled { throw CancellationError() }
+        return free.removeLast()
+    }
+
+    func release(_ part: Part) {
+        condition.lock()
+        free.append(part.buffer)
+        condition.broadcast()
+        condition.unlock()
+    }
 
     func put(_ message: Message) throws {
         condition.lock()
@@ -169,7 +208,6 @@ final class PartQueue: @unchecked Sendable {
         if cancelled { throw CancellationError() }
         waiting = message
         condition.broadcast()
-        while waiting != nil, !cancelled { condition.wait() }
     }
 
     func next() throws -> Message {

@@ -1,6 +1,7 @@
 import CCurl
 import Crypto
 import Foundation
+import LMSKit
 
 /// An object as a bucket listing shows it.
 struct StoredObject: Sendable, Equatable {
@@ -171,7 +172,7 @@ final class S3Client {
         let text = String(decoding: response.body, as: UTF8.self)
         return XMLScan.elements("Upload", in: text).compactMap { entry in
             guard let key = XMLScan.value("Key", in: entry), let id = XMLScan.value("UploadId", in: entry) else { return nil }
-            return PendingUpload(key: key, uploadID: id, initiated: XMLScan.value("Initiated", in: entry).flatMap(Self.parseTimestamp))
+            return PendingUpload(key: key, uploadID: id, initiated: XMLScan.value("Initiated", in: entry).flatMap(ISO8601.parse))
         }
     }
 
@@ -354,12 +355,6 @@ final class S3Client {
             }
         }
         return result
-    }
-
-    static func parseTimestamp(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.date(from: text) ?? ISO8601DateFormatter().date(from: text)
     }
 }
 

@@ -15,7 +15,7 @@ struct SigV4Signer: Sendable {
     /// ones to sign (host, x-amz-content-sha256, x-amz-*, content-type), names in lower case;
     /// `path` and `query` are already encoded as the request line carries them.
     func sign(method: String, path: String, query: String, headers: [(String, String)], payloadHash: String, date: Date) -> [(String, String)] {
-        let stamp = Self.timestamp(date)
+        let stamp = BackupKey.format(date)
         let day = String(stamp.prefix(8))
         let signed = (headers + [("x-amz-date", stamp)])
             .map { ($0.0.lowercased(), $0.1.trimmingCharacters(in: .whitespaces)) }
@@ -35,13 +35,6 @@ struct SigV4Signer: Sendable {
         let signature = Self.hex(HMAC<SHA256>.authenticationCode(for: Data(stringToSign.utf8), using: key))
         let authorization = "AWS4-HMAC-SHA256 Credential=\(accessKeyID)/\(scope),SignedHeaders=\(signed.map(\.0).joined(separator: ";")),Signature=\(signature)"
         return [("x-amz-date", stamp), ("authorization", authorization)]
-    }
-
-    static func timestamp(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return String(format: "%04d%02d%02dT%02d%02d%02dZ", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
     }
 
     static func hex<D: Sequence>(_ bytes: D) -> String where D.Element == UInt8 {

@@ -81,13 +81,13 @@ private struct BackupOutput {
     func list(_ backups: [ListedBackup]) {
         if json {
             return print(["backups": backups.map { backup -> [String: Any] in
-                ["key": backup.key.description, "time": ISO8601DateFormatter().string(from: backup.key.time), "bytes": backup.bytes,
+                ["key": backup.key.description, "time": ISO8601.format(backup.key.time), "bytes": backup.bytes,
                  "sha256": backup.sha256 as Any? ?? NSNull()]
             }])
         }
         guard !backups.isEmpty else { return console.print("No backups stored yet.") }
         for backup in backups {
-            let time = ISO8601DateFormatter().string(from: backup.key.time)
+            let time = ISO8601.format(backup.key.time)
             console.print("\(backup.key)  \(time)  \(Words.bytes(backup.bytes))  \(backup.sha256 ?? "no checksum: not restorable")")
         }
     }

@@ -24,15 +24,21 @@ from moto.server import ThreadedMotoServer  # noqa: E402
 _original_init = access_control.IAMRequestBase.__init__
 
 
-def _init_with_canonical_query(self, account_id, method, path, data, body, headers, action):
+def _canonical(path):
     parts = urlsplit(path)
-    if parts.query:
-        pairs = []
-        for pair in parts.query.split("&"):
-            name, _, value = pair.partition("=")
-            pairs.append(quote(unquote(name), safe="-_.~") + "=" + quote(unquote(value), safe="-_.~"))
-        path = parts.path + "?" + "&".join(pairs)
-    _original_init(self, account_id, method, path, data, body, headers, action)
+    if not parts.query:
+        return path
+    pairs = []
+    for pair in parts.query.split("&"):
+        name, _, value = pair.partition("=")
+        pairs.append(quote(unquote(name), safe="-_.~") + "=" + quote(unquote(value), safe="-_.~"))
+    return parts.path + "?" + "&".join(pairs)
+
+
+def _init_with_canonical_query(self, *args, **kwargs):
+    if "path" in kwargs:
+        kwargs["path"] = _canonical(kwargs["path"])
+    _original_init(self, *args, **kwargs)
 
 
 access_control.IAMRequestBase.__init__ = _init_with_canonical_query
