@@ -433,6 +433,14 @@ struct BackupSettingsTests {
         }
     }
 
+    @Test("Parts are 5 MB (two in memory) until a backup would need more than 10,000 of them")
+    func partSizes() {
+        #expect(BackupUploader.partSize(forEstimatedBytes: 0) == 5 << 20)
+        #expect(BackupUploader.partSize(forEstimatedBytes: 40 << 30) == 5 << 20)
+        #expect(BackupUploader.partSize(forEstimatedBytes: 100 << 30) == 12 << 20)
+        #expect(Int64(BackupUploader.partSize(forEstimatedBytes: 100 << 30)) * 10_000 >= 100 << 30)
+    }
+
     @Test("Retention: older than the days goes, the newest verified stays")
     func retentionPolicy() throws {
         let now = try #require(BackupKey.parse("20261202T120000Z"))

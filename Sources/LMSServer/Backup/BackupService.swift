@@ -21,8 +21,6 @@ public struct BackupService: Sendable {
     let sql: any SQLDatabase
     let logger: Logger
     let isCancelled: @Sendable () -> Bool
-    /// Replaced by tests to exercise multipart copies without gigabytes.
-    var uploader: @Sendable (S3Client) -> BackupUploader = { BackupUploader(client: $0) }
 
     public init(
         settings: BackupSettings, database: ServerSettings.Database, sql: any SQLDatabase, logger: Logger,
@@ -52,8 +50,9 @@ public struct BackupService: Sendable {
                     databaseURL: url, serverMajorVersion: try await serverMajorVersion(), pgDumpPath: settings.pgDumpPath,
                     path: ProcessInfo.processInfo.environment["PATH"])
                 let key = BackupKey(prefix: settings.prefix, time: now, fileExtension: "dump")
+                let partSize = BackupUploader.partSize(forEstimatedBytes: try await store.databaseBytes())
                 stored = try await onThread { [self] in
-                    try uploader(client()).upload(try PostgresDumpSource(tools: tools), as: key)
+                    try BackupUploader(client: client(), partSize: partSize).upload(try PostgresDumpSource(tools: tools), as: key)
                 }
             case .sqlite(let path):
                 stored = try await backUpSQLite(path: path, key: BackupKey(prefix: settings.prefix, time: now, fileExtension: "sqlite"))
@@ -85,7 +84,9 @@ public struct BackupService: Sendable {
         } catch {
             throw BackupFailure("SQLite could not copy the database to \(copy): \(String(describing: error))")
         }
-        return try await onThread { [self] in try uploader(client()).upload(try FileSource(path: copy), as: key) }
+        let size = (try? FileManager.default.attributesOfItem(atPath: copy)[.size] as? Int64) ?? 0
+        let partSize = BackupUploader.partSize(forEstimatedBytes: size)
+        return try await onThread { [self] in try BackupUploader(client: client(), partSize: partSize).upload(try FileSource(path: copy), as: key) }
     }
 
     // MARK: Listing and pruning

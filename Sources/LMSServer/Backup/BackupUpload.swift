@@ -26,11 +26,20 @@ public struct StoredBackup: Sendable, Equatable {
 /// object, and a failed upload is aborted.
 struct BackupUploader {
     let client: S3Client
-    /// S3 allows 10,000 parts; R2 wants all but the last of one size. 8 MB parts carry 80 GB.
-    var partSize = 8 << 20
+    /// S3 allows 10,000 parts of at least 5 MB; R2 wants all but the last of one size.
+    var partSize = 5 << 20
     /// Larger objects are copied part by part (S3 copies at most 5 GB at once).
     var singleCopyLimit: Int64 = 5 << 30
     var copyPartSize: Int64 = 1 << 30
+
+    /// The smallest part size (two parts are in memory) that still fits a backup of about
+    /// `estimatedBytes` (the database's size on disk, which a compressed dump stays below) in
+    /// 10,000 parts: 5 MB up to 45 GB.
+    static func partSize(forEstimatedBytes estimatedBytes: Int64) -> Int {
+        let megabyte: Int64 = 1 << 20
+        let needed = (estimatedBytes / 9000 + megabyte - 1) / megabyte * megabyte
+        return Int(max(5 * megabyte, needed))
+    }
 
     func upload(_ source: any BackupSource, as key: BackupKey) throws -> StoredBackup {
         let parts = PartQueue(partSize: partSize)

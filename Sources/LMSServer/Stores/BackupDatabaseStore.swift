@@ -17,6 +17,12 @@ struct BackupDatabaseStore {
         return number / 10000
     }
 
+    /// The database's size on disk (PostgreSQL), which its compressed dump stays below.
+    func databaseBytes() async throws -> Int64 {
+        let row = try await db.raw("SELECT pg_database_size(current_database()) AS bytes").first()
+        return try row?.decode(column: "bytes", as: Int64.self) ?? 0
+    }
+
     /// The tables, views and sequences outside PostgreSQL's own schemas, or SQLite's tables.
     func userRelations() async throws -> [String] {
         let rows: [any SQLRow]
