@@ -7,7 +7,7 @@ import Vapor
 
 /// Wires the application: database, middleware, routes and commands. Touches no database and no
 /// file: `lms-server --help` has no side effects; `serve`, `migrate` and `seed` open the database
-/// (and migrate it first where the settings say so, under `MigrationLock`).
+/// (and migrate it first where the settings say so, under `AdvisoryLock.migrations`).
 public func configure(_ app: Application, settings: ServerSettings) async throws {
     var settings = settings
     let signingKey = try settings.validate()
@@ -75,7 +75,7 @@ extension Application {
                 at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
         }
         if migrate {
-            try await MigrationLock.around(self) { try await self.autoMigrate() }
+            try await AdvisoryLock.migrations.around(self) { try await self.autoMigrate() }
         }
     }
 

@@ -7,9 +7,12 @@ import Vapor
 /// backup's key at or after the slot and stands down, so a slot gets one backup.
 final class BackupScheduler: LifecycleHandler, @unchecked Sendable {
     private let task: Task<Void, Never>
+    /// Set on shutdown: a backup in progress aborts its upload instead of outliving the server.
+    private let stopping = StopFlag()
 
     init(app: Application, settings: BackupSettings, dailyAt: DailyTime) {
         let logger = app.logger
+        let stopping = stopping
         task = Task {
             logger.notice("backups scheduled", metadata: [
                 "daily_at_utc": .string(Self.clock(dailyAt)), "destination": .string("s3://\(settings.bucket)/\(settings.prefix)"),
@@ -21,19 +24,22 @@ final class BackupScheduler: LifecycleHandler, @unchecked Sendable {
                 } catch {
                     return
                 }
-                await Self.run(slot: slot, app: app, settings: settings)
+                await Self.run(slot: slot, app: app, settings: settings, isCancelled: { stopping.isStopped })
             }
         }
     }
 
     func shutdownAsync(_ application: Application) async {
+        stopping.stop()
         task.cancel()
+        await task.value
     }
 
-    static func run(slot: Date, app: Application, settings: BackupSettings) async {
-        let service = BackupService(settings: settings, database: app.lmsSettings.database, sql: app.db.sql, logger: app.logger)
+    static func run(slot: Date, app: Application, settings: BackupSettings, isCancelled: @escaping @Sendable () -> Bool = { false }) async {
+        let service = BackupService(
+            settings: settings, database: app.lmsSettings.database, sql: app.db.sql, logger: app.logger, isCancelled: isCancelled)
         do {
-            let outcome = try await BackupLock.ifFree(app) { () async throws -> Bool in
+            let outcome = try await AdvisoryLock.backups.ifFree(app) { () async throws -> Bool in
                 let existing = try await service.list()
                 if existing.contains(where: { $0.key.time >= slot && $0.sha256 != nil }) { return false }
                 _ = try await service.backUp()
@@ -52,4 +58,13 @@ final class BackupScheduler: LifecycleHandler, @unchecked Sendable {
         let s = time.secondsAfterMidnight
         return String(format: "%02d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
     }
+}
+
+/// A flag set once, from any thread: a signal or a shutdown asking a backup to stop.
+final class StopFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stopped = false
+
+    func stop() { lock.withLock { stopped = true } }
+    var isStopped: Bool { lock.withLock { stopped } }
 }

@@ -42,8 +42,8 @@ public struct BackupService: Sendable {
     public func backUp(now: Date = Date()) async throws -> (stored: StoredBackup, pruned: [BackupKey]) {
         let start = ContinuousClock.now
         logger.info("backup started", metadata: ["destination": .string(location), "database": .string(database.kind)])
+        let stored: StoredBackup
         do {
-            let stored: StoredBackup
             switch database {
             case .postgres(let url):
                 let tools = try PostgresTools.locate(
@@ -59,16 +59,19 @@ public struct BackupService: Sendable {
             case .sqliteInMemory:
                 throw BackupFailure("an in-memory database cannot be backed up: give the server a SQLite file or a PostgreSQL database")
             }
-            logger.info("backup stored", metadata: [
-                "key": .string(stored.key.description), "bytes": .stringConvertible(stored.bytes),
-                "duration_ms": .stringConvertible(Self.milliseconds(ContinuousClock.now - start)), "sha256": .string(stored.sha256),
-            ])
-            let pruned = try await prune(keeping: stored.key, now: now)
-            return (stored, pruned)
         } catch {
             let reason = Self.sentence(for: error, settings: settings)
             logger.error("backup failed", metadata: ["reason": .string(reason), "duration_ms": .stringConvertible(Self.milliseconds(ContinuousClock.now - start))])
             throw BackupFailure(reason)
+        }
+        logger.info("backup stored", metadata: [
+            "key": .string(stored.key.description), "bytes": .stringConvertible(stored.bytes),
+            "duration_ms": .stringConvertible(Self.milliseconds(ContinuousClock.now - start)), "sha256": .string(stored.sha256),
+        ])
+        do {
+            return (stored, try await prune(keeping: stored.key, now: now))
+        } catch {
+            throw BackupFailure("\(stored.key) was stored and verified, but pruning failed: \(Self.sentence(for: error, settings: settings))")
         }
     }
 

@@ -46,13 +46,13 @@ struct BackupCommand: AsyncCommand {
             if signature.list {
                 output.list(try await service.list())
             } else if signature.prune {
-                guard let pruned = try await BackupLock.ifFree(app, { try await service.prune() }) else { throw BackupLockHeld() }
+                guard let pruned = try await AdvisoryLock.backups.ifFree(app, { try await service.prune() }) else { throw BackupLockHeld() }
                 output.pruned(pruned)
             } else if let name = signature.restore {
-                guard let restored = try await BackupLock.ifFree(app, { try await service.restore(name) }) else { throw BackupLockHeld() }
+                guard let restored = try await AdvisoryLock.backups.ifFree(app, { try await service.restore(name) }) else { throw BackupLockHeld() }
                 output.restored(restored)
             } else {
-                guard let result = try await BackupLock.ifFree(app, { try await service.backUp() }) else { throw BackupLockHeld() }
+                guard let result = try await AdvisoryLock.backups.ifFree(app, { try await service.backUp() }) else { throw BackupLockHeld() }
                 output.stored(result.stored, pruned: result.pruned)
             }
         } catch let failure as BackupFailure {
@@ -124,20 +124,18 @@ private struct BackupOutput {
 /// SIGINT and SIGTERM stop a run between requests (the upload in progress is then aborted)
 /// instead of killing it with a multipart upload left open.
 private final class StopSignals: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stopped = false
+    let flag = StopFlag()
     private var sources: [any DispatchSourceSignal] = []
 
     init() {
         for signalNumber in [SIGINT, SIGTERM] {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber)
-            source.setEventHandler { [weak self] in self?.stop() }
+            source.setEventHandler { [flag] in flag.stop() }
             source.resume()
             sources.append(source)
         }
     }
 
-    private func stop() { lock.withLock { stopped = true } }
-    var received: Bool { lock.withLock { stopped } }
+    var received: Bool { flag.isStopped }
 }

@@ -21,7 +21,7 @@ struct SchemaMigrateCommand: AsyncCommand {
         let app = context.application
         try await app.prepareDatabase(migrate: false)
         // Under the lock even for the preview: what is pending is decided by whoever holds it.
-        try await MigrationLock.around(app) {
+        try await AdvisoryLock.migrations.around(app) {
             try await Self.migrate(app: app, console: context.console, signature: signature)
         }
     }

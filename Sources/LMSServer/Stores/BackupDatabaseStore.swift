@@ -3,8 +3,8 @@ import Foundation
 import SQLKit
 import Vapor
 
-/// What backups ask the database: its version, whether it is empty, a consistent copy of a
-/// SQLite file, and the lock that lets one process back up at a time.
+/// What backups ask the database: its version and size, whether it is empty, and a consistent
+/// copy of a SQLite file.
 struct BackupDatabaseStore {
     let db: any SQLDatabase
 
@@ -43,30 +43,5 @@ struct BackupDatabaseStore {
     /// server keeps serving.
     func copySQLite(to path: String) async throws {
         try await db.raw("VACUUM INTO \(literal: path)").run()
-    }
-}
-
-/// One backup at a time across replicas: a PostgreSQL advisory lock held on a connection of its
-/// own for the run. SQLite serves a single machine and needs none.
-enum BackupLock {
-    /// Any fixed number: the lock's name among the database's advisory locks.
-    static let key: Int64 = 0x6C6D_735F_6261_636B // "lms_back"
-
-    /// Runs `body` holding the lock; nil, without running it, when another process holds it.
-    static func ifFree<T: Sendable>(_ app: Application, _ body: @escaping @Sendable () async throws -> T) async throws -> T? {
-        guard SQLFlavor(app.db.sql) == .postgres else { return try await body() }
-        return try await app.db.withConnection { connection in
-            let locked = connection.sql
-            let row = try await locked.raw("SELECT pg_try_advisory_lock(\(bind: key)) AS locked").first()
-            guard try row?.decode(column: "locked", as: Bool.self) == true else { return nil }
-            do {
-                let result = try await body()
-                try await locked.raw("SELECT pg_advisory_unlock(\(bind: key))").run()
-                return result
-            } catch {
-                _ = try? await locked.raw("SELECT pg_advisory_unlock(\(bind: key))").run()
-                throw error
-            }
-        }
     }
 }

@@ -207,6 +207,15 @@ struct BackupTarget: Sendable {
     }
 }
 
+/// Runs `body` with a new `BackupTarget`, and always removes its database and objects.
+func withBackupTarget<T>(_ database: TestDatabase, _ body: (BackupTarget) async throws -> T) async throws -> T {
+    let target = try await BackupTarget.make(database)
+    let result: Result<T, any Error>
+    do { result = .success(try await body(target)) } catch { result = .failure(error) }
+    await target.remove()
+    return try result.get()
+}
+
 /// A table's row count and a SHA-256 over its rows in a fixed order.
 struct TableFingerprint: Equatable, Sendable, CustomStringConvertible {
     var rows: Int
