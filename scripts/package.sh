@@ -33,6 +33,8 @@ lms $version for Linux ($arch)
   cp -R $name/bin $name/share ~/.local/                      # or any prefix; /usr/local needs sudo
 
 Then: lms demo (try it), lms login https://your.lms.example (your server), man lms.
+lms-server backup on PostgreSQL also needs pg_dump and pg_restore of the server's major version
+(postgresql-client-16 for PostgreSQL 16; or point LMS_PG_DUMP at one).
 NOTE
 mkdir -p dist
 tar -C "$stage" -czf "dist/$name.tar.gz" "$name"
