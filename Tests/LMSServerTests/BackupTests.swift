@@ -194,6 +194,22 @@ struct BackupTests {
             #expect(midway.status == 1)
             #expect(midway.output.contains("lms-server backup: pg_dump failed after 20 KB (exit status 1): pg_dump: error: connection to server lost"), "\(midway.output)")
             #expect(try target.storedKeys() == [old.description])
+
+            // A restore whose pg_restore fails: said with its words, and the database stays empty.
+            let backup = try await target.run(["backup"])
+            #expect(backup.status == 0, "\(backup.output)")
+            let refusing = try Self.script(in: scripts, "refusing/pg_dump", "exec '\(realDump)' \"$@\"")
+            _ = try Self.script(in: scripts, "refusing/pg_restore", """
+                [ "$1" = "--version" ] && exec '\(realDump.replacingOccurrences(of: "pg_dump", with: "pg_restore"))' --version
+                head -c 1000 > /dev/null
+                echo 'pg_restore: error: could not execute query: ERROR:  permission denied for database' >&2
+                exit 1
+                """)
+            try await target.recreate()
+            let restore = try await target.run(["backup", "--restore", "latest", "--yes"], environment: ["LMS_PG_DUMP": refusing])
+            #expect(restore.status == 1)
+            #expect(restore.output.contains("pg_restore failed (exit status 1): pg_restore: error: could not execute query: ERROR:  permission denied for database; its transaction was rolled back"), "\(restore.output)")
+            #expect(try await target.relations() == [])
         }
     }
 

@@ -233,10 +233,11 @@ public struct BackupService: Sendable {
                     tail = Data(tail.suffix(holdBack))
                 }
             }
+        } catch is ToolStoppedReading {
+            throw Self.restoreFailed(restore)
         } catch {
             restore.kill()
             _ = restore.wait()
-            if let failure = error as? BackupFailure { throw BackupFailure("\(failure.message); nothing was restored") }
             throw BackupFailure("\(Self.sentence(for: error, settings: settings)); nothing was restored")
         }
         let digest = S3Client.hex(hash.finalize())
@@ -245,12 +246,20 @@ public struct BackupService: Sendable {
             _ = restore.wait()
             throw BackupFailure("\(backup.key) does not match its checksum (SHA-256 \(digest.prefix(12))… of \(total) bytes instead of \(backup.sha256.prefix(12))… of \(backup.bytes)): the object is damaged, nothing was restored")
         }
-        try tail.withUnsafeBytes { try restore.write($0) }
+        do {
+            try tail.withUnsafeBytes { try restore.write($0) }
+        } catch {
+            throw Self.restoreFailed(restore)
+        }
+        restore.closeInput()
+        guard restore.wait() == 0 else { throw Self.restoreFailed(restore) }
+    }
+
+    /// pg_restore ended with an error (read once it has exited, so its last words are in).
+    private static func restoreFailed(_ restore: ToolProcess) -> BackupFailure {
         restore.closeInput()
         let status = restore.wait()
-        guard status == 0 else {
-            throw BackupFailure("pg_restore failed (exit status \(status))\(restore.lastError.map { ": \($0)" } ?? ""); its transaction was rolled back, the database is unchanged")
-        }
+        return BackupFailure("pg_restore failed (exit status \(status))\(restore.lastError.map { ": \($0)" } ?? ""); its transaction was rolled back, the database is unchanged")
     }
 
     private func restoreSQLite(_ backup: StoredBackup, path: String, client: S3Client) throws {

@@ -56,7 +56,7 @@ final class ToolProcess: @unchecked Sendable {
             let count = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
             if count < 0 {
                 if errno == EINTR { continue }
-                throw BackupFailure("\(name) stopped reading its input\(lastError.map { ": \($0)" } ?? "")")
+                throw ToolStoppedReading()
             }
             offset += count
         }
@@ -182,6 +182,9 @@ struct PostgresTools: Sendable {
         return (clean, password)
     }
 }
+
+/// The tool closed its input (it exited): its exit status and error output say why.
+struct ToolStoppedReading: Error {}
 
 /// A backup that could not be made or restored, in one sentence for the operator.
 public struct BackupFailure: Error, CustomStringConvertible, Equatable {
