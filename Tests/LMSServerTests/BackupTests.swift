@@ -325,6 +325,16 @@ struct BackupTests {
             }
             #expect(keys.count == 1 && keys.first?.hasSuffix(".sqlite") == true, "\(server.output)")
             #expect(server.output.contains("\"msg\":\"backups scheduled\""))
+            // What an operator alerts on: the last success, from /metrics.
+            var metrics = ""
+            for _ in 0..<50 where !metrics.contains("lms_backups_total{result=\"stored\"} 1") {
+                metrics = try ReplicaTests.curl(.get, server.url + "/metrics").body
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(metrics.contains("lms_backups_total{result=\"stored\"} 1"), "\(metrics)")
+            let stamp = metrics.split(separator: "\n").first { $0.hasPrefix("lms_backup_last_success_timestamp_seconds ") }
+            let seconds = stamp.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
+            #expect(abs(seconds - Date().timeIntervalSince1970) < 60, "\(stamp ?? "no timestamp")")
         }
     }
 }
@@ -349,6 +359,9 @@ struct BackupSettingsTests {
             == "https://acct.r2.cloudflarestorage.com/lms-backups/prod/db/lms-20261202T020000Z.dump?partNumber=2&uploadId=a%2Fb%2Bc")
         #expect(S3Client(settings: aws).url(key: nil, query: [("prefix", "prod/db/lms-"), ("list-type", "2")])
             == "https://lms-backups.s3.us-east-1.amazonaws.com/?list-type=2&prefix=prod%2Fdb%2Flms-")
+        var dotted = aws
+        dotted.bucket = "backups.example.com"
+        #expect(S3Client(settings: dotted).url(key: "k", query: []) == "https://s3.us-east-1.amazonaws.com/backups.example.com/k")
     }
 
     @Test("Bad settings are refused with a sentence naming the variable", arguments: [

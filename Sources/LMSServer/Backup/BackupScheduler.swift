@@ -39,17 +39,19 @@ final class BackupScheduler: LifecycleHandler, @unchecked Sendable {
         let service = BackupService(
             settings: settings, database: app.lmsSettings.database, sql: app.db.sql, logger: app.logger, isCancelled: isCancelled)
         do {
-            let outcome = try await AdvisoryLock.backups.ifFree(app) { () async throws -> Bool in
+            let stored = try await AdvisoryLock.backups.ifFree(app) { () async throws -> StoredBackup? in
                 let existing = try await service.list()
-                if existing.contains(where: { $0.key.time >= slot && $0.sha256 != nil }) { return false }
-                _ = try await service.backUp()
-                return true
+                if existing.contains(where: { $0.key.time >= slot && $0.sha256 != nil }) { return nil }
+                return try await service.backUp().stored
             }
-            if outcome != true {
+            guard let made = stored ?? nil else {
                 app.logger.info("scheduled backup left to another replica", metadata: ["slot": .string(BackupKey.format(slot))])
+                return
             }
+            app.serverMetrics.backupFinished(stored: made, at: Date())
         } catch {
             // BackupService has logged the reason; tomorrow's slot tries again.
+            app.serverMetrics.backupFinished(stored: nil, at: Date())
             app.logger.warning("scheduled backup did not complete", metadata: ["slot": .string(BackupKey.format(slot))])
         }
     }

@@ -56,7 +56,7 @@ final class S3Client {
     /// Where the bucket is: path-style on a custom endpoint (R2 and most S3-compatible services),
     /// virtual-hosted on AWS.
     var endpointDescription: String {
-        settings.endpoint?.absoluteString ?? "https://\(settings.bucket).s3.\(settings.region).amazonaws.com"
+        settings.endpoint?.absoluteString ?? "https://" + target(key: nil, query: []).host
     }
 
     // MARK: Objects
@@ -206,6 +206,10 @@ final class S3Client {
             let host = (endpoint.host ?? "") + (endpoint.port.map { ":\($0)" } ?? "")
             let base = endpoint.path.hasSuffix("/") ? String(endpoint.path.dropLast()) : endpoint.path
             return Target(scheme: endpoint.scheme ?? "https", host: host, path: base + "/" + settings.bucket + keyPath, query: encoded)
+        }
+        // A bucket name with dots would not match the wildcard certificate as a host name.
+        if settings.bucket.contains(".") {
+            return Target(scheme: "https", host: "s3.\(settings.region).amazonaws.com", path: "/" + settings.bucket + keyPath, query: encoded)
         }
         return Target(scheme: "https", host: "\(settings.bucket).s3.\(settings.region).amazonaws.com", path: keyPath.isEmpty ? "/" : keyPath, query: encoded)
     }

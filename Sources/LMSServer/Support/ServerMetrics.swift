@@ -61,6 +61,15 @@ final class ServerMetrics: Sendable {
         Metrics.Meter(label: "lms_db_pool_connections", dimensions: [("state", "in_use")], factory: factory).set(inUse)
     }
 
+    /// A scheduled backup's outcome, on the replica that made it: alert when the newest success
+    /// (the maximum over replicas) is more than a day old.
+    func backupFinished(stored: StoredBackup?, at date: Date) {
+        Metrics.Counter(label: "lms_backups_total", dimensions: [("result", stored == nil ? "failed" : "stored")], factory: factory).increment()
+        guard let stored else { return }
+        Metrics.Gauge(label: "lms_backup_last_success_timestamp_seconds", factory: factory).record(date.timeIntervalSince1970.rounded(.down))
+        Metrics.Gauge(label: "lms_backup_last_size_bytes", factory: factory).record(Double(stored.bytes))
+    }
+
     func render() -> String { registry.emitToString() }
 }
 
