@@ -195,6 +195,16 @@ struct GoldenScreenTests {
         try Golden.check("\(screen.rawValue)-\(size.width)x\(size.height)", backend.lines)
     }
 
+    @Test("The last sync is on the learner's clock")
+    func syncedOnTheLearnersClock() throws {
+        var state = DemoFixture.state(width: 120, height: 40)
+        state.timeZone = try #require(TimeZone(identifier: "Europe/Paris"))
+        let status = try #require(renderScreen(state).lines.last)
+        #expect(status.hasSuffix("synced 10:30 ") && !status.contains("UTC"), "\(status)")
+        state.timeZone = try #require(TimeZone(identifier: "America/New_York"))
+        #expect(renderScreen(state).lines.last?.hasSuffix("synced 04:30 ") == true)
+    }
+
     @Test("The too-small notice", arguments: [Size(width: 39, height: 9), Size(width: 39, height: 24), Size(width: 80, height: 9), Size(width: 20, height: 4)])
     func tooSmall(_ size: Size) throws {
         let state = DemoFixture.state(width: size.width, height: size.height)

@@ -71,12 +71,20 @@ public enum Screen {
         if pending > 0 { right.append(Span(" \(pending) pending ", style: theme.style("sync.pending"))) }
         if rejected > 0 { right.append(Span(" \(rejected) refused ", style: theme.style("error"))) }
         if let last = state.library?.index.lastSync {
-            right.append(Span(" synced \(ISO8601.format(last).dropFirst(11).prefix(5)) UTC "))
+            right.append(Span(" synced \(Self.clock(last, in: state.timeZone)) "))
         }
         if !state.unicode { right = right.map { Span($0.text.replacingOccurrences(of: "●", with: "*").replacingOccurrences(of: "○", with: "o").replacingOccurrences(of: "⟳", with: "~"), style: $0.style) } }
         let message = state.status.map { [Span(" " + $0.text, style: $0.isError ? theme.style("ui.statusbar.error") : Style())] }
             ?? [Span(" " + Layout.keyHints(state))]
         StatusBar(left: message, right: right, style: theme.style("ui.statusbar")).render(area, &buffer)
+    }
+
+    /// "10:30" on the learner's clock; "09:30 UTC" when their clock is UTC, which a server
+    /// often is and a learner seldom means. Arithmetic, not a DateFormatter: it runs every frame.
+    static func clock(_ date: Date, in zone: TimeZone) -> String {
+        let offset = zone.secondsFromGMT(for: date)
+        let time = ISO8601.format(date.addingTimeInterval(Double(offset))).dropFirst(11).prefix(5)
+        return offset == 0 && ["UTC", "GMT", "Etc/UTC", "Etc/GMT"].contains(zone.identifier) ? "\(time) UTC" : String(time)
     }
 }
 
