@@ -223,18 +223,24 @@ public struct BackupService: Sendable {
         // pg_restore cannot finish, so its transaction cannot commit.
         let holdBack = 1 << 16
         var tail = Data()
+        // A damaged archive can make pg_restore stop (or crash) early: the download goes on to
+        // the end all the same, so the checksum, the cause, is what gets reported.
+        var restoreStopped = false
         do {
             try client.get(backup.key.description) { bytes in
                 hash.update(bufferPointer: bytes)
                 total += Int64(bytes.count)
+                guard !restoreStopped else { return }
                 tail.append(contentsOf: bytes)
                 if tail.count >= 4 * holdBack {
-                    try tail.prefix(tail.count - holdBack).withUnsafeBytes { try restore.write($0) }
+                    do {
+                        try tail.prefix(tail.count - holdBack).withUnsafeBytes { try restore.write($0) }
+                    } catch is ToolStoppedReading {
+                        restoreStopped = true
+                    }
                     tail = Data(tail.suffix(holdBack))
                 }
             }
-        } catch is ToolStoppedReading {
-            throw Self.restoreFailed(restore)
         } catch {
             restore.kill()
             _ = restore.wait()
@@ -246,6 +252,7 @@ public struct BackupService: Sendable {
             _ = restore.wait()
             throw BackupFailure("\(backup.key) does not match its checksum (SHA-256 \(digest.prefix(12))… of \(total) bytes instead of \(backup.sha256.prefix(12))… of \(backup.bytes)): the object is damaged, nothing was restored")
         }
+        if restoreStopped { throw Self.restoreFailed(restore) }
         do {
             try tail.withUnsafeBytes { try restore.write($0) }
         } catch {
@@ -258,8 +265,8 @@ public struct BackupService: Sendable {
     /// pg_restore ended with an error (read once it has exited, so its last words are in).
     private static func restoreFailed(_ restore: ToolProcess) -> BackupFailure {
         restore.closeInput()
-        let status = restore.wait()
-        return BackupFailure("pg_restore failed (exit status \(status))\(restore.lastError.map { ": \($0)" } ?? ""); its transaction was rolled back, the database is unchanged")
+        _ = restore.wait()
+        return BackupFailure("pg_restore failed (\(restore.ending))\(restore.lastError.map { ": \($0)" } ?? ""); its transaction was rolled back, the database is unchanged")
     }
 
     private func restoreSQLite(_ backup: StoredBackup, path: String, client: S3Client) throws {

@@ -19,9 +19,8 @@ final class PostgresDumpSource: BackupSource, @unchecked Sendable {
     }
 
     func finish() throws {
-        let status = tool.wait()
-        guard status == 0 else {
-            throw BackupFailure("pg_dump failed after \(Words.bytes(bytes)) (exit status \(status))\(tool.lastError.map { ": \($0)" } ?? "")")
+        guard tool.wait() == 0 else {
+            throw BackupFailure("pg_dump failed after \(Words.bytes(bytes)) (\(tool.ending))\(tool.lastError.map { ": \($0)" } ?? "")")
         }
     }
 

@@ -74,6 +74,11 @@ final class ToolProcess: @unchecked Sendable {
         return process.terminationStatus
     }
 
+    /// How the tool ended, for a sentence: "exit status 1" or "killed by signal 11".
+    var ending: String {
+        process.terminationReason == .uncaughtSignal ? "killed by signal \(process.terminationStatus)" : "exit status \(process.terminationStatus)"
+    }
+
     /// Stops the tool at once; what it was doing is abandoned (pg_restore's transaction rolls back).
     func kill() {
         if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
