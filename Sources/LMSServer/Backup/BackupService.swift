@@ -46,9 +46,7 @@ public struct BackupService: Sendable {
         do {
             switch database {
             case .postgres(let url):
-                let tools = try PostgresTools.locate(
-                    databaseURL: url, serverMajorVersion: try await serverMajorVersion(), pgDumpPath: settings.pgDumpPath,
-                    path: ProcessInfo.processInfo.environment["PATH"])
+                let tools = try await postgresTools(databaseURL: url)
                 let key = BackupKey(prefix: settings.prefix, time: now, fileExtension: "dump")
                 let partSize = BackupUploader.partSize(forEstimatedBytes: try await store.databaseBytes())
                 stored = try await onThread { [self] in
@@ -103,10 +101,14 @@ public struct BackupService: Sendable {
         }
     }
 
-    private func listBackups(_ client: S3Client) throws -> [ListedBackup] {
-        let keys = try client.list(prefix: BackupKey.listingPrefix(settings.prefix))
+    /// The backup keys under the prefix, newest first (one listing, no HEAD requests).
+    private func backupKeys(_ client: S3Client) throws -> [BackupKey] {
+        try client.list(prefix: BackupKey.listingPrefix(settings.prefix))
             .compactMap { BackupKey(key: $0.key, prefix: settings.prefix) }.sorted(by: >)
-        return try keys.compactMap { key in
+    }
+
+    private func listBackups(_ client: S3Client) throws -> [ListedBackup] {
+        try backupKeys(client).compactMap { key in
             // Gone between the listing and now: pruned by another replica.
             guard let head = try client.head(key.description) else { return nil }
             return ListedBackup(key: key, bytes: head.bytes, sha256: head.metadata["sha256"])
@@ -121,11 +123,12 @@ public struct BackupService: Sendable {
         do {
             pruned = try await onThread { [self] in
                 let client = client()
-                let stored = try listBackups(client)
-                guard let newest = verified ?? stored.first(where: { $0.sha256 != nil })?.key else {
+                let keys = try backupKeys(client)
+                // Just verified by this run, or else the newest carrying a checksum (read by HEAD).
+                guard let newest = try verified ?? listBackups(client).first(where: { $0.sha256 != nil })?.key else {
                     throw BackupFailure("no verified backup is stored in \(location), so nothing was pruned")
                 }
-                let expired = RetentionPolicy.expired(stored.map(\.key), verifiedNewest: newest, days: settings.retentionDays, now: now)
+                let expired = RetentionPolicy.expired(keys, verifiedNewest: newest, days: settings.retentionDays, now: now)
                 for key in expired { try client.delete(key.description) }
                 clearAbandoned(client, now: now)
                 return expired
@@ -173,9 +176,7 @@ public struct BackupService: Sendable {
             case .postgres(let url):
                 guard key.fileExtension == "dump" else { throw BackupFailure("\(key) is a SQLite backup, but the configured database is PostgreSQL") }
                 try await requireEmptyPostgres()
-                let tools = try PostgresTools.locate(
-                    databaseURL: url, serverMajorVersion: try await serverMajorVersion(), pgDumpPath: settings.pgDumpPath,
-                    path: ProcessInfo.processInfo.environment["PATH"])
+                let tools = try await postgresTools(databaseURL: url)
                 try await onThread { [self] in try restorePostgres(backup, tools: tools, client: client()) }
             case .sqlite(let path):
                 guard key.fileExtension == "sqlite" else { throw BackupFailure("\(key) is a PostgreSQL backup, but the configured database is SQLite") }
@@ -217,8 +218,7 @@ public struct BackupService: Sendable {
             executable: tools.pgRestore,
             arguments: ["--dbname=\(tools.connection)", "--no-password", "--single-transaction", "--exit-on-error", "--no-owner", "--no-privileges"],
             environment: tools.environment, readOutput: false, writeInput: true)
-        var hash = SHA256()
-        var total: Int64 = 0
+        var received = DownloadCheck()
         // The archive's last bytes stay here until the checksum matched: without them
         // pg_restore cannot finish, so its transaction cannot commit.
         let holdBack = 1 << 16
@@ -228,8 +228,7 @@ public struct BackupService: Sendable {
         var restoreStopped = false
         do {
             try client.get(backup.key.description) { bytes in
-                hash.update(bufferPointer: bytes)
-                total += Int64(bytes.count)
+                received.add(bytes)
                 guard !restoreStopped else { return }
                 tail.append(contentsOf: bytes)
                 if tail.count >= 4 * holdBack {
@@ -246,11 +245,12 @@ public struct BackupService: Sendable {
             _ = restore.wait()
             throw BackupFailure("\(Self.sentence(for: error, settings: settings)); nothing was restored")
         }
-        let digest = S3Client.hex(hash.finalize())
-        guard digest == backup.sha256, total == backup.bytes else {
+        do {
+            try received.verify(backup)
+        } catch {
             restore.kill()
             _ = restore.wait()
-            throw BackupFailure("\(backup.key) does not match its checksum (SHA-256 \(digest.prefix(12))… of \(total) bytes instead of \(backup.sha256.prefix(12))… of \(backup.bytes)): the object is damaged, nothing was restored")
+            throw error
         }
         if restoreStopped { throw Self.restoreFailed(restore) }
         do {
@@ -277,12 +277,10 @@ public struct BackupService: Sendable {
               let handle = FileHandle(forWritingAtPath: download)
         else { throw BackupFailure("cannot write \(download)") }
         defer { try? FileManager.default.removeItem(atPath: download) }
-        var hash = SHA256()
-        var total: Int64 = 0
+        var received = DownloadCheck()
         do {
             try client.get(backup.key.description) { bytes in
-                hash.update(bufferPointer: bytes)
-                total += Int64(bytes.count)
+                received.add(bytes)
                 try handle.write(contentsOf: bytes)
             }
             try handle.synchronize()
@@ -291,10 +289,7 @@ public struct BackupService: Sendable {
             try? handle.close()
             throw BackupFailure("\(Self.sentence(for: error, settings: settings)); nothing was restored")
         }
-        let digest = S3Client.hex(hash.finalize())
-        guard digest == backup.sha256, total == backup.bytes else {
-            throw BackupFailure("\(backup.key) does not match its checksum (SHA-256 \(digest.prefix(12))… of \(total) bytes instead of \(backup.sha256.prefix(12))… of \(backup.bytes)): the object is damaged, nothing was restored")
-        }
+        try received.verify(backup)
         for suffix in ["-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         guard rename(download, path) == 0 else {
             throw BackupFailure("cannot move the restored database into \(path): \(String(cString: strerror(errno)))")
@@ -305,7 +300,12 @@ public struct BackupService: Sendable {
 
     private var store: BackupDatabaseStore { BackupDatabaseStore(db: sql) }
 
-    private func serverMajorVersion() async throws -> Int { try await store.serverMajorVersion() }
+    /// pg_dump and pg_restore of the database server's major version.
+    private func postgresTools(databaseURL: String) async throws -> PostgresTools {
+        try PostgresTools.locate(
+            databaseURL: databaseURL, serverMajorVersion: try await store.serverMajorVersion(), pgDumpPath: settings.pgDumpPath,
+            path: ProcessInfo.processInfo.environment["PATH"])
+    }
 
     private func requireEmptyPostgres() async throws {
         let names = try await store.userRelations()
@@ -359,6 +359,24 @@ public struct BackupService: Sendable {
             return "stopped before the transfer finished"
         default:
             return String(describing: error)
+        }
+    }
+}
+
+/// A download's bytes as they pass, counted and hashed, then held to the backup's checksum.
+private struct DownloadCheck {
+    private var hash = SHA256()
+    private var total: Int64 = 0
+
+    mutating func add(_ bytes: UnsafeRawBufferPointer) {
+        hash.update(bufferPointer: bytes)
+        total += Int64(bytes.count)
+    }
+
+    func verify(_ backup: StoredBackup) throws {
+        let digest = S3Client.hex(hash.finalize())
+        guard digest == backup.sha256, total == backup.bytes else {
+            throw BackupFailure("\(backup.key) does not match its checksum (SHA-256 \(digest.prefix(12))… of \(total) bytes instead of \(backup.sha256.prefix(12))… of \(backup.bytes)): the object is damaged, nothing was restored")
         }
     }
 }

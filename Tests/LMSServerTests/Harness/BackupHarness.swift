@@ -174,31 +174,26 @@ struct BackupTarget: Sendable {
         for object in (try? client.list(prefix: prefix + "/")) ?? [] { try? client.delete(object.key) }
     }
 
-    /// Every table's row count and a checksum of its rows, read through a server application
-    /// opened on this database (nothing migrated).
+    /// Every table's row count and a checksum of its rows.
     func fingerprint() async throws -> [String: TableFingerprint] {
-        var settings = ServerSettings(mode: .development, database: serverDatabase, autoMigrate: false)
-        settings.signingKey = TokenSigningKey(id: "test", secret: ServerSettings.randomSecret())
-        let app = try await TestApplication.make(settings, logs: LogCapture())
-        do {
-            let result = try await TableFingerprint.all(app.db.sql)
-            try await app.asyncShutdown()
-            return result
-        } catch {
-            try? await app.asyncShutdown()
-            throw error
-        }
+        try await withApplication { try await TableFingerprint.all($0) }
     }
 
     /// The tables, views and sequences in the database (empty after `recreate`).
     func relations() async throws -> [String] {
         if adminURL == nil, !FileManager.default.fileExists(atPath: location) { return [] }
+        return try await withApplication { try await BackupDatabaseStore(db: $0).userRelations() }
+    }
+
+    /// Runs `body` on a server application opened on this database (nothing migrated).
+    private func withApplication<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
         var settings = ServerSettings(mode: .development, database: serverDatabase, autoMigrate: false)
         settings.signingKey = TokenSigningKey(id: "test", secret: ServerSettings.randomSecret())
         let app = try await TestApplication.make(settings, logs: LogCapture())
-        let names = try await BackupDatabaseStore(db: app.db.sql).userRelations()
+        let result: Result<T, any Error>
+        do { result = .success(try await body(app.db.sql)) } catch { result = .failure(error) }
         try await app.asyncShutdown()
-        return names
+        return try result.get()
     }
 
     /// The keys stored under this test's prefix, backups or not.
