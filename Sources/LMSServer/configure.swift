@@ -51,7 +51,7 @@ public func configure(_ app: Application, settings: ServerSettings) async throws
     if let key = settings.stripeSecretKey {
         app.payments = StripeCheckoutProvider(secretKey: key, client: app.client)
     } else if settings.usesTestCheckout {
-        app.payments = LocalTestPaymentProvider(baseURL: settings.publicBaseURL)
+        app.payments = LocalTestPaymentProvider()
     } else {
         app.payments = PaymentsUnavailable()
     }
@@ -80,13 +80,6 @@ extension Application {
     }
 
     var databaseApplicationName: String { "lms-server-\(getpid())" }
-
-    /// For a server bound to a port chosen at start (tests bind port 0): the links it hands out,
-    /// the test checkout's pages among them, point at where it really listens.
-    package func useBaseURL(_ baseURL: String) {
-        lmsSettings.publicBaseURL = baseURL
-        if lmsSettings.usesTestCheckout { payments = LocalTestPaymentProvider(baseURL: baseURL) }
-    }
 }
 
 /// A setting the server cannot start with, said plainly.

@@ -16,7 +16,7 @@ struct LMS: AsyncParsableCommand {
             4 server unreachable (work is kept and synced later) · 5 refused by the server (not found, locked, \
             forbidden) · 6 local files unavailable (locked by another lms, or from a newer version).
             """,
-        version: LMSVersion.current,
+        version: "lms \(LMSVersion.current)",
         subcommands: [
             Open.self, Demo.self, Login.self, Logout.self, Sync.self, Status.self, Courses.self, CourseCommand.self, Next.self, Complete.self,
             ProgressCommand.self, Badges.self, Buy.self, Preview.self,

@@ -106,7 +106,7 @@ struct HostileServerTests {
         defer { server.stop() }
         let (home, store, credentials) = try Self.account(server: server.baseURL)
         let before = snapshotFiles(store.directory)
-        let api = APIClient(server: server.baseURL, credentials: credentials, http: HTTPSession(connectTimeout: 2, lowSpeedSeconds: 5))
+        let api = APIClient(server: server.baseURL, credentials: credentials, http: HTTPSession(patience: Patience(connectSeconds: 2, stallSeconds: 5, minimumBytesPerSecond: 64)))
 
         // A typed call straight to the API.
         do {

@@ -207,6 +207,77 @@ struct EndToEndTests {
         #expect(!final.contains("Pending grading") && !final.contains("? help"), "\(final)")
     }
 
+    // MARK: Scenario C: a server that accepts and never answers
+
+    @Test("lms on a silent server: offline within seconds, the app keeps working, the work is sent once when it answers", .enabled(if: tmuxAvailable))
+    func silentServer() async throws {
+        let lms = try Self.binary("lms")
+        let serverBinary = try Self.binary("lms-server")
+        let work = try Scratch()
+        let database = work.url.appendingPathComponent("lms.sqlite").path
+        let environment = [
+            "HOME": work.url.path, "XDG_CONFIG_HOME": work.url.path + "/config", "XDG_DATA_HOME": work.url.path + "/data",
+            "LANG": "C.UTF-8", "PATH": "/usr/bin:/bin", "LMS_ENV": "development",
+        ]
+        try await Self.run(serverBinary, ["seed", "--demo", "--sqlite", database], environment: environment, log: work.url.appendingPathComponent("seed.log"))
+        let port = try Self.freePort()
+        let server = try ServerProcess(serverBinary, database: database, port: port, log: work.url.appendingPathComponent("server.log"))
+        defer { server.child.signal() }
+        try await server.waitUntilHealthy()
+        let proxy = try FlakyProxy(upstreamPort: port)
+        defer { proxy.stop() }
+        try await Self.run(lms, ["login", proxy.baseURL, "--email", "learner@demo.lms", "--password-stdin"], environment: environment,
+                           stdin: "demo-password\n", log: work.url.appendingPathComponent("login.log"))
+
+        let tmux = try Tmux(scratch: work)
+        defer { tmux.kill() }
+        try await tmux.start(width: 100, height: 30, script: """
+            export LANG=C.UTF-8 LC_ALL=C.UTF-8 HOME='\(work.url.path)' XDG_CONFIG_HOME='\(work.url.path)/config' XDG_DATA_HOME='\(work.url.path)/data'
+            unset NO_COLOR LMS_PLAYER LMS_SERVER
+            '\(lms.path)'
+            echo "lms exited with status $?"
+            """)
+        try await tmux.waitFor("● online", timeout: 60)
+        try await tmux.waitFor("Continue: Installing the toolchain")
+
+        proxy.mode = .silent
+        try await tmux.keys("Enter")
+        try await tmux.waitFor("lms › Home › Swift Fundamentals › Installing the toolchain")
+        let started = Date()
+        try await tmux.keys("m")
+        try await tmux.waitFor("✓ completed")
+        try await tmux.waitFor("○ offline", timeout: 20)
+        let offlineAfter = Date().timeIntervalSince(started)
+        #expect(offlineAfter < 10, "the app showed offline after \(offlineAfter) s")
+        #expect(try await tmux.capture().contains("1 pending"))
+        // Still usable from the cache meanwhile.
+        try await tmux.keys("n")
+        try await tmux.waitFor("lms › Home › Swift Fundamentals › Hello, world")
+
+        proxy.mode = .pass
+        try await tmux.keys("s")
+        try await tmux.waitFor("● online", timeout: 30)
+        let screen = try await tmux.capture()
+        #expect(!screen.contains("pending"), "\(screen)")
+        let rows = try await Self.sqlite(database, "SELECT count(*) FROM user_progress p JOIN lessons l ON l.id = p.lesson_id WHERE l.title = 'Installing the toolchain' AND p.completed")
+        #expect(rows == "1")
+        try await tmux.quitWithQ()
+        #expect(try await tmux.finalOutput().contains("lms exited with status 0"))
+    }
+
+    /// One value from the server's SQLite file, read with python's sqlite3 (the server may hold it open).
+    static func sqlite(_ path: String, _ query: String) async throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])", path, query]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     // MARK: Helpers
 
     /// Runs a command to its end, failing on a non-zero exit.
@@ -285,7 +356,7 @@ struct ServerProcess {
     }
 
     func waitUntilHealthy(timeout: TimeInterval = 30) async throws {
-        let http = HTTPSession(connectTimeout: 1)
+        let http = HTTPSession(patience: Patience(connectSeconds: 1, stallSeconds: 2, minimumBytesPerSecond: 1))
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             guard child.isRunning else { throw TestFailure("lms-server exited with \(child.process.terminationStatus)") }

@@ -9,6 +9,8 @@ public enum ClientError: Error, Sendable, Equatable, CustomStringConvertible {
     case unreachable(String)
     /// The connection broke during the exchange: worth a quick retry.
     case offline(String)
+    /// The server took the connection and then said nothing (or next to nothing) for longer
+    /// than the request's `Patience`: as good as unreachable for now.
     case timeout
     case tls(String)
     /// 401: the session is over; sign in again.
@@ -31,7 +33,7 @@ public enum ClientError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .unreachable(let detail): "Cannot reach the server (\(detail)); working offline"
         case .offline(let detail): "The connection to the server broke (\(detail)); working offline"
-        case .timeout: "The server took too long to answer"
+        case .timeout: "The server is not answering; working offline"
         case .tls(let detail): "The secure connection failed: \(detail)"
         case .unauthorized(let message): "Your session has ended: \(message). Run 'lms login' again"
         case .forbidden(let body): body.message
@@ -55,10 +57,18 @@ public enum ClientError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// Worth trying again within the same request, after a short wait.
-    public var isWorthRetryingNow: Bool { isTransient && !isUnreachable }
+    /// Worth trying again within the same request, after a short wait. A server that cannot be
+    /// reached, or does not answer, is tried again later in the background, never while a
+    /// learner waits.
+    public var isWorthRetryingNow: Bool { isTransient && !isUnavailable }
 
-    public var isUnreachable: Bool { if case .unreachable = self { true } else { false } }
+    /// No connection could be made, or the server made no headway: retrying now costs the same again.
+    public var isUnavailable: Bool {
+        switch self {
+        case .unreachable, .timeout: true
+        default: false
+        }
+    }
 
     static func from(_ failure: TransportFailure) -> ClientError {
         switch failure.code {

@@ -6,11 +6,7 @@ import Foundation
 final class CurlTransport {
     struct Options: Sendable {
         var userAgent: String
-        var connectTimeout: Int = 10
-        /// Abort when slower than `lowSpeedBytes` per second for `lowSpeedSeconds`.
-        var lowSpeedBytes: Int = 1
-        var lowSpeedSeconds: Int = 30
-        var totalTimeout: Int = 0
+        var patience: Patience = .interactive
         var caBundle: String?
     }
 
@@ -40,10 +36,11 @@ final class CurlTransport {
         // "" means: offer every encoding this libcurl can decode (gzip, deflate, br, zstd).
         lms_curl_set_string(handle, CURLOPT_ACCEPT_ENCODING, "")
         lms_curl_set_long(handle, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS)
-        lms_curl_set_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Self.connectTimeoutMilliseconds(for: request.url, seconds: options.connectTimeout))
-        lms_curl_set_long(handle, CURLOPT_LOW_SPEED_LIMIT, options.lowSpeedBytes)
-        lms_curl_set_long(handle, CURLOPT_LOW_SPEED_TIME, options.lowSpeedSeconds)
-        lms_curl_set_long(handle, CURLOPT_TIMEOUT, options.totalTimeout)
+        let patience = options.patience
+        lms_curl_set_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Self.connectTimeoutMilliseconds(for: request.url, seconds: patience.connectSeconds))
+        // libcurl's low-speed check covers the wait for the first byte of the answer too.
+        lms_curl_set_long(handle, CURLOPT_LOW_SPEED_LIMIT, patience.minimumBytesPerSecond)
+        lms_curl_set_long(handle, CURLOPT_LOW_SPEED_TIME, patience.stallSeconds)
         lms_curl_set_long(handle, CURLOPT_SSL_VERIFYPEER, 1)
         lms_curl_set_long(handle, CURLOPT_SSL_VERIFYHOST, 2)
         if let bundle = options.caBundle { lms_curl_set_string(handle, CURLOPT_CAINFO, bundle) }

@@ -9,10 +9,11 @@ public final class HTTPSession: @unchecked Sendable {
     private let queue = DispatchQueue(label: "lms.http")
     private let transport: CurlTransport
 
-    public init(connectTimeout: Int = 10, lowSpeedSeconds: Int = 30, environment: [String: String] = ProcessInfo.processInfo.environment) {
-        var options = CurlTransport.Options(userAgent: "lms/\(LMSVersion.current)")
-        options.connectTimeout = connectTimeout
-        options.lowSpeedSeconds = lowSpeedSeconds
+    public let patience: Patience
+
+    public init(patience: Patience = .interactive, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.patience = patience
+        var options = CurlTransport.Options(userAgent: "lms/\(LMSVersion.current)", patience: patience)
         // libcurl reads proxies (http_proxy, https_proxy, no_proxy) from the environment itself;
         // CA bundles it does not, so honour the two usual variables.
         options.caBundle = [environment["CURL_CA_BUNDLE"], environment["SSL_CERT_FILE"]].compactMap { $0 }.first { !$0.isEmpty }

@@ -14,9 +14,12 @@ public final class CourseLibrary: Sendable {
     public let myCourses: [Course]
     /// The catalog as listed: every course not deleted, in the index's order.
     public let listedCourses: [Course]
+    /// Quizzes left half-way, by lesson, as they were on disk when the library was read.
+    public let quizDrafts: [UUID: QuizDraft]
 
-    public init(index: CacheIndex, snapshot: LearnerSnapshot, store: AccountStore, userID: UUID) {
+    public init(index: CacheIndex, snapshot: LearnerSnapshot, store: AccountStore, userID: UUID, quizDrafts: [QuizDraft] = []) {
         self.index = index
+        self.quizDrafts = Dictionary(quizDrafts.map { ($0.lessonID, $0) }, uniquingKeysWith: { a, b in a.savedAt >= b.savedAt ? a : b })
         self.snapshot = snapshot
         self.store = store
         self.userID = userID
@@ -36,7 +39,8 @@ public final class CourseLibrary: Sendable {
 
     public static func load(_ session: ClientSession, notices: inout AccountStore.Notices) throws -> CourseLibrary {
         let (index, snapshot) = try session.snapshot(notices: &notices)
-        return CourseLibrary(index: index, snapshot: snapshot, store: session.store, userID: session.credentials.userID)
+        let drafts = try session.store.quizDrafts(notices: &notices)
+        return CourseLibrary(index: index, snapshot: snapshot, store: session.store, userID: session.credentials.userID, quizDrafts: drafts)
     }
 
     public var me: User? { index.me?.user }
@@ -68,6 +72,11 @@ public final class CourseLibrary: Sendable {
         return CourseProgress.compute(
             outline: outline, progress: snapshot.progress(inCourse: file.course.id),
             isUnlocked: { decisions[$0.id]?.isGranted ?? false })
+    }
+
+    /// The course's quiz figure (best score per quiz, averaged over those taken); nil when none was.
+    public func quizSummary(in file: CourseFile) -> QuizSummary? {
+        QuizSummary.of(results: snapshot.quizResults, quizLessons: Set(file.lessons.filter { $0.type == .quiz }.map(\.id)))
     }
 
     /// The lesson to study next: in the course touched last, else the first course taken.

@@ -10,6 +10,7 @@ import LMSKit
 /// | `structure.json` | chapter → course and lesson → chapter, for applying sync changes |
 /// | `learner.json` | progress, quiz results, badges, purchases |
 /// | `outbox.json` (+ `outbox.json.bak`) | offline work not yet accepted by the server |
+/// | `quiz-drafts.json` | quizzes left half-way, with their answers so far |
 ///
 /// Every file is versioned and written atomically. Damaged cache files are moved aside and
 /// re-pulled; the outbox falls back to its last good copy. Files from a newer lms make the whole
@@ -32,6 +33,7 @@ public struct AccountStore: Sendable {
     var learnerFile: VersionedFile<LearnerRecords> { file("learner.json") }
     var outboxFile: VersionedFile<[OutboxEntry]> { file("outbox.json") }
     var outboxBackupFile: VersionedFile<[OutboxEntry]> { file("outbox.json.bak") }
+    var quizDraftsFile: VersionedFile<[QuizDraft]> { file("quiz-drafts.json") }
     func courseFile(_ id: UUID) -> VersionedFile<CourseFile> { file("courses/\(id.uuidString.lowercased()).json") }
 
     private func file<T>(_ name: String) -> VersionedFile<T> {
@@ -174,6 +176,14 @@ public struct AccountStore: Sendable {
     }
 
     /// Writes the outbox; the previous good version becomes the backup first.
+    /// Quizzes left half-way. A damaged file is moved aside and reads as none: a draft is a
+    /// convenience, the learner's submitted work lives in the outbox.
+    public func quizDrafts(notices: inout Notices) throws(StorageError) -> [QuizDraft] {
+        try read(quizDraftsFile, default: [], notices: &notices)
+    }
+
+    public func save(quizDrafts: [QuizDraft]) throws(StorageError) { try quizDraftsFile.save(quizDrafts) }
+
     public func save(outbox: [OutboxEntry]) throws(StorageError) {
         if case .current(let previous) = try outboxFile.load() {
             try outboxBackupFile.save(previous)

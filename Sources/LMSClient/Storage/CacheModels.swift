@@ -157,3 +157,13 @@ extension StructureMap: FastJSONCodable {
         pairs("lesson_chapter", lessonChapter)
     }
 }
+
+/// A quiz left half-way: its answers so far and the page the learner was on, kept with the
+/// account's files so quitting the app loses nothing. Dropped once the quiz is submitted.
+@Record
+public struct QuizDraft: Sendable, Hashable {
+    public var lessonID: UUID
+    public var answers: [QuizAnswer]
+    public var page: Int = 0
+    public var savedAt: Date
+}

@@ -106,3 +106,30 @@ public enum QuizGrader {
         text.split(whereSeparator: \.isWhitespace).joined(separator: " ").lowercased()
     }
 }
+
+/// A course's quiz figure, as the app and `lms progress` both show it: each quiz's best score,
+/// averaged over the quizzes taken. A quiz failed at 40 % and then passed at 100 % counts 100 %:
+/// what the learner knows now, not an average of their attempts.
+public struct QuizSummary: Hashable, Sendable {
+    /// Percent, rounded down.
+    public let averageOfBest: Int
+    public let taken: Int
+    public let quizzes: Int
+
+    /// nil when no quiz of the course was taken.
+    public static func of(results: [QuizResult], quizLessons: Set<UUID>) -> QuizSummary? {
+        var best: [UUID: QuizResult] = [:]
+        for result in results where quizLessons.contains(result.lessonID) {
+            if let kept = best[result.lessonID], kept.percent >= result.percent { continue }
+            best[result.lessonID] = result
+        }
+        guard !best.isEmpty else { return nil }
+        let total = best.values.reduce(0) { $0 + $1.percent }
+        return QuizSummary(averageOfBest: total / best.count, taken: best.count, quizzes: quizLessons.count)
+    }
+
+    /// "best quiz scores 85% (2 of 3 quizzes taken)".
+    public var text: String {
+        "best quiz scores \(averageOfBest)% (\(taken) of \(Words.count(quizzes, "quiz", plural: "quizzes")) taken)"
+    }
+}

@@ -24,4 +24,25 @@ public enum Words {
         }
         return (value < 10 ? String(format: "%.1f", value) : "\(Int(value.rounded()))") + " " + units[unit]
     }
+
+    /// A moment as the learner reads dates: their locale's medium date and short time, on their
+    /// clock ("4 Dec 2026 at 14:11"). ISO-8601 is for machines (`--json`).
+    public static func moment(_ date: Date, timeZone: TimeZone, locale: Locale) -> String {
+        let formatter = DateFormatter()
+        formatter.dateStyle = .medium
+        formatter.timeStyle = .short
+        formatter.timeZone = timeZone
+        formatter.locale = locale
+        return formatter.string(from: date)
+    }
+
+    /// A day as the learner reads dates ("4 Dec 2026").
+    public static func day(_ date: Date, timeZone: TimeZone, locale: Locale) -> String {
+        let formatter = DateFormatter()
+        formatter.dateStyle = .medium
+        formatter.timeStyle = .none
+        formatter.timeZone = timeZone
+        formatter.locale = locale
+        return formatter.string(from: date)
+    }
 }

@@ -23,6 +23,16 @@ struct ServeWithMigrationsCommand: AsyncCommand {
             app.lifecycle.use(BackupScheduler(app: app, settings: backup, dailyAt: dailyAt))
         }
         try await app.servers.asyncCommand.run(using: context, signature: signature)
+        // Bound now: say where the links it hands out (checkout pages) will point.
+        let links: String
+        if let configured = settings.publicBaseURL {
+            links = "\(configured) (LMS_PUBLIC_URL)"
+        } else if let bound = PublicAddress.boundBaseURL(app.http.server.shared.localAddress), !PublicAddress.isWildcard(bound) {
+            links = "\(bound) (the bound address; set LMS_PUBLIC_URL to change)"
+        } else {
+            links = "the host each client asked for (bound to every interface; set LMS_PUBLIC_URL to fix one)"
+        }
+        app.logger.notice("lms-server listening", metadata: ["links": .string(links)])
     }
 }
 

@@ -16,7 +16,8 @@ struct PurchaseController {
         return try json(ItemList(items: try await LearnerStore(db: req.sql).ownPurchases(userID: viewer.userID)))
     }
 
-    /// A free course is owned at once; a paid one gets a pending purchase and a checkout URL.
+    /// A free course is owned at once; a paid one gets a pending purchase and a checkout URL
+    /// (201), or the checkout the buyer opened before while it can still be paid (200).
     func checkout(_ req: Request) async throws -> Response {
         let viewer = try req.principal
         let body = try req.decodeBody(CheckoutRequest.self)
@@ -29,6 +30,13 @@ struct PurchaseController {
             throw APIFailure.conflict("You already own '\(course.title)'")
         }
         guard let user = try await UserStore(db: req.sql).user(id: viewer.userID) else { throw APIFailure.unauthorized() }
+        let payments = req.application.payments
+        let linkBase = req.publicBaseURL
+        // A checkout already opened for this course is continued, not doubled.
+        if !course.isFree, let open = try await PurchaseStore(db: req.sql).openCheckout(userID: viewer.userID, courseID: course.id),
+           let session = open.stripeCheckoutSessionID, let url = try await payments.openCheckoutURL(sessionID: session, linkBase: linkBase) {
+            return try json(CheckoutResponse(purchase: open, checkoutURL: url), status: .ok)
+        }
         let now = Date()
         var purchase = Purchase(
             id: UUID(), userID: viewer.userID, courseID: course.id, tenantID: nil, amount: course.price,
@@ -36,7 +44,7 @@ struct PurchaseController {
             purchasedAt: course.isFree ? now : nil, createdAt: now, updatedAt: now)
         var checkoutURL: String?
         if !course.isFree {
-            let session = try await req.application.payments.createCheckout(purchaseID: purchase.id, course: course, customerEmail: user.email)
+            let session = try await payments.createCheckout(purchaseID: purchase.id, course: course, customerEmail: user.email, linkBase: linkBase)
             purchase.stripeCheckoutSessionID = session.sessionID
             checkoutURL = session.url
         }

@@ -3,28 +3,50 @@ import Foundation
 import LMSKit
 import Vapor
 
-/// Where a paid course is paid for. The purchase stays pending until the provider's webhook
-/// confirms it.
+/// Where a paid course is paid for. The purchase stays pending until the provider confirms it.
+/// `linkBase` is where this server's own links point (`Request.publicBaseURL`).
 protocol PaymentProvider: Sendable {
-    func createCheckout(purchaseID: UUID, course: Course, customerEmail: String) async throws -> (sessionID: String, url: String)
+    func createCheckout(purchaseID: UUID, course: Course, customerEmail: String, linkBase: String) async throws -> (sessionID: String, url: String)
+    /// The page of a checkout created earlier, while it can still be paid; nil once it cannot.
+    func openCheckoutURL(sessionID: String, linkBase: String) async throws -> String?
 }
 
-/// Development and tests: a checkout "page" on this server; completing it means posting a signed
-/// `checkout.session.completed` event to the webhook, exactly as Stripe would.
+/// Development and tests: a checkout page on this server with a "Pay (test)" button, which
+/// completes the purchase as Stripe's webhook would. The button's form carries a token bound to
+/// its checkout session, so only the page this server showed can pay that session.
 struct LocalTestPaymentProvider: PaymentProvider {
-    let baseURL: String
+    /// Signs the pay forms; new at every start (development only, one process).
+    let formKey = SymmetricKey(size: .bits256)
 
-    func createCheckout(purchaseID: UUID, course: Course, customerEmail: String) async throws -> (sessionID: String, url: String) {
+    func createCheckout(purchaseID: UUID, course: Course, customerEmail: String, linkBase: String) async throws -> (sessionID: String, url: String) {
         let session = "cs_test_" + purchaseID.uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-        return (session, "\(baseURL)/checkout/test/\(session)")
+        return (session, Self.pageURL(session: session, linkBase: linkBase))
+    }
+
+    func openCheckoutURL(sessionID: String, linkBase: String) async throws -> String? {
+        Self.pageURL(session: sessionID, linkBase: linkBase)
+    }
+
+    static func pageURL(session: String, linkBase: String) -> String { "\(linkBase)/checkout/test/\(session)" }
+
+    /// The token a pay form for `session` carries.
+    func formToken(session: String) -> String {
+        HMAC<SHA256>.authenticationCode(for: Data("test-checkout:\(session)".utf8), using: formKey).map { String(format: "%02x", $0) }.joined()
+    }
+
+    func isValid(formToken token: String, session: String) -> Bool {
+        let expected = formToken(session: session)
+        return token.utf8.count == expected.utf8.count && zip(token.utf8, expected.utf8).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }
 
 /// Production without a Stripe key: free courses are still claimed, paid ones cannot be bought.
 struct PaymentsUnavailable: PaymentProvider {
-    func createCheckout(purchaseID: UUID, course: Course, customerEmail: String) async throws -> (sessionID: String, url: String) {
+    func createCheckout(purchaseID: UUID, course: Course, customerEmail: String, linkBase: String) async throws -> (sessionID: String, url: String) {
         throw APIFailure(status: .serviceUnavailable, code: .unavailable, message: "This server does not take payments; ask its operator to configure Stripe")
     }
+
+    func openCheckoutURL(sessionID: String, linkBase: String) async throws -> String? { nil }
 }
 
 /// Production: Stripe Checkout Sessions over Stripe's REST API.
@@ -32,7 +54,7 @@ struct StripeCheckoutProvider: PaymentProvider {
     let secretKey: String
     let client: any Client
 
-    func createCheckout(purchaseID: UUID, course: Course, customerEmail: String) async throws -> (sessionID: String, url: String) {
+    func createCheckout(purchaseID: UUID, course: Course, customerEmail: String, linkBase: String) async throws -> (sessionID: String, url: String) {
         let cents = NSDecimalNumber(decimal: course.price * 100).intValue
         var form = URLComponents()
         form.queryItems = [
@@ -55,6 +77,17 @@ struct StripeCheckoutProvider: PaymentProvider {
             throw APIFailure(status: .badGateway, code: .internalError, message: "The payment provider did not accept the checkout")
         }
         return (session.id, session.url)
+    }
+
+    /// Stripe keeps a session payable for 24 hours: its page while it is still `open`.
+    func openCheckoutURL(sessionID: String, linkBase: String) async throws -> String? {
+        let escaped = sessionID.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(["_"])) ?? sessionID
+        let response = try await client.get(URI(string: "https://api.stripe.com/v1/checkout/sessions/\(escaped)")) { request in
+            request.headers.bearerAuthorization = .init(token: secretKey)
+        }
+        struct Session: Decodable { let status: String?; let url: String? }
+        guard response.status == .ok, let session = try? response.content.decode(Session.self, as: .json), session.status == "open" else { return nil }
+        return session.url
     }
 }
 

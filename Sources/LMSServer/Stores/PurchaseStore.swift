@@ -29,6 +29,25 @@ struct PurchaseStore {
             """).first().map(Purchase.init(row:))
     }
 
+    /// The buyer's checkout of this course still waiting for payment, if any: a second `buy`
+    /// continues it rather than opening another.
+    func openCheckout(userID: UUID, courseID: UUID) async throws -> Purchase? {
+        try await db.raw("""
+            SELECT \(unsafeRaw: Columns.purchase) FROM purchases AS p
+            WHERE p.user_id = \(bind: userID) AND p.course_id = \(bind: courseID) AND p.status = 'pending'
+              AND p.stripe_checkout_session_id IS NOT NULL
+            ORDER BY p.created_at DESC LIMIT 1
+            """).first().map(Purchase.init(row:))
+    }
+
+    /// Who is buying what in a checkout session, pending or not.
+    func purchase(sessionID: String) async throws -> Purchase? {
+        try await db.raw("""
+            SELECT \(unsafeRaw: Columns.purchase) FROM purchases AS p
+            WHERE p.stripe_checkout_session_id = \(bind: sessionID)
+            """).first().map(Purchase.init(row:))
+    }
+
     /// Records a webhook event; false when it was handled before (a replay).
     func markHandled(eventID: String, type: String, at now: Date) async throws -> Bool {
         !(try await db.raw("""

@@ -58,7 +58,7 @@ enum ClientAddress {
         return hops.first ?? peer
     }
 
-    private static func isTrusted(_ address: String, _ trusted: [IPAddressRange]) -> Bool {
+    static func isTrusted(_ address: String, _ trusted: [IPAddressRange]) -> Bool {
         trusted.contains { $0.contains(address) }
     }
 }

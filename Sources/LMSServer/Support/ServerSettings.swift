@@ -70,8 +70,9 @@ public struct ServerSettings: Sendable {
     /// Payments go through Stripe when set; without it, development has a local test checkout
     /// and production sells no paid course.
     public var stripeSecretKey: String?
-    /// Where this server is reachable, for links it hands out (test checkout pages).
-    public var publicBaseURL: String
+    /// Where this server is reachable, for links it hands out (test checkout pages); nil: the
+    /// address it really serves (see `PublicAddress`).
+    public var publicBaseURL: String?
     public var maxBodyBytes = 1 << 20
     /// Memory for encoded course outlines (PostgreSQL only); 0 serves every outline from the
     /// database. 64 MB holds about 1,900 outlines of 100 lessons.
@@ -82,7 +83,7 @@ public struct ServerSettings: Sendable {
     public init(
         mode: RunMode = .production, database: Database, postgresSchema: String? = nil, autoMigrate: Bool,
         logLevel: Logger.Level = .info, signingKey: TokenSigningKey? = nil, stripeWebhookSecret: String? = nil,
-        stripeSecretKey: String? = nil, publicBaseURL: String = "http://127.0.0.1:8080"
+        stripeSecretKey: String? = nil, publicBaseURL: String? = nil
     ) {
         self.mode = mode
         self.database = database

@@ -98,6 +98,7 @@ public final class AppRunner {
         current.locale = .current
         current.monochrome = terminal.backend.capabilities.colors == .monochrome
         if let player = environment.player?.split(separator: " ").first { current.player = String(player) }
+        current.playerAvailable = ExternalProgram.isAvailable(environment.player ?? "xdg-open")
         current.themeNames = Theme.available(in: environment.themeDirectories)
         current.sync.interval = environment.syncInterval
     }
@@ -284,9 +285,8 @@ public final class AppRunner {
                 return
             }
             syncTask = Task.detached {
-                let engine = session.syncEngine()
                 do {
-                    let report = try await engine.run { phase in mailbox.post(.syncProgress(phase)) }
+                    let report = try await session.sync { phase in mailbox.post(.syncProgress(phase)) }
                     mailbox.post(.syncFinished(report, error: nil, offline: false))
                 } catch let error as ClientError {
                     mailbox.post(.syncFinished(nil, error: error.description, offline: error.isTransient))
@@ -323,7 +323,9 @@ public final class AppRunner {
                 }
             }
         case .openPage(let url):
-            let failure = runExternal(ExternalProgram.browser, url)
+            // A browser the learner named may be a terminal one (lynx); xdg-open hands over and returns.
+            let browser = ExternalProgram.browser
+            let failure = runExternal(browser, url, ownsTerminal: browser != "xdg-open")
             mailbox.post(.pageClosed(error: failure.map { "\($0). The address is on the course page" }))
         case .syncLater(let seconds, let ticket):
             // Jitter over the upper half, so clients that lost the server together do not all
@@ -332,6 +334,13 @@ public final class AppRunner {
             Task.detached {
                 do { try await Task.sleep(for: .seconds(wait)) } catch { return }
                 mailbox.post(.syncDue(ticket: ticket))
+            }
+        case .saveQuizDrafts(let drafts):
+            // At once, in order: a quit right after must not lose the last answer.
+            do {
+                try session.store.save(quizDrafts: drafts)
+            } catch {
+                mailbox.post(.enqueueFailed("Your quiz answers are not saved on disk: \(error)"))
             }
         case .loadPreview(let slug):
             Task.detached {
@@ -348,20 +357,22 @@ public final class AppRunner {
     /// seconds watched (never more than the lesson lasts).
     private func playVideo(url: String, lesson: UUID, duration: Int) {
         let started = Date()
-        let failure = runExternal(environment.player ?? "xdg-open", url).map { "\($0). Set LMS_PLAYER to your video player" }
+        let failure = runExternal(environment.player ?? "xdg-open", url, ownsTerminal: environment.player != nil)
+            .map { "\($0). Set LMS_PLAYER to your video player" }
         // xdg-open returns at once (the player runs on its own): nothing measurable was watched.
         let seconds = environment.player == nil ? 0 : min(duration, Int(Date().timeIntervalSince(started)))
         mailbox.post(.playerFinished(lesson: lesson, seconds: seconds, error: failure))
     }
 
-    /// Runs `command` with `argument`, the terminal handed over until it exits. Returns why it
-    /// failed, if it did.
-    private func runExternal(_ command: String, _ argument: String) -> String? {
+    /// Runs `command` with `argument`, the terminal handed over until it exits when the program
+    /// needs it. Returns why it failed, if it did.
+    private func runExternal(_ command: String, _ argument: String, ownsTerminal: Bool) -> String? {
+        guard ownsTerminal else { return ExternalProgram.run(command, argument, ownsTerminal: false) }
         suspend()
         defer {
             resume()
             terminal.invalidate()
         }
-        return ExternalProgram.run(command, argument)
+        return ExternalProgram.run(command, argument, ownsTerminal: true)
     }
 }

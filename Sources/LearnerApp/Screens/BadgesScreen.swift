@@ -32,7 +32,7 @@ enum BadgesScreen: ScreenFeature {
             let selected = index == list.selected
             if let award = earned[badge.id] {
                 buffer.write([Span(selected ? state.glyph("▶ ", "> ") : "  "), Span(state.glyph("★ ", "* "), style: theme.style("badge.earned")),
-                              Span(badge.name, style: theme.style("badge.earned")), Span("  earned \(ISO8601.format(award.earnedAt).prefix(10))", style: theme.style("ui.text.dim"))],
+                              Span(badge.name, style: theme.style("badge.earned")), Span("  earned \(Words.day(award.earnedAt, timeZone: state.timeZone, locale: state.locale))", style: theme.style("ui.text.dim"))],
                              x: area.x, y: y, maxWidth: area.width)
                 y += 1
                 continue

@@ -40,9 +40,11 @@ enum CatalogScreen: ScreenFeature {
         let title = DisplayWidth.truncate(course.title, to: max(1, titleWidth - DisplayWidth.of(tag)))
         let pad = Spaces.of(max(1, titleWidth - DisplayWidth.of(title) - DisplayWidth.of(tag) + 1))
         var spans = [Span(title), Span(tag, style: theme.style("warning")), Span(pad)]
-        // Padded, so the lesson counts after it line up too.
+        // Padded as the terminal will show it ("€49.00", or "EUR 49.00" in ASCII), so the
+        // lesson counts after it line up too.
         let price = state.priceLabel(course, ownership: ownership)
-        spans.append(Span(price.text + Spaces.of(7 - DisplayWidth.of(price.text)), style: price.style))
+        let shown = state.unicode ? price.text : ASCIIFallback.text(price.text)
+        spans.append(Span(price.text + Spaces.of(max(0, (state.unicode ? 7 : 10) - DisplayWidth.of(shown))), style: price.style))
         spans.append(Span("  \(Words.count(course.lessonsCount, "lesson")) · \(DurationText.format(seconds: course.duration))", style: theme.style("ui.text.dim")))
         return spans
     }

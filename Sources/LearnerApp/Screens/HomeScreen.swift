@@ -13,10 +13,12 @@ enum HomeScreen: ScreenFeature {
             return
         }
         let earned = library.snapshot.earned.count
+        let teaching = HomeModel.teaching(library)
         // Before the first sync has finished, "0 courses" would be wrong.
         let summary = library.index.cursor == nil && state.sync.running
             ? "Downloading your courses…"
-            : "\(Words.count(library.myCourses.count, "course")) · \(earned)/\(library.snapshot.badges.count) badges"
+            : (teaching.isEmpty ? "" : "Teaching \(Words.count(teaching.count, "course")) · ")
+                + "\(Words.count(library.myCourses.count, "course")) · \(earned)/\(library.snapshot.badges.count) badges"
         buffer.write("Welcome back, \(library.me?.firstName ?? "learner")", x: area.x, y: area.y, maxWidth: area.width, style: theme.style("ui.title"))
         buffer.write(summary, x: area.x, y: area.y + 1, maxWidth: area.width, style: theme.style("ui.text.dim"))
         let items = HomeModel.items(state)
@@ -26,6 +28,12 @@ enum HomeScreen: ScreenFeature {
             switch items[index] {
             case .resume(let course, let lesson):
                 return [Span("Continue: ", style: theme.style("ui.title")), Span("\(lesson.title)"), Span("  \(course.title)", style: theme.style("ui.text.dim"))]
+            case .teaching(let course):
+                var spans = [Span("Teaching: ", style: theme.style("ui.title")), Span(course.title)]
+                if course.status != .published { spans.append(Span(" [\(course.status.rawValue)]", style: theme.style("warning"))) }
+                spans.append(Span("  \(Words.count(course.chaptersCount, "chapter")) · \(Words.count(course.lessonsCount, "lesson")) · Enter: preview",
+                                  style: theme.style("ui.text.dim")))
+                return spans
             case .course(let course):
                 let progress = state.courses[course.id].map { library.progress(in: $0) }
                 let fraction = progress?.fraction ?? 0
@@ -58,6 +66,7 @@ extension HomeScreen {
         guard items.indices.contains(selected) else { return [] }
         switch items[selected] {
         case .resume(let course, let lesson): return App.open(lesson: lesson, course: course.id, &state)
+        case .teaching(let course): return App.openPreview(course, &state)
         case .course(let course): return App.openCourse(course.id, &state)
         case .browse: return App.push(.catalog, &state)
         case .progress: return App.push(.progress, &state)

@@ -30,7 +30,9 @@ enum LessonScreen: ScreenFeature {
                         label: "\(DurationText.format(seconds: watched)) of \(DurationText.format(seconds: lesson.duration)) watched",
                         filledStyle: theme.style("progress.done"), emptyStyle: theme.style("progress.todo"), unicode: state.unicode)
                 .render(Rect(x: body.x, y: body.y, width: min(body.width, 60), height: 1), &buffer)
-            buffer.write("Enter/o: play in \(state.player) · m: mark complete", x: body.x, y: body.y + 2, maxWidth: body.width, style: theme.style("ui.help.key"))
+            let play = state.playerAvailable ? "Enter/o: play in \(state.player)" : "No video player found (set LMS_PLAYER, e.g. mpv)"
+            buffer.write("\(play) · m: mark complete", x: body.x, y: body.y + 2, maxWidth: body.width,
+                         style: theme.style(state.playerAvailable ? "ui.help.key" : "warning"))
             if let url = lesson.videoURL { buffer.write(url, x: body.x, y: body.y + 3, maxWidth: body.width, style: theme.style("ui.text.dim")) }
         case .text:
             guard let text = content?.body else {

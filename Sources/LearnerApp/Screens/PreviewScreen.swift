@@ -3,7 +3,8 @@ import LMSClient
 import LMSKit
 import TerminalUI
 
-/// An instructor's view of a course: structure with drafts, counts, durations and counter drift.
+/// An instructor's view of a course: structure with drafts, counts, durations and counter drift,
+/// lesson texts, and quiz questions with their answer keys.
 enum PreviewScreen: ScreenFeature {
     static func title(_ route: Route, _ state: AppState) -> String { "Instructor preview" }
 
@@ -25,20 +26,44 @@ enum PreviewScreen: ScreenFeature {
         }
     }
 
-    /// One line per chapter and per lesson.
+    /// One line per chapter and per lesson, then each lesson's text and each quiz's questions
+    /// with their answer keys (an instructor may see them), wrapped to the screen.
     static func lines(_ state: AppState, _ outline: InstructorOutline) -> [[Span]] {
         let theme = state.theme
         let s = outline.structure
+        let width = max(20, Layout.content(state).width)
+        let dim = theme.style("ui.text.dim")
         var lines: [[Span]] = []
         for chapter in outline.chapters {
             let summary = s.chapters.first { $0.chapterID == chapter.chapter.id }
             lines.append([Span(chapter.chapter.title, style: theme.style("ui.title")),
-                          Span("  \(summary?.lessonsCount ?? 0) lessons · \(DurationText.format(seconds: summary?.duration ?? 0))", style: theme.style("ui.text.dim"))])
+                          Span("  \(Words.count(summary?.lessonsCount ?? 0, "lesson")) · \(DurationText.format(seconds: summary?.duration ?? 0))", style: dim)])
             for item in chapter.lessons {
-                var spans = [Span("  \(state.lessonGlyph(item.lesson.type)) \(item.lesson.title)"), Span("  \(DurationText.format(seconds: item.lesson.duration))", style: theme.style("ui.text.dim"))]
+                var spans = [Span("  \(state.lessonGlyph(item.lesson.type)) \(item.lesson.title)"), Span("  \(DurationText.format(seconds: item.lesson.duration))", style: dim)]
                 if item.lesson.isFree { spans.append(Span("  free", style: theme.style("free"))) }
-                if !item.questions.isEmpty { spans.append(Span("  \(item.questions.count) questions", style: theme.style("ui.text.dim"))) }
+                if !item.questions.isEmpty { spans.append(Span("  \(Words.count(item.questions.count, "question"))", style: dim)) }
                 lines.append(spans)
+                if let body = item.body, !body.isEmpty {
+                    for line in TextWrap.wrap(body, width: width - 6) { lines.append([Span("      " + line, style: dim)]) }
+                }
+                let questions = item.questions.sorted { $0.position != $1.position ? $0.position < $1.position : $0.id.precedes($1.id) }
+                for (number, question) in questions.enumerated() {
+                    let head = "    \(number + 1). "
+                    for (index, line) in TextWrap.wrap(question.question, width: width - head.count).enumerated() {
+                        lines.append([Span(index == 0 ? head : String(repeating: " ", count: head.count)), Span(line),
+                                      Span(index == 0 ? "  \(Words.count(question.points, "point"))" : "", style: dim)])
+                    }
+                    if question.type == .shortAnswer {
+                        let accepted = question.options.map { "\"\($0.text)\"" }.joined(separator: ", ")
+                        lines.append([Span("       accepted: ", style: dim), Span(accepted.isEmpty ? "(none set)" : accepted, style: theme.style("quiz.correct"))])
+                        continue
+                    }
+                    for option in question.options {
+                        lines.append(option.isCorrect
+                            ? [Span("       " + state.glyph("✓ ", "[right] ") + option.text, style: theme.style("quiz.correct"))]
+                            : [Span("       " + state.glyph("· ", "[ ]     ") + option.text)])
+                    }
+                }
             }
         }
         return lines

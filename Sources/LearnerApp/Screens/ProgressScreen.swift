@@ -17,6 +17,8 @@ enum ProgressScreen: ScreenFeature {
         }
         var list = state.list(.progress)
         list.move(0, count: courses.count)
+        // One bar width for every course and chapter, so the bars line up.
+        let barWidth = max(6, min(24, (area.width - 6) / 3))
         var y = area.y
         for (index, course) in courses.enumerated() where y < area.bottom {
             let selected = index == list.selected
@@ -29,19 +31,18 @@ enum ProgressScreen: ScreenFeature {
                 continue
             }
             let progress = library.progress(in: file)
-            let quizLessons = Set(file.lessons.filter { $0.type == .quiz }.map(\.id))
-            let results = library.snapshot.quizResults.filter { quizLessons.contains($0.lessonID) }
-            let average = results.isEmpty ? "no quiz taken" : "quizzes \(results.reduce(0) { $0 + $1.percent } / results.count)%"
+            let hasQuizzes = file.lessons.contains { $0.type == .quiz }
+            let quizzes = library.quizSummary(in: file).map { " · " + $0.text } ?? (hasQuizzes ? " · no quiz taken" : "")
             if y < area.bottom {
-                ProgressBar(fraction: progress.fraction, label: "\(progress.percent)% · \(progress.completedLessons)/\(progress.totalLessons) · \(Words.left(seconds: progress.secondsRemaining)) · \(average)",
-                            filledStyle: theme.style("progress.done"), emptyStyle: theme.style("progress.todo"), unicode: state.unicode)
+                ProgressBar(fraction: progress.fraction, label: "\(progress.percent)% · \(progress.completedLessons)/\(progress.totalLessons) · \(Words.left(seconds: progress.secondsRemaining))\(quizzes)",
+                            filledStyle: theme.style("progress.done"), emptyStyle: theme.style("progress.todo"), unicode: state.unicode, barWidth: barWidth)
                     .render(Rect(x: area.x + 4, y: y, width: area.width - 4, height: 1), &buffer)
                 y += 1
             }
             for chapter in progress.chapters where y < area.bottom {
                 ProgressBar(fraction: chapter.fraction, label: "\(chapter.completedLessons)/\(chapter.totalLessons) \(chapter.title)",
-                            filledStyle: theme.style("progress.done"), emptyStyle: theme.style("progress.todo"), unicode: state.unicode)
-                    .render(Rect(x: area.x + 6, y: y, width: min(area.width - 6, 60), height: 1), &buffer)
+                            filledStyle: theme.style("progress.done"), emptyStyle: theme.style("progress.todo"), unicode: state.unicode, barWidth: barWidth)
+                    .render(Rect(x: area.x + 4, y: y, width: area.width - 4, height: 1), &buffer)
                 y += 1
             }
             y += 1

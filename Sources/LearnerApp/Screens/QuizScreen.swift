@@ -76,13 +76,26 @@ enum QuizScreen: ScreenFeature {
             let verdict = result.passed ? state.glyph("✓ Passed", "PASSED") : state.glyph("✗ Not passed", "NOT PASSED")
             buffer.write(verdict, x: area.x, y: area.y, style: theme.style(result.passed ? "quiz.correct" : "quiz.incorrect"))
             buffer.write("Score: \(result.score)/\(result.maxScore) (\(result.percent)%) · attempt \(result.attemptNumber)", x: area.x, y: area.y + 1, style: theme.style("ui.title"))
-            for (index, graded) in result.answers.enumerated() where area.y + 3 + index < area.bottom - 1 {
-                let question = quiz.questions.first { $0.id == graded.questionID }?.question ?? "Question \(index + 1)"
+            // Each question: right or wrong with its points, then what the learner answered.
+            var y = area.y + 3
+            for (index, graded) in result.answers.enumerated() {
+                guard y + 1 < area.bottom - 1 else {
+                    let left = result.answers.count - index
+                    buffer.write("… and \(Words.count(left, "more question"))", x: area.x, y: y, maxWidth: area.width, style: theme.style("ui.text.dim"))
+                    break
+                }
+                let question = quiz.questions.first { $0.id == graded.questionID }
                 let mark = graded.isCorrect ? state.glyph("✓", "[right]") : state.glyph("✗", "[wrong]")
+                let points = "  \(graded.pointsAwarded)/\(Words.count(graded.pointsPossible, "point"))"
                 buffer.write([Span(mark + " ", style: theme.style(graded.isCorrect ? "quiz.correct" : "quiz.incorrect")),
-                              Span(DisplayWidth.truncate(question, to: max(10, area.width - 16))),
-                              Span("  \(graded.pointsAwarded)/\(graded.pointsPossible)", style: theme.style("ui.text.dim"))],
-                             x: area.x, y: area.y + 3 + index, maxWidth: area.width)
+                              Span(DisplayWidth.truncate(question?.question ?? "Question \(index + 1)", to: max(10, area.width - DisplayWidth.of(mark + points) - 1))),
+                              Span(points, style: theme.style("ui.text.dim"))],
+                             x: area.x, y: y, maxWidth: area.width)
+                let verdict = graded.isCorrect ? "right" : "not right"
+                buffer.write([Span("  " + answered(graded, question) + " — ", style: theme.style("ui.text.dim")),
+                              Span(verdict, style: theme.style(graded.isCorrect ? "quiz.correct" : "quiz.incorrect"))],
+                             x: area.x + 2, y: y + 1, maxWidth: area.width - 2)
+                y += 2
             }
         } else {
             buffer.write(state.glyph("◷ Pending grading", "Pending grading"), x: area.x, y: area.y, style: theme.style("quiz.pending"))
@@ -96,6 +109,14 @@ enum QuizScreen: ScreenFeature {
         buffer.write("Enter/Esc: back to the lesson", x: area.x, y: area.bottom - 1, maxWidth: area.width, style: theme.style("ui.text.dim"))
     }
 
+    /// What the learner answered to one graded question, in words.
+    static func answered(_ graded: GradedAnswer, _ question: LearnerQuizQuestion?) -> String {
+        if let text = graded.text, !text.isEmpty { return "you wrote \"\(text)\"" }
+        guard !graded.selectedOptionIDs.isEmpty else { return "no answer" }
+        let texts = graded.selectedOptionIDs.map { id in question?.options.first { $0.id == id }?.text ?? id }
+        return "you picked " + texts.map { "\"\($0)\"" }.joined(separator: ", ")
+    }
+
     /// Earlier attempts of a quiz, newest first; offline ones marked pending.
     static func renderHistory(_ state: AppState, lessonID: UUID, _ area: Rect, _ buffer: inout Buffer) {
         let theme = state.theme
@@ -105,18 +126,14 @@ enum QuizScreen: ScreenFeature {
         guard !results.isEmpty || !pending.isEmpty else { return }
         buffer.write("Attempts", x: area.x, y: area.y, style: theme.style("ui.title"))
         var y = area.y + 1
-        let formatter = DateFormatter()
-        formatter.dateStyle = .medium
-        formatter.timeStyle = .short
-        formatter.timeZone = state.timeZone
-        formatter.locale = state.locale
+        let when = { (date: Date) in Words.moment(date, timeZone: state.timeZone, locale: state.locale) }
         for attempt in pending where y < area.bottom {
-            buffer.write("• \(formatter.string(from: attempt.takenAt)) · pending grading", x: area.x, y: y, maxWidth: area.width, style: theme.style("quiz.pending"))
+            buffer.write("• \(when(attempt.takenAt)) · pending grading", x: area.x, y: y, maxWidth: area.width, style: theme.style("quiz.pending"))
             y += 1
         }
         for result in results where y < area.bottom {
             let verdict = result.passed ? "passed" : "not passed"
-            buffer.write("• #\(result.attemptNumber) \(formatter.string(from: result.completedAt)) · \(result.score)/\(result.maxScore) · \(verdict)",
+            buffer.write("• #\(result.attemptNumber) \(when(result.completedAt)) · \(result.score)/\(result.maxScore) · \(verdict)",
                          x: area.x, y: y, maxWidth: area.width, style: theme.style(result.passed ? "quiz.correct" : "quiz.incorrect"))
             y += 1
         }
@@ -131,22 +148,65 @@ extension QuizScreen {
             state.status = StatusMessage(text: "The questions are not downloaded yet: press s to sync", isError: true)
             return []
         }
-        let resumed = state.quizzes[lesson].map { $0.questions == questions } ?? false
-        if !resumed { state.quizzes[lesson] = QuizSession(lessonID: lesson, questions: questions) }
+        var resumed = state.quizzes[lesson].map { $0.questions == questions } ?? false
+        if !resumed {
+            var session = QuizSession(lessonID: lesson, questions: questions)
+            // A draft from an earlier run of the app, if the questions are still the same.
+            if let draft = state.quizDrafts.removeValue(forKey: lesson), !draft.answers.isEmpty {
+                let ids = Set(questions.map(\.id))
+                if draft.answers.allSatisfy({ ids.contains($0.questionID) }) {
+                    session.answers = Dictionary(draft.answers.map { ($0.questionID, $0) }, uniquingKeysWith: { a, _ in a })
+                    session.page = min(max(0, draft.page), questions.count - 1)
+                    loadText(&session)
+                    resumed = true
+                }
+            }
+            state.quizzes[lesson] = session
+        }
         let effects = App.push(.quiz(course: course, lesson: lesson), &state)
-        if resumed { state.status = StatusMessage(text: "Your answers so far are kept: go on where you left", isError: false) }
+        if resumed {
+            let answered = state.quizzes[lesson]?.answers.count ?? 0
+            state.status = StatusMessage(text: "Welcome back: your \(Words.count(answered, "answer")) so far \(answered == 1 ? "is" : "are") kept", isError: false, untilKey: true)
+        }
         return effects
     }
 
-    /// Quiz keys; nil when the key is not the quiz's (global keys then apply).
+    /// Quiz keys; nil when the key is not the quiz's (global keys then apply). A change to the
+    /// answers (or the page) is written to disk at once, so quitting never loses them.
     static func handle(_ key: Key, _ state: inout AppState, now: () -> Date) -> [Effect]? {
+        let before = drafts(state, now: nil)
+        guard let effects = handleQuizKey(key, &state, now: now) else { return nil }
+        guard drafts(state, now: nil) != before else { return effects }
+        return effects + [.saveQuizDrafts(drafts(state, now: now()))]
+    }
+
+    /// The quizzes still being answered, as drafts, with those of an earlier run not opened yet;
+    /// `now` stamps the current ones (nil: for comparing).
+    static func drafts(_ state: AppState, now: Date?) -> [QuizDraft] {
+        let current = state.quizzes.values.compactMap { quiz -> QuizDraft? in
+            switch quiz.phase {
+            case .answering, .review:
+                guard !quiz.answers.isEmpty else { return nil }
+                let answers = quiz.questions.compactMap { quiz.answers[$0.id] }
+                return QuizDraft(lessonID: quiz.lessonID, answers: answers, page: quiz.page, savedAt: now ?? .distantPast)
+            case .submitted: return nil
+            }
+        }
+        let earlier = state.quizDrafts.values.filter { state.quizzes[$0.lessonID] == nil }
+        return (current + earlier).sorted { $0.lessonID.precedes($1.lessonID) }
+    }
+
+    static func handleQuizKey(_ key: Key, _ state: inout AppState, now: () -> Date) -> [Effect]? {
         guard var quiz = state.quiz, case .quiz = state.route else { return nil }
         // Leaving keeps the answers as a draft (`state.quizzes`); only a closed result drops it.
         var leaving = false
         var finished = false
         defer {
             if finished { state.quizzes[quiz.lessonID] = nil } else { state.quizzes[quiz.lessonID] = quiz }
-            if leaving { state.stack.removeLast() }
+            if leaving {
+                App.leaveScreen(&state)
+                state.stack.removeLast()
+            }
         }
         switch quiz.phase {
         case .submitted:

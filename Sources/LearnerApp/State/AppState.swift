@@ -75,12 +75,17 @@ public struct PendingCheckout: Hashable, Sendable {
 public struct StatusMessage: Hashable, Sendable {
     public var text: String
     public var isError: Bool
+    /// Stays until replaced (problems with local files or the theme).
     public var sticky = false
+    /// News that asks nothing of the learner (a sync's outcome, a badge, welcome back): gone
+    /// with the next key, so it never outlives its moment.
+    public var untilKey = false
 
-    public init(text: String, isError: Bool, sticky: Bool = false) {
+    public init(text: String, isError: Bool, sticky: Bool = false, untilKey: Bool = false) {
         self.text = text
         self.isError = isError
         self.sticky = sticky
+        self.untilKey = untilKey
     }
 }
 
@@ -101,6 +106,9 @@ public struct AppState: Sendable {
     /// Quizzes begun and not submitted, by lesson: leaving one (back, `n`, another screen) keeps
     /// its answers, and opening it again goes on from there.
     public var quizzes: [UUID: QuizSession] = [:]
+    /// Quizzes left half-way in an earlier run of the app, read once at start; opening one
+    /// turns its draft into a session.
+    public var quizDrafts: [UUID: QuizDraft] = [:]
     /// The quiz of the current route, if it is a quiz.
     public var quiz: QuizSession? {
         get {
@@ -128,6 +136,8 @@ public struct AppState: Sendable {
     /// The command that plays videos, for the lesson page (set from the environment by the runner,
     /// so rendering reads no environment variable).
     public var player = "xdg-open"
+    /// Whether `player` is installed: a lesson never offers to play in a missing program.
+    public var playerAvailable = true
     /// Where and how the learner reads dates (set from the system by the runner, so rendering
     /// reads no environment).
     public var timeZone = TimeZone(identifier: "UTC")!

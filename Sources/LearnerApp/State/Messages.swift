@@ -41,6 +41,8 @@ public enum Effect: Hashable, Sendable {
     case loadTheme(String)
     case saveThemeChoice(String)
     case loadPreview(slug: String)
+    /// Quizzes left half-way, written with the account's files (all of them, each time).
+    case saveQuizDrafts([QuizDraft])
     /// Start buying a course (`.checkoutStarted` or `.checkoutFailed` answers).
     case checkout(courseID: UUID)
     /// Open a web page in the learner's browser, the terminal handed over meanwhile.

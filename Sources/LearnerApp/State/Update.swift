@@ -14,6 +14,7 @@ public enum App {
             state.height = height
             return []
         case .libraryLoaded(let library, let notices):
+            if state.library == nil { state.quizDrafts = library.quizDrafts }
             state.library = library
             state.catalogSearch = nil
             CatalogModel.refreshSearch(&state)
@@ -22,7 +23,7 @@ public enum App {
             if let checkout = state.checkout, let course = library.index.courses.first(where: { $0.id == checkout.courseID }),
                library.ownership(of: course) != nil {
                 state.checkout = nil
-                state.status = StatusMessage(text: "Bought '\(course.title)': every lesson is open", isError: false)
+                state.status = StatusMessage(text: "Bought '\(course.title)': every lesson is open", isError: false, untilKey: true)
             }
             // Outlines of the courses being taken load in the background (for "continue" on Home).
             var effects = library.myCourses.filter { state.courses[$0.id] == nil }.map { Effect.loadCourse($0.id) }
@@ -62,7 +63,7 @@ public enum App {
                 state.status = StatusMessage(text: error, isError: true)
             } else if let report {
                 if quiet, !wasOffline, report.newlyRejected.isEmpty, report.awardedBadges.isEmpty { return [.loadLibrary] + next }
-                var text = "\(wasOffline ? "Back online" : "Synced"): \(report.pushed) sent, \(report.pulledChanges) received"
+                var text = wasOffline ? "Back online: " + Self.moved(report) : report.pushed + report.pulledChanges == 0 ? "Up to date" : "Synced: " + Self.moved(report)
                 if let rejected = report.newlyRejected.first {
                     text = "Refused by the server: \(rejected.rejection?.message ?? rejected.mutation.typeName)"
                 }
@@ -70,7 +71,7 @@ public enum App {
                     let names = report.awardedBadges.compactMap { award in state.library?.snapshot.badges.first { $0.id == award.badgeID }?.name }
                     text = "New badge: \(names.isEmpty ? "earned" : names.joined(separator: ", "))! " + text
                 }
-                state.status = StatusMessage(text: text, isError: !report.newlyRejected.isEmpty)
+                state.status = StatusMessage(text: text, isError: !report.newlyRejected.isEmpty, untilKey: report.newlyRejected.isEmpty)
             }
             return [.loadLibrary] + next
         case .syncDue(let ticket):
@@ -140,6 +141,8 @@ public enum App {
             return [.suspend]
         default: break
         }
+        // News that asked nothing of the learner has been seen by now.
+        if state.status?.untilKey == true { state.status = nil }
         // Below the minimum size only quitting works (the screen says "q: quit").
         if !Layout.fits(state) {
             if key == .character("q") {
@@ -183,7 +186,13 @@ public enum App {
             return [.sync]
         case .next:
             guard let (course, lesson) = HomeModel.nextLesson(state) else {
-                state.status = StatusMessage(text: "Nothing to study next: open a course first", isError: false)
+                let taking = state.library?.myCourses.count ?? 0
+                let text = taking == 0
+                    ? "You are not taking a course yet: c opens the catalog"
+                    : state.library?.myCourses.allSatisfy({ state.courses[$0.id] != nil }) == true
+                        ? "All done: every course you take is complete. c opens the catalog for more"
+                        : "Your courses are still loading: try n again in a moment"
+                state.status = StatusMessage(text: text, isError: false, untilKey: true)
                 return []
             }
             return open(lesson: lesson, course: course.id, &state)
@@ -193,11 +202,8 @@ public enum App {
         case .fold:
             return toggleChapter(&state)
         case .preview:
-            guard case .course(let id) = state.route, let course = state.courses[id]?.course,
-                  state.user?.role == .admin || course.instructorID == state.user?.id
-            else { return [] }
-            state.preview = nil
-            return push(.preview(course.slug), &state) + [.loadPreview(slug: course.slug)]
+            guard case .course(let id) = state.route, let course = state.courses[id]?.course else { return [] }
+            return openPreview(course, &state)
         case .markComplete:
             return markComplete(&state, now: now())
         case .play:
@@ -208,6 +214,21 @@ public enum App {
             // The filter's, the theme picker's and the quiz's commands are theirs alone.
             return []
         }
+    }
+
+    /// What a sync moved, in words: "sent 1 change, received 3".
+    static func moved(_ report: SyncReport) -> String {
+        var parts: [String] = []
+        if report.pushed > 0 { parts.append("sent \(Words.count(report.pushed, "change"))") }
+        if report.pulledChanges > 0 { parts.append("received \(Words.count(report.pulledChanges, "change"))") }
+        return parts.isEmpty ? "nothing to send or receive" : parts.joined(separator: ", ")
+    }
+
+    /// The instructor's preview of a course they teach (or any, for an admin).
+    static func openPreview(_ course: Course, _ state: inout AppState) -> [Effect] {
+        guard state.user?.role == .admin || course.instructorID == state.user?.id else { return [] }
+        state.preview = nil
+        return push(.preview(course.slug), &state) + [.loadPreview(slug: course.slug)]
     }
 
     static func isCourse(_ route: Route) -> Bool { if case .course = route { true } else { false } }
@@ -274,7 +295,7 @@ public enum App {
             return []
         }
         if case .quiz(_, lesson.id) = state.route {
-            state.status = StatusMessage(text: "This quiz is the next lesson: answer it, or Esc to leave it for now", isError: false)
+            state.status = StatusMessage(text: "This quiz is the next lesson: answer it, or Esc to leave it for now", isError: false, untilKey: true)
             return []
         }
         state.status = nil
@@ -329,6 +350,10 @@ public enum App {
         guard let (_, lesson) = currentLesson(state), lesson.type == .video else { return [] }
         guard let url = lesson.videoURL ?? lesson.videoID else {
             state.status = StatusMessage(text: "This lesson has no video address", isError: true)
+            return []
+        }
+        guard state.playerAvailable else {
+            state.status = StatusMessage(text: "No video player found: set LMS_PLAYER (e.g. mpv). The video is at \(url)", isError: true)
             return []
         }
         state.status = StatusMessage(text: "Playing… (close the player to come back)", isError: false)

@@ -5,6 +5,8 @@ import LMSKit
 /// Rows of the home screen, in order.
 public enum HomeItem: Hashable, Sendable {
     case resume(Course, Lesson)
+    /// A course the signed-in instructor teaches, drafts included: Enter previews it.
+    case teaching(Course)
     case course(Course)
     case browse
     case progress
@@ -16,9 +18,17 @@ public enum HomeModel {
         guard let library = state.library else { return [.browse] }
         var items: [HomeItem] = []
         if let (course, lesson) = nextLesson(state) { items.append(.resume(course, lesson)) }
+        items += teaching(library).map(HomeItem.teaching)
         items += library.myCourses.map(HomeItem.course)
         items += [.browse, .progress, .badges]
         return items
+    }
+
+    /// The courses the signed-in user teaches, drafts first (work in progress), then by title.
+    static func teaching(_ library: CourseLibrary) -> [Course] {
+        guard let me = library.me, me.role == .instructor || me.role == .admin else { return [] }
+        return library.listedCourses.filter { $0.instructorID == me.id }
+            .sorted { ($0.status == .draft ? 0 : 1, $0.title) < ($1.status == .draft ? 0 : 1, $1.title) }
     }
 
     /// The next lesson of the course touched last, using only course files already loaded.

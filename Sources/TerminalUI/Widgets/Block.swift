@@ -42,20 +42,28 @@ public struct ProgressBar: Sendable {
     public var filledStyle: Style
     public var emptyStyle: Style
     public var unicode: Bool
+    /// The bar's own width, label aside: bars on one screen given the same width line up
+    /// whatever their labels. nil: the bar takes what the label leaves.
+    public var barWidth: Int?
 
-    public init(fraction: Double, label: String? = nil, filledStyle: Style = .plain, emptyStyle: Style = Style(modifiers: .dim), unicode: Bool = true) {
+    public init(
+        fraction: Double, label: String? = nil, filledStyle: Style = .plain, emptyStyle: Style = Style(modifiers: .dim), unicode: Bool = true,
+        barWidth: Int? = nil
+    ) {
         self.fraction = max(0, min(1, fraction.isFinite ? fraction : 0))
         self.label = label
         self.filledStyle = filledStyle
         self.emptyStyle = emptyStyle
         self.unicode = unicode
+        self.barWidth = barWidth
     }
 
     public func render(_ area: Rect, _ buffer: inout Buffer) {
         guard !area.isEmpty else { return }
         let text = label.map { " " + $0 } ?? ""
         let labelWidth = min(DisplayWidth.of(text), area.width)
-        let barWidth = area.width - labelWidth - (unicode ? 0 : 2)
+        let brackets = unicode ? 0 : 2
+        let barWidth = self.barWidth.map { min($0, area.width - brackets) } ?? area.width - labelWidth - brackets
         var x = area.x
         if barWidth > 0 {
             if !unicode { buffer.write("[", x: x, y: area.y); x += 1 }

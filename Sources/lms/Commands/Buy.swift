@@ -20,7 +20,7 @@ struct Buy: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting(json: json) {
-            let (session, library, _) = try await openLibrary()
+            let (session, library, _) = try await openLibrary(patience: .interactive)
             guard let found = library.findCourse(course) else {
                 throw CommandFailure(message: "No single cached course matches '\(course)' (see 'lms courses --all')", code: Exit.refused)
             }
@@ -32,7 +32,7 @@ struct Buy: AsyncParsableCommand {
             if json { return try Output.printJSON(checkout) }
             guard let url = checkout.checkoutURL else {
                 // A free course is owned at once: fetch it now.
-                _ = try await session.syncEngine().run()
+                _ = try await session.sync()
                 return print("'\(found.title)' is yours: every lesson is open.")
             }
             print("To buy '\(found.title)' (\(found.currency.display(found.price))), pay on this page:\n  \(url)")

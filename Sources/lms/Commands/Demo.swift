@@ -37,7 +37,6 @@ struct Demo: AsyncParsableCommand {
             var environment = ProcessInfo.processInfo.environment
             environment["LMS_ENV"] = "development"
             environment["LOG_LEVEL"] = "warning"
-            environment["LMS_PUBLIC_URL"] = "http://127.0.0.1:\(port)"
             if !FileManager.default.fileExists(atPath: database) {
                 try runToEnd(server, ["seed", "--demo", "--sqlite", database], environment: environment, log: log)
             }
@@ -56,11 +55,13 @@ struct Demo: AsyncParsableCommand {
             let url = "http://127.0.0.1:\(port)"
             try await waitUntilHealthy(url, process: process, log: log)
 
-            // The demo's session and cache live in the demo folder, not in the user's own.
-            let paths = Paths(environment: [
-                "HOME": root.path, "XDG_CONFIG_HOME": root.appendingPathComponent("config").path,
-                "XDG_DATA_HOME": root.appendingPathComponent("data").path,
-            ])
+            // The demo's session and cache live in the demo folder, not in the user's own (a
+            // signed-in learner stays signed in): another terminal reaches them by these variables.
+            let folders = [
+                ("XDG_CONFIG_HOME", root.appendingPathComponent("config").path), ("XDG_DATA_HOME", root.appendingPathComponent("data").path),
+                ("XDG_STATE_HOME", root.appendingPathComponent("state").path),
+            ]
+            let paths = Paths(environment: Dictionary(uniqueKeysWithValues: folders + [("HOME", root.path)]))
             let email = switch role {
             case .learner: DemoLogin.learner
             case .instructor: DemoLogin.instructor
@@ -71,7 +72,9 @@ struct Demo: AsyncParsableCommand {
             let session = try ClientSession.open(paths: paths)
             // The courses first, so the app's first frame shows them rather than an empty Home.
             print("Downloading the demo courses…")
-            _ = try await session.syncEngine().run()
+            _ = try await session.sync()
+            print("The demo account's files are in \(root.path). To use it from another terminal while the demo runs:")
+            print("  " + folders.map { "\($0.0)=\($0.1)" }.joined(separator: " ") + " lms status")
             try await runApp(session: session, theme: theme, syncOnStart: true)
             print("Demo server stopped. Its files are in \(root.path).")
         }
@@ -104,7 +107,7 @@ struct Demo: AsyncParsableCommand {
     }
 
     func waitUntilHealthy(_ url: String, process: Process, log: URL) async throws {
-        let http = HTTPSession(connectTimeout: 1)
+        let http = HTTPSession(patience: Patience(connectSeconds: 1, stallSeconds: 2, minimumBytesPerSecond: 1))
         for _ in 0..<200 {
             guard process.isRunning else { throw CommandFailure(message: "The demo server stopped; see \(log.path)", code: Exit.unexpected) }
             if let response = try? await http.send(HTTPRequest(method: .get, url: url + "/healthz")), response.status == 200 { return }

@@ -43,7 +43,7 @@ struct Complete: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting {
-            let (session, library, _) = try await openLibrary(sendingPending: !offline)
+            let (session, library, _) = try await openLibrary(sendingPending: !offline, patience: .interactive)
             guard let (file, found) = library.findLesson(lesson) else {
                 throw CommandFailure(message: "No single cached lesson matches '\(lesson)'; use its id (see 'lms course SLUG --json')", code: Exit.refused)
             }
@@ -58,7 +58,7 @@ struct Complete: AsyncParsableCommand {
                 .progressUpsert(ProgressUpsert(lessonID: found.id, progressSeconds: found.duration, completed: true, completedAt: now)), at: now)
             print("Completed '\(found.title)'.")
             guard !offline else { return print("Saved; it will be sent on the next 'lms sync'.") }
-            switch try await syncIfReachable(session) {
+            switch try await session.syncIfReachable() {
             case .offline(let why):
                 print("Saved offline (\(why)); it will be sent when the server answers again.")
             case .done(let report):
@@ -85,20 +85,18 @@ struct ProgressCommand: AsyncParsableCommand {
             for course in library.myCourses {
                 guard let file = library.courseFile(course.id) else { continue }
                 let progress = library.progress(in: file)
-                let quizLessons = Set(file.lessons.filter { $0.type == .quiz }.map(\.id))
-                let results = library.snapshot.quizResults.filter { quizLessons.contains($0.lessonID) }
-                let average = results.isEmpty ? nil : results.reduce(0) { $0 + $1.percent } / results.count
+                let quizzes = library.quizSummary(in: file)
                 reports.append(CourseProgressReport(
                     slug: course.slug, title: course.title, completedLessons: progress.completedLessons,
                     totalLessons: progress.totalLessons, percent: progress.percent, secondsRemaining: progress.secondsRemaining,
-                    quizAverage: average,
+                    quizzes: quizzes,
                     chapters: progress.chapters.map { .init(title: $0.title, completedLessons: $0.completedLessons, totalLessons: $0.totalLessons) }))
             }
             if json { return try Output.printJSON(reports) }
             let output = Output.current
             if reports.isEmpty { print("No progress yet: start a course ('lms next').") }
             for report in reports {
-                print("\(output.bold(report.title))  \(output.bar(Double(report.percent) / 100)) \(report.percent)% · \(report.completedLessons)/\(report.totalLessons) lessons · \(Words.left(seconds: report.secondsRemaining))" + (report.quizAverage.map { " · quizzes \($0)%" } ?? ""))
+                print("\(output.bold(report.title))  \(output.bar(Double(report.percent) / 100)) \(report.percent)% · \(report.completedLessons)/\(report.totalLessons) lessons · \(Words.left(seconds: report.secondsRemaining))" + (report.quizzes.map { " · " + $0.text } ?? ""))
                 for chapter in report.chapters {
                     let fraction = chapter.totalLessons == 0 ? 0 : Double(chapter.completedLessons) / Double(chapter.totalLessons)
                     print("  \(output.bar(fraction, width: 10)) \(chapter.completedLessons)/\(chapter.totalLessons)  \(chapter.title)")
@@ -126,7 +124,7 @@ struct CourseProgressReport: Encodable {
     let totalLessons: Int
     let percent: Int
     let secondsRemaining: Int
-    let quizAverage: Int?
+    let quizzes: QuizSummary?
     let chapters: [Chapter]
 
     enum CodingKeys: String, CodingKey {
@@ -136,7 +134,22 @@ struct CourseProgressReport: Encodable {
         case percent
         case secondsRemaining = "seconds_remaining"
         case quizAverage = "quiz_average"
+        case quizzesTaken = "quizzes_taken"
         case chapters
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(slug, forKey: .slug)
+        try container.encode(title, forKey: .title)
+        try container.encode(completedLessons, forKey: .completedLessons)
+        try container.encode(totalLessons, forKey: .totalLessons)
+        try container.encode(percent, forKey: .percent)
+        try container.encode(secondsRemaining, forKey: .secondsRemaining)
+        // Each quiz's best score, averaged over the quizzes taken.
+        try container.encode(quizzes?.averageOfBest, forKey: .quizAverage)
+        try container.encode(quizzes?.taken ?? 0, forKey: .quizzesTaken)
+        try container.encode(chapters, forKey: .chapters)
     }
 }
 
@@ -169,7 +182,7 @@ struct Badges: AsyncParsableCommand {
             if rows.isEmpty { print("No badges cached yet: run 'lms sync'.") }
             for row in rows.sorted(by: { ($0.earnedAt == nil ? 1 : 0, $0.badge.name) < ($1.earnedAt == nil ? 1 : 0, $1.badge.name) }) {
                 if let earnedAt = row.earnedAt {
-                    print("\(output.green(output.done)) \(output.bold(row.badge.name)) — earned \(ISO8601.format(earnedAt).prefix(10))")
+                    print("\(output.green(output.done)) \(output.bold(row.badge.name)) — earned \(Words.day(earnedAt, timeZone: .current, locale: .current))")
                 } else {
                     print("\(output.todo) \(row.badge.name)" + (row.badge.description.map { output.dim(" — \($0)") } ?? ""))
                     for rule in row.rules { print("    \(output.bar(Double(rule.current) / Double(max(1, rule.target)), width: 10)) \(rule.description)") }

@@ -18,22 +18,14 @@ struct Sync: AsyncParsableCommand {
             let output = Output.current
             let interactive = isatty(STDERR_FILENO) == 1 && !json
             // `lms sync` always tries, and tells later commands what it found.
-            let memory = ReachabilityMemory(paths: session.paths)
-            let report: SyncReport
-            do {
-                report = try await session.syncEngine().run(dryRun: dryRun) { phase in
-                    guard interactive else { return }
-                    let line = switch phase {
-                    case .pushing(let sent, let total): "Sending \(sent)/\(Words.count(total, "change"))…"
-                    case .pulling(let changes, let pages): "Downloading: \(Words.count(changes, "change")), \(Words.count(pages, "page"))…"
-                    case .done: ""
-                    }
-                    FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
+            let report = try await session.sync(dryRun: dryRun) { phase in
+                guard interactive else { return }
+                let line = switch phase {
+                case .pushing(let sent, let total): "Sending \(sent)/\(Words.count(total, "change"))…"
+                case .pulling(let changes, let pages): "Downloading: \(Words.count(changes, "change")), \(Words.count(pages, "page"))…"
+                case .done: ""
                 }
-                memory.record(session.credentials.server, reachable: true)
-            } catch let error as ClientError where error.isUnreachable {
-                memory.record(session.credentials.server, reachable: false)
-                throw error
+                FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
             }
             if json {
                 try Output.printJSON(SyncSummary(report))
@@ -91,19 +83,29 @@ struct Status: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting(json: json) {
-            let session = try ClientSession.open()
+            // Status answers "is the server there?" too: it always asks, briefly, and sends
+            // pending work while it is at it.
+            let session = try ClientSession.open(http: HTTPSession(patience: .onTheSide))
+            var problem: String?
+            do {
+                _ = try await session.sync()
+            } catch let error as ClientError where error.isTransient {
+                problem = error.description
+            }
             var notices = AccountStore.Notices()
             let (index, snapshot) = try session.snapshot(notices: &notices)
             let status = StatusReport(
-                server: session.credentials.server, email: session.credentials.email, userID: session.credentials.userID,
+                server: session.credentials.server, serverAnswered: problem == nil, serverProblem: problem,
+                email: session.credentials.email, userID: session.credentials.userID,
                 lastSync: index.lastSync, pending: snapshot.pendingCount,
                 rejected: snapshot.rejected.map { $0.rejection?.message ?? $0.mutation.typeName },
                 courses: index.courses.count, cacheBytes: session.store.diskUsage(), notices: notices.messages,
                 log: session.paths.logFile.path)
             if json { return try Output.printJSON(status) }
-            print("Server:     \(status.server)")
+            let output = Output.current
+            print("Server:     \(status.server) · " + (problem.map { output.red("not answering: \($0)") } ?? output.green("answered just now")))
             print("Signed in:  \(status.email)")
-            print("Last sync:  \(status.lastSync.map(ISO8601.format) ?? "never")")
+            print("Last sync:  \(status.lastSync.map { Words.moment($0, timeZone: .current, locale: .current) } ?? "never")")
             print("Pending:    \(Words.count(status.pending, "change")) waiting to be sent")
             print("Rejected:   \(status.rejected.count)")
             for reason in status.rejected { print("  - \(reason)") }
@@ -116,6 +118,9 @@ struct Status: AsyncParsableCommand {
 
 struct StatusReport: Encodable {
     let server: String
+    let serverAnswered: Bool
+    /// Why the server did not answer, when it did not.
+    let serverProblem: String?
     let email: String
     let userID: UUID
     let lastSync: Date?
@@ -127,7 +132,10 @@ struct StatusReport: Encodable {
     let log: String
 
     enum CodingKeys: String, CodingKey {
-        case server, email
+        case server
+        case serverAnswered = "server_answered"
+        case serverProblem = "server_problem"
+        case email
         case userID = "user_id"
         case lastSync = "last_sync"
         case pending, rejected, courses

@@ -91,39 +91,6 @@ struct Failure: Encodable {
     enum CodingKeys: String, CodingKey { case code, message }
 }
 
-/// A sync that a command makes on the side, and its outcome.
-enum SideSync {
-    case done(SyncReport)
-    /// Not reached: the work stays queued. Why, in words.
-    case offline(String)
-}
-
-/// Syncs, unless the server was found unreachable moments ago (by this or an earlier run), so a
-/// learner working offline does not wait for a connection attempt at every command. Remembers
-/// the outcome for the next run.
-func syncIfReachable(_ session: ClientSession) async throws -> SideSync {
-    let memory = ReachabilityMemory(paths: session.paths)
-    let server = session.credentials.server
-    if let age = memory.recentlyUnreachable(server) {
-        return .offline("the server could not be reached \(Int(age)) s ago")
-    }
-    do {
-        let report = try await session.syncEngine().run()
-        memory.record(server, reachable: true)
-        return .done(report)
-    } catch let error as ClientError where error.isTransient {
-        if error.isUnreachable { memory.record(server, reachable: false) }
-        return .offline(error.description)
-    }
-}
-
-/// The names of badges a sync brought, as the learner's cached records have them.
-func badgeNames(_ report: SyncReport, _ session: ClientSession) throws -> [String] {
-    var notices = AccountStore.Notices()
-    let badges = try session.store.learner(notices: &notices).badges
-    return report.awardedBadges.map { award in badges.first { $0.id == award.badgeID }?.name ?? "a badge" }
-}
-
 struct CommandFailure: Error {
     let message: String
     let code: Int32
@@ -144,17 +111,3 @@ func printError(_ message: String) {
     FileHandle.standardError.write(Data((Output.current.utf8 ? line : ASCIIFallback.text(line)).utf8))
 }
 
-/// The saved session and its cached courses, with any problems met while reading the files.
-/// Work saved offline by an earlier run is sent first when the server can be reached, so it
-/// leaves without waiting for an explicit `lms sync`; when it cannot, it stays, quietly.
-func openLibrary(sendingPending: Bool = true) async throws -> (ClientSession, CourseLibrary, AccountStore.Notices) {
-    let session = try ClientSession.open()
-    var notices = AccountStore.Notices()
-    if sendingPending, try session.store.outbox(notices: &notices).contains(where: { $0.state == .pending }),
-       case .done(let report) = try await syncIfReachable(session), report.pushed > 0 {
-        printError("sent \(Words.count(report.pushed, "change")) saved offline earlier")
-    }
-    notices = AccountStore.Notices()
-    let library = try CourseLibrary.load(session, notices: &notices)
-    return (session, library, notices)
-}

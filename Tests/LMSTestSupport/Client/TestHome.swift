@@ -27,7 +27,13 @@ package final class TestHome: Sendable {
     /// Signs in through `APIClient.login` (which saves the credentials) and opens the session.
     @discardableResult
     package func login(_ server: LiveServer, as email: String = DemoAccounts.learner) async throws -> ClientSession {
-        let api = APIClient(server: server.baseURL, credentials: nil, credentialStore: CredentialStore(paths: paths))
+        try await login(url: server.baseURL, as: email)
+    }
+
+    /// Signs in at `url`: the server itself, or something in front of it (a `FlakyProxy`).
+    @discardableResult
+    package func login(url: String, as email: String = DemoAccounts.learner) async throws -> ClientSession {
+        let api = APIClient(server: url, credentials: nil, credentialStore: CredentialStore(paths: paths))
         _ = try await api.login(email: email, password: DemoAccounts.password)
         return try ClientSession.open(paths: paths)
     }

@@ -69,7 +69,6 @@ package final class LiveServer: @unchecked Sendable {
         try await app.asyncBoot()
         try await app.server.start(address: .hostname("127.0.0.1", port: port))
         guard let bound = app.http.server.shared.localAddress?.port else { throw TestFailure("the server did not report its port") }
-        app.useBaseURL("http://127.0.0.1:\(bound)")
         return bound
     }
 
