@@ -2,6 +2,7 @@ import Foundation
 import LMSKit
 import LMSTestSupport
 import Testing
+import NIOCore
 import Vapor
 
 @testable import LMSServer

@@ -26,7 +26,7 @@ final class CurlTransport {
     /// false to cancel.
     func perform(_ request: HTTPRequest, progress: ((Int64, Int64) -> Bool)? = nil) throws(TransportFailure) -> HTTPResponse {
         curl_easy_reset(handle)
-        let sink = ResponseSink(progress: progress)
+        let sink = ResponseSink(progress: progress, watch: StallWatch(patience: options.patience))
         let context = Unmanaged.passRetained(sink)
         defer { context.release() }
 
@@ -38,9 +38,6 @@ final class CurlTransport {
         lms_curl_set_long(handle, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS)
         let patience = options.patience
         lms_curl_set_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Self.connectTimeoutMilliseconds(for: request.url, seconds: patience.connectSeconds))
-        // libcurl's low-speed check covers the wait for the first byte of the answer too.
-        lms_curl_set_long(handle, CURLOPT_LOW_SPEED_LIMIT, patience.minimumBytesPerSecond)
-        lms_curl_set_long(handle, CURLOPT_LOW_SPEED_TIME, patience.stallSeconds)
         lms_curl_set_long(handle, CURLOPT_SSL_VERIFYPEER, 1)
         lms_curl_set_long(handle, CURLOPT_SSL_VERIFYHOST, 2)
         if let bundle = options.caBundle { lms_curl_set_string(handle, CURLOPT_CAINFO, bundle) }
@@ -63,14 +60,19 @@ final class CurlTransport {
             return length
         }
         lms_curl_set_pointer(handle, CURLOPT_HEADERDATA, context.toOpaque())
-        if progress != nil {
-            lms_curl_set_long(handle, CURLOPT_NOPROGRESS, 0)
-            lms_curl_set_progress_function(handle) { context, total, now, _, _ in
-                let sink = Unmanaged<ResponseSink>.fromOpaque(context!).takeUnretainedValue()
-                return sink.progress?(Int64(now), Int64(total)) == false ? 1 : 0
+        // Called at least once a second, bytes moving or not: where a stalled exchange is noticed.
+        // (libcurl's own low-speed check averages over a window that a request's upload keeps
+        // above the limit for seconds, so a stall would cost up to twice the patience.)
+        lms_curl_set_long(handle, CURLOPT_NOPROGRESS, 0)
+        lms_curl_set_progress_function(handle) { context, total, now, _, sent in
+            let sink = Unmanaged<ResponseSink>.fromOpaque(context!).takeUnretainedValue()
+            if sink.watch.isStalled(bytes: Int64(now) + Int64(sent), at: DispatchTime.now().uptimeNanoseconds) {
+                sink.stalled = true
+                return 1
             }
-            lms_curl_set_pointer(handle, CURLOPT_XFERINFODATA, context.toOpaque())
+            return sink.progress?(Int64(now), Int64(total)) == false ? 1 : 0
         }
+        lms_curl_set_pointer(handle, CURLOPT_XFERINFODATA, context.toOpaque())
 
         var headerList: UnsafeMutablePointer<curl_slist>?
         for (name, value) in request.headers { headerList = curl_slist_append(headerList, "\(name): \(value)") }
@@ -94,6 +96,9 @@ final class CurlTransport {
             }
             return curl_easy_perform(handle)
         }
+        if sink.stalled {
+            throw TransportFailure(code: CURLE_OPERATION_TIMEDOUT, message: "no progress for \(options.patience.stallSeconds) s")
+        }
         guard code == CURLE_OK else { throw TransportFailure(code: code, message: String(cString: curl_easy_strerror(code))) }
         var status = 0
         lms_curl_get_long(handle, CURLINFO_RESPONSE_CODE, &status)
@@ -106,8 +111,14 @@ private final class ResponseSink {
     var body = Data()
     var headers: [String: String] = [:]
     let progress: ((Int64, Int64) -> Bool)?
+    var watch: StallWatch
+    /// The exchange was given up for making no headway.
+    var stalled = false
 
-    init(progress: ((Int64, Int64) -> Bool)?) { self.progress = progress }
+    init(progress: ((Int64, Int64) -> Bool)?, watch: StallWatch) {
+        self.progress = progress
+        self.watch = watch
+    }
 
     func header(line: String) {
         // A new status line (after a 100 Continue or a redirect) starts a new header block.
@@ -116,6 +127,29 @@ private final class ResponseSink {
         let name = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
         let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
         headers[name] = value
+    }
+}
+
+/// Tells when an exchange has made no headway: fewer than `minimumBytesPerSecond` (sent and
+/// received together) over the last `stallSeconds`. Pure: fed the byte count and the time.
+struct StallWatch {
+    private let window: UInt64
+    private let minimumBytes: Int64
+    /// (time, bytes) samples covering the last window, oldest first.
+    private var samples: [(time: UInt64, bytes: Int64)] = []
+
+    init(patience: Patience) {
+        window = UInt64(max(1, patience.stallSeconds)) * 1_000_000_000
+        minimumBytes = Int64(max(0, patience.minimumBytesPerSecond)) * Int64(max(1, patience.stallSeconds))
+    }
+
+    mutating func isStalled(bytes: Int64, at now: UInt64) -> Bool {
+        if samples.isEmpty { samples.append((now, 0)) }
+        samples.append((now, bytes))
+        // Keep one sample at or before the window's start, to measure the whole window.
+        while samples.count > 2, now - samples[1].time >= window { samples.removeFirst() }
+        guard let first = samples.first, now - first.time >= window else { return false }
+        return bytes - first.bytes < minimumBytes
     }
 }
 
