@@ -185,12 +185,21 @@ struct CLITests {
             let url = try #require(buy.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.first { $0.hasPrefix("http") })
             #expect(url.hasPrefix(server.baseURL + "/checkout/test/"), "\(buy.stdout)")
             #expect(buy.stdout.contains("Once paid, 'lms sync'"))
-            // Paying, as the browser would.
-            let token = try #require(await session.api.credentials?.accessToken)
-            let paid = try await HTTPSession().send(HTTPRequest(method: .post, url: url + "/complete", headers: [("Authorization", "Bearer \(token)")]))
-            #expect(paid.status == 200)
+            // Buying again continues the same checkout.
+            let twice = try await CLI.run(["buy", "databases-in-depth", "--json"], home: home)
+            #expect(twice.status == 0 && twice.stdout.contains(String(url.split(separator: "/").last!)), "\(twice.all)")
+            #expect(try await server.count("purchases", where: "user_id = \(bind: server.learnerID) AND status = 'pending'") == 1)
+            // Paying as a browser does: the page, then its Pay (test) form.
+            let http = HTTPSession()
+            let page = String(decoding: try await http.send(HTTPRequest(method: .get, url: url)).body, as: UTF8.self)
+            let formToken = try #require(page.range(of: #"value="[0-9a-f]{64}""#, options: .regularExpression).map { String(page[$0].dropFirst(7).dropLast()) }, "\(page)")
+            let paid = try await http.send(HTTPRequest(
+                method: .post, url: url + "/pay", headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Data("token=\(formToken)".utf8)))
+            #expect(paid.status == 200, "\(String(decoding: paid.body, as: UTF8.self))")
             let sync = try await CLI.run(["sync"], home: home)
             #expect(sync.status == 0, "\(sync.all)")
+            let courses = try await CLI.run(["courses", "--all"], home: home)
+            #expect(courses.stdout.split(separator: "\n").contains { $0.contains("Databases in Depth") && $0.contains("owned") }, "\(courses.all)")
             let again = try await CLI.run(["buy", "databases-in-depth"], home: home)
             #expect(again.status == 5 && again.stderr.contains("You own 'Databases in Depth' already"), "\(again.all)")
             let free = try await CLI.run(["buy", "swift-fundamentals"], home: home)

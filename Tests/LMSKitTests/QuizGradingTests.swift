@@ -236,3 +236,23 @@ struct QuizGradingTests {
         #expect(T.quizResult(score: 0, maxScore: 0, passed: true).percent == 100)
     }
 }
+
+@Suite("The quiz figure of a course")
+struct QuizSummaryTests {
+    func result(_ lesson: UUID, _ score: Int, of max: Int, attempt: Int) -> QuizResult {
+        QuizResult(id: UUID(), userID: UUID(), lessonID: lesson, score: score, maxScore: max, passed: score * 100 / max >= 70, answers: [],
+                   attemptNumber: attempt, completedAt: Date(timeIntervalSince1970: Double(attempt)), createdAt: Date(timeIntervalSince1970: Double(attempt)))
+    }
+
+    @Test("the best score of each quiz, averaged over the quizzes taken: 40 % then 100 % is 100 %, not 70 %")
+    func bestPerQuiz() throws {
+        let first = UUID(), second = UUID(), untaken = UUID(), elsewhere = UUID()
+        let results = [result(first, 2, of: 5, attempt: 1), result(first, 5, of: 5, attempt: 2), result(second, 1, of: 2, attempt: 1),
+                       result(elsewhere, 0, of: 3, attempt: 1)]
+        let summary = try #require(QuizSummary.of(results: results, quizLessons: [first, second, untaken]))
+        #expect(summary.averageOfBest == 75 && summary.taken == 2 && summary.quizzes == 3)
+        #expect(summary.text == "best quiz scores 75% (2 of 3 quizzes taken)")
+        #expect(QuizSummary.of(results: [result(first, 2, of: 5, attempt: 1)], quizLessons: [first])?.text == "best quiz scores 40% (1 of 1 quiz taken)")
+        #expect(QuizSummary.of(results: results, quizLessons: [untaken]) == nil)
+    }
+}

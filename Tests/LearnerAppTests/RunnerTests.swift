@@ -175,17 +175,19 @@ struct RunnerStartTests {
         #expect(harness.state.sync.online == false)
     }
 
-    @Test("The lesson page names the player the runner was given")
-    func playerName() async throws {
+    @Test("The lesson page names the player the runner was given, and never offers one that is not installed",
+          arguments: [("true --fs", "Enter/o: play in true · m: mark complete"),
+                      ("no-such-player-lms --fs", "No video player found (set LMS_PLAYER, e.g. mpv) · m: mark complete")])
+    func playerName(_ player: String, _ line: String) async throws {
         let account = try DemoFixture.Account()
         let session = try account.session()
         let backend = TestBackend(width: 100, height: 30)
         let runner = AppRunner(
             terminal: Terminal(backend: backend),
-            environment: AppEnvironment(session: session, themeDirectories: [DemoFixture.themesDirectory], player: "mpv --fs", syncOnStart: false),
+            environment: AppEnvironment(session: session, themeDirectories: [DemoFixture.themesDirectory], player: player, syncOnStart: false),
             theme: DemoFixture.defaultTheme)
         runner.start()
-        #expect(runner.state.player == "mpv")
+        #expect(runner.state.player == String(player.split(separator: " ")[0]))
         let deadline = Date().addingTimeInterval(30)
         while !backend.lines.joined().contains("Continue:"), Date() < deadline {
             runner.settle(timeout: 0)
@@ -193,6 +195,11 @@ struct RunnerStartTests {
         }
         runner.handle(.key(.enter))
         runner.render()
-        #expect(backend.lines.joined().contains("Enter/o: play in mpv · m: mark complete"))
+        #expect(backend.lines.joined().contains(line))
+        // Asked to play anyway, it says where the video is instead of failing on the terminal.
+        runner.handle(.key(.character("o")))
+        if !runner.state.playerAvailable {
+            #expect(runner.state.status?.text.hasPrefix("No video player found: set LMS_PLAYER") == true)
+        }
     }
 }

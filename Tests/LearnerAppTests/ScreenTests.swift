@@ -22,6 +22,7 @@ enum GoldenScreen: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case quizSingle = "quiz-single", quizMultiple = "quiz-multiple", quizTrueFalse = "quiz-true-false", quizShort = "quiz-short"
     case quizReview = "quiz-review", quizResult = "quiz-result", quizPending = "quiz-pending"
     case progress, badges, preview, help, themes, statusError = "status-error", ascii
+    case quizFeedback = "quiz-feedback", homeInstructor = "home-instructor", allDone = "all-done", upToDate = "up-to-date"
 
     var testDescription: String { rawValue }
 
@@ -49,6 +50,20 @@ enum GoldenScreen: String, CaseIterable, Sendable, CustomTestStringConvertible {
             QuizAnswer(questionID: questions[3].id, text: "nil"),
         ], completedAt: DemoFixture.now)
         return OutboxEntry(mutation: SyncMutation(id: DemoFixture.id(13, 1), createdAt: DemoFixture.now, kind: .quizSubmit(lessonID: quizLesson.id, submission)))
+    }
+
+    /// The Swift quiz with three of four answers wrong, graded 1/5.
+    static var failedWithAnswers: QuizResult {
+        let questions = DemoFixture.swift.questions[quizLesson.id]!
+        return QuizResult(
+            id: DemoFixture.id(11, 3), userID: DemoFixture.learnerID, lessonID: quizLesson.id, score: 1, maxScore: 5, passed: false,
+            answers: [
+                GradedAnswer(questionID: questions[0].id, selectedOptionIDs: ["a"], text: nil, isCorrect: false, pointsAwarded: 0, pointsPossible: 1),
+                GradedAnswer(questionID: questions[1].id, selectedOptionIDs: ["a", "c"], text: nil, isCorrect: false, pointsAwarded: 0, pointsPossible: 2),
+                GradedAnswer(questionID: questions[2].id, selectedOptionIDs: ["true"], text: nil, isCorrect: true, pointsAwarded: 1, pointsPossible: 1),
+                GradedAnswer(questionID: questions[3].id, selectedOptionIDs: [], text: "null", isCorrect: false, pointsAwarded: 0, pointsPossible: 1),
+            ],
+            attemptNumber: 1, clientAttemptID: attemptID, completedAt: DemoFixture.now, createdAt: DemoFixture.now)
     }
 
     /// An earlier attempt that failed, yesterday.
@@ -171,6 +186,27 @@ enum GoldenScreen: String, CaseIterable, Sendable, CustomTestStringConvertible {
         case .statusError:
             var state = DemoFixture.state(width: w, height: h)
             _ = App.update(&state, .enqueueFailed("Not saved: the disk is full"))
+            return state
+        case .quizFeedback:
+            var state = Self.quiz(w, h, page: 4)
+            state.quiz?.phase = .submitted(clientAttemptID: Self.attemptID)
+            var records = DemoFixture.records(completing: DemoFixture.swiftBeforeQuiz)
+            records.quizResults = [Self.failedWithAnswers]
+            _ = App.update(&state, .libraryLoaded(DemoFixture.library(records: records), notices: []))
+            return state
+        case .homeInstructor:
+            return DemoFixture.state(width: w, height: h, library: DemoFixture.library(role: .instructor))
+        case .allDone:
+            // Every lesson of every course taken is complete: n says so and points at the catalog.
+            let taken = Set(DemoFixture.library().myCourses.map(\.id))
+            let titles = DemoFixture.courses.filter { taken.contains($0.course.id) }.flatMap(\.lessons).map(\.title)
+            var state = DemoFixture.state(width: w, height: h, library: DemoFixture.library(records: DemoFixture.records(completing: titles)))
+            press(&state, .character("n"))
+            return state
+        case .upToDate:
+            var state = DemoFixture.state(width: w, height: h)
+            press(&state, .character("s"))
+            _ = App.update(&state, .syncFinished(SyncReport(), error: nil, offline: false))
             return state
         case .ascii:
             // A terminal without UTF-8: every glyph has an ASCII stand-in.

@@ -167,7 +167,7 @@ struct NavigationTests {
         _ = App.update(&state, .libraryLoaded(DemoFixture.library(), notices: []))
         press(&state, .character("n"))
         #expect(state.route == .home)
-        #expect(state.status?.text == "Nothing to study next: open a course first")
+        #expect(state.status?.text == "Your courses are still loading: try n again in a moment")
     }
 
     @Test func libraryNoticesShowAsErrors() {
@@ -510,8 +510,13 @@ struct LessonTests {
         _ = App.update(&state, .previewLoaded(DemoFixture.instructorOutline(DemoFixture.swift), error: nil))
         #expect(!state.screenText.contains("Check your understanding"))
         press(&state, .character("G"))
-        #expect(state.scroll == 2)  // 8 lines, 6 on screen
-        #expect(state.screen[10].contains("? Check your understanding  5m  4 questions"))
+        // Every lesson, the texts and the quiz's questions with their answers; the last row is
+        // the last question's accepted answer.
+        let lines = PreviewScreen.lines(state, state.preview!)
+        #expect(state.scroll == lines.count - 6)
+        #expect(state.screen[10].contains("accepted: \"nil\""))
+        press(&state, .character("g"))
+        #expect(state.scroll == 0)
     }
 }
 
@@ -588,7 +593,8 @@ struct QuizTests {
             QuizAnswer(questionID: questions[2].id, selectedOptionIDs: ["true"]),
             QuizAnswer(questionID: questions[3].id, text: "nil"),
         ], completedAt: DemoFixture.now)
-        #expect(effects == [.enqueue(.quizSubmit(lessonID: quizLesson.id, expected), label: "Quiz submitted")])
+        // Submitted work is in the outbox: the draft is dropped from disk.
+        #expect(effects == [.enqueue(.quizSubmit(lessonID: quizLesson.id, expected), label: "Quiz submitted"), .saveQuizDrafts([])])
         #expect(App.update(&state, .enqueued("Quiz submitted")) == [.loadLibrary, .sync])
 
         // Graded on the next sync: the result appears, then Enter goes back to the lesson.
@@ -650,7 +656,7 @@ struct QuizTests {
         #expect(answering.quizzes[quizLesson.id]?.answers[questions[0].id]?.selectedOptionIDs == ["a"])
         press(&answering, .enter)
         #expect(answering.quiz?.answers[questions[0].id]?.selectedOptionIDs == ["a"])
-        #expect(answering.status?.text.contains("answers so far are kept") == true)
+        #expect(answering.status?.text.contains("answer so far is kept") == true, "\(String(describing: answering.status))")
 
         var review = started()
         press(&review, .right, .right, .right, .right)
@@ -781,7 +787,7 @@ struct ThemeAndSyncTests {
         report.pulledChanges = 7
         #expect(App.update(&state, .syncFinished(report, error: nil, offline: false)) == [.loadLibrary])
         #expect(!state.sync.running && state.sync.online == true)
-        #expect(state.status == StatusMessage(text: "Synced: 2 sent, 7 received", isError: false))
+        #expect(state.status == StatusMessage(text: "Synced: sent 2 changes, received 7 changes", isError: false, untilKey: true))
         #expect(press(&state, .character("s")) == [.sync])
     }
 
@@ -810,7 +816,7 @@ struct ThemeAndSyncTests {
         var report = SyncReport()
         report.pushed = 1
         #expect(App.update(&state, .syncFinished(report, error: nil, offline: false)) == [.loadLibrary])
-        #expect(state.status == StatusMessage(text: "Back online: 1 sent, 0 received", isError: false))
+        #expect(state.status == StatusMessage(text: "Back online: sent 1 change", isError: false, untilKey: true))
         #expect(state.sync.failedInARow == 0 && state.sync.online == true)
         #expect(App.update(&state, .syncDue(ticket: 8)).isEmpty)
     }
@@ -842,11 +848,50 @@ struct ThemeAndSyncTests {
         var report = SyncReport()
         report.awardedBadges = [UserBadge(id: DemoFixture.id(8, 2), userID: DemoFixture.learnerID, badgeID: DemoFixture.badges[1].id, earnedAt: DemoFixture.now)]
         _ = App.update(&state, .syncFinished(report, error: nil, offline: false))
-        #expect(state.status?.text == "New badge: Quiz Whiz! Back online: 0 sent, 0 received")
+        #expect(state.status?.text == "New badge: Quiz Whiz! Back online: nothing to send or receive")
         var refused = SyncReport()
         let mutation = SyncMutation(id: DemoFixture.id(12, 1), createdAt: DemoFixture.now, kind: .progressUpsert(ProgressUpsert(lessonID: DemoFixture.id(4, 99))))
         refused.newlyRejected = [OutboxEntry(mutation: mutation, state: .rejected, rejection: APIErrorBody(code: .notFound, message: "No such lesson"))]
         _ = App.update(&state, .syncFinished(refused, error: nil, offline: false))
         #expect(state.status == StatusMessage(text: "Refused by the server: No such lesson", isError: true))
+    }
+
+    @Test("News asks nothing of the learner and goes with the next key; a refusal stays")
+    func newsGoesWithTheNextKey() {
+        var state = DemoFixture.state()
+        var report = SyncReport()
+        report.pulledChanges = 3
+        _ = App.update(&state, .syncFinished(report, error: nil, offline: false))
+        #expect(state.status?.text == "Synced: received 3 changes")
+        press(&state, .down)
+        #expect(state.status == nil)
+        press(&state, .character("s"))
+        _ = App.update(&state, .syncFinished(SyncReport(), error: nil, offline: false))
+        #expect(state.status?.text == "Up to date")
+        var refused = SyncReport()
+        let mutation = SyncMutation(id: DemoFixture.id(12, 1), createdAt: DemoFixture.now, kind: .progressUpsert(ProgressUpsert(lessonID: DemoFixture.id(4, 99))))
+        refused.newlyRejected = [OutboxEntry(mutation: mutation, state: .rejected, rejection: APIErrorBody(code: .notFound, message: "No such lesson"))]
+        _ = App.update(&state, .syncFinished(refused, error: nil, offline: false))
+        press(&state, .down)
+        #expect(state.status?.text == "Refused by the server: No such lesson")
+    }
+
+    @Test("The quiz's 'next lesson' note goes when the quiz is left with Esc")
+    func quizNoteGoesWithEsc() {
+        var state = DemoFixture.stateAtSwiftQuiz()
+        press(&state, .enter, .character("n"))
+        #expect(state.status?.text.contains("This quiz is the next lesson") == true)
+        press(&state, .escape)
+        #expect(state.status == nil, "\(String(describing: state.status))")
+    }
+
+    @Test("n with every course taken complete says so and points at the catalog")
+    func nWhenAllIsDone() {
+        let taken = Set(DemoFixture.library().myCourses.map(\.id))
+        let titles = DemoFixture.courses.filter { taken.contains($0.course.id) }.flatMap(\.lessons).map(\.title)
+        var state = DemoFixture.state(library: DemoFixture.library(records: DemoFixture.records(completing: titles)))
+        press(&state, .character("n"))
+        #expect(state.status?.text == "All done: every course you take is complete (c: catalog)")
+        #expect(state.route == .home)
     }
 }

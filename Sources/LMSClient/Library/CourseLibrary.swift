@@ -19,7 +19,7 @@ public final class CourseLibrary: Sendable {
 
     public init(index: CacheIndex, snapshot: LearnerSnapshot, store: AccountStore, userID: UUID, quizDrafts: [QuizDraft] = []) {
         self.index = index
-        self.quizDrafts = Dictionary(quizDrafts.map { ($0.lessonID, $0) }, uniquingKeysWith: { a, b in a.savedAt >= b.savedAt ? a : b })
+        self.quizDrafts = Dictionary(quizDrafts.map { ($0.lessonID, $0) }, uniquingKeysWith: { _, last in last })
         self.snapshot = snapshot
         self.store = store
         self.userID = userID

@@ -165,5 +165,4 @@ public struct QuizDraft: Sendable, Hashable {
     public var lessonID: UUID
     public var answers: [QuizAnswer]
     public var page: Int = 0
-    public var savedAt: Date
 }

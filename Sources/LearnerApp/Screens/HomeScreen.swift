@@ -17,7 +17,7 @@ enum HomeScreen: ScreenFeature {
         // Before the first sync has finished, "0 courses" would be wrong.
         let summary = library.index.cursor == nil && state.sync.running
             ? "Downloading your courses…"
-            : (teaching.isEmpty ? "" : "Teaching \(Words.count(teaching.count, "course")) · ")
+            : (teaching.isEmpty ? "" : "Teaching \(Words.count(teaching.count, "course")) (Enter previews) · ")
                 + "\(Words.count(library.myCourses.count, "course")) · \(earned)/\(library.snapshot.badges.count) badges"
         buffer.write("Welcome back, \(library.me?.firstName ?? "learner")", x: area.x, y: area.y, maxWidth: area.width, style: theme.style("ui.title"))
         buffer.write(summary, x: area.x, y: area.y + 1, maxWidth: area.width, style: theme.style("ui.text.dim"))
@@ -31,7 +31,7 @@ enum HomeScreen: ScreenFeature {
             case .teaching(let course):
                 var spans = [Span("Teaching: ", style: theme.style("ui.title")), Span(course.title)]
                 if course.status != .published { spans.append(Span(" [\(course.status.rawValue)]", style: theme.style("warning"))) }
-                spans.append(Span("  \(Words.count(course.chaptersCount, "chapter")) · \(Words.count(course.lessonsCount, "lesson")) · Enter: preview",
+                spans.append(Span("  \(Words.count(course.chaptersCount, "chapter")) · \(Words.count(course.lessonsCount, "lesson"))",
                                   style: theme.style("ui.text.dim")))
                 return spans
             case .course(let course):

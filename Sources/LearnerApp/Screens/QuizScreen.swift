@@ -174,21 +174,20 @@ extension QuizScreen {
     /// Quiz keys; nil when the key is not the quiz's (global keys then apply). A change to the
     /// answers (or the page) is written to disk at once, so quitting never loses them.
     static func handle(_ key: Key, _ state: inout AppState, now: () -> Date) -> [Effect]? {
-        let before = drafts(state, now: nil)
+        let before = drafts(state)
         guard let effects = handleQuizKey(key, &state, now: now) else { return nil }
-        guard drafts(state, now: nil) != before else { return effects }
-        return effects + [.saveQuizDrafts(drafts(state, now: now()))]
+        let after = drafts(state)
+        return after == before ? effects : effects + [.saveQuizDrafts(after)]
     }
 
-    /// The quizzes still being answered, as drafts, with those of an earlier run not opened yet;
-    /// `now` stamps the current ones (nil: for comparing).
-    static func drafts(_ state: AppState, now: Date?) -> [QuizDraft] {
+    /// The quizzes still being answered, as drafts, with those of an earlier run not opened yet.
+    static func drafts(_ state: AppState) -> [QuizDraft] {
         let current = state.quizzes.values.compactMap { quiz -> QuizDraft? in
             switch quiz.phase {
             case .answering, .review:
                 guard !quiz.answers.isEmpty else { return nil }
                 let answers = quiz.questions.compactMap { quiz.answers[$0.id] }
-                return QuizDraft(lessonID: quiz.lessonID, answers: answers, page: quiz.page, savedAt: now ?? .distantPast)
+                return QuizDraft(lessonID: quiz.lessonID, answers: answers, page: quiz.page)
             case .submitted: return nil
             }
         }

@@ -190,7 +190,7 @@ public enum App {
                 let text = taking == 0
                     ? "You are not taking a course yet: c opens the catalog"
                     : state.library?.myCourses.allSatisfy({ state.courses[$0.id] != nil }) == true
-                        ? "All done: every course you take is complete. c opens the catalog for more"
+                        ? "All done: every course you take is complete (c: catalog)"
                         : "Your courses are still loading: try n again in a moment"
                 state.status = StatusMessage(text: text, isError: false, untilKey: true)
                 return []
