@@ -87,12 +87,12 @@ struct Status: AsyncParsableCommand {
             // pending work while it is at it.
             let session = try ClientSession.open(http: HTTPSession(patience: .onTheSide))
             var problem: String?
+            var notices = AccountStore.Notices()
             do {
-                _ = try await session.sync()
+                notices.messages = try await session.sync().notices
             } catch let error as ClientError where error.isTransient {
                 problem = error.description
             }
-            var notices = AccountStore.Notices()
             let (index, snapshot) = try session.snapshot(notices: &notices)
             let status = StatusReport(
                 server: session.credentials.server, serverAnswered: problem == nil, serverProblem: problem,
