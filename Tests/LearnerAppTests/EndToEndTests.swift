@@ -256,9 +256,13 @@ struct EndToEndTests {
 
         proxy.mode = .pass
         try await tmux.keys("s")
-        try await tmux.waitFor("● online", timeout: 30)
-        let screen = try await tmux.capture()
-        #expect(!screen.contains("pending"), "\(screen)")
+        try await tmux.waitFor("Back online: sent 1 change", timeout: 30)
+        // The library is read again just after: then nothing is pending.
+        let deadline = Date().addingTimeInterval(10)
+        while try await tmux.capture().contains("1 pending") {
+            guard Date() < deadline else { throw TestFailure("still pending once back online:\n\(try await tmux.capture())") }
+            try await Task.sleep(for: .milliseconds(100))
+        }
         let rows = try await Self.sqlite(database, "SELECT count(*) FROM user_progress p JOIN lessons l ON l.id = p.lesson_id WHERE l.title = 'Installing the toolchain' AND p.completed")
         #expect(rows == "1")
         try await tmux.quitWithQ()

@@ -476,7 +476,7 @@ struct LessonTests {
         records.purchases.append(Purchase(id: UUID(), userID: DemoFixture.learnerID, courseID: databases.course.id, amount: 49,
                                           currency: .usd, status: .completed, createdAt: DemoFixture.now, updatedAt: DemoFixture.now))
         _ = App.update(&state, .libraryLoaded(DemoFixture.library(records: records), notices: []))
-        #expect(state.status?.text == "Bought 'Databases in Depth': every lesson is open")
+        #expect(state.status?.text == "Bought 'Databases in Depth': the course is yours")
         #expect(state.checkout == nil && !state.screenText.contains("b buys"))
         // Nothing to buy now: b is badges again.
         press(&state, .character("b"))

@@ -113,7 +113,9 @@ public final class AppRunner {
         render()
         // Not as a key press: below the minimum size keys are ignored, and this sync must run.
         if environment.syncOnStart {
+            // Quiet, like the periodic ones: the status line's "online" says it went well.
             current.sync.running = true
+            current.sync.inBackground = true
             perform(.sync)
         }
     }

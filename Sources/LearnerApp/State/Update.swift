@@ -23,7 +23,7 @@ public enum App {
             if let checkout = state.checkout, let course = library.index.courses.first(where: { $0.id == checkout.courseID }),
                library.ownership(of: course) != nil {
                 state.checkout = nil
-                state.status = StatusMessage(text: "Bought '\(course.title)': every lesson is open", isError: false, untilKey: true)
+                state.status = StatusMessage(text: "Bought '\(course.title)': the course is yours", isError: false, untilKey: true)
             }
             // Outlines of the courses being taken load in the background (for "continue" on Home).
             var effects = library.myCourses.filter { state.courses[$0.id] == nil }.map { Effect.loadCourse($0.id) }
@@ -94,7 +94,7 @@ public enum App {
             return []
         case .checkoutStarted(let courseID, let url):
             guard let url else {
-                state.status = StatusMessage(text: "Enrolled: every lesson is open", isError: false)
+                state.status = StatusMessage(text: "Enrolled: the course is yours", isError: false)
                 state.sync.running = true
                 return [.sync]
             }

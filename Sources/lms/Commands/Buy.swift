@@ -33,7 +33,7 @@ struct Buy: AsyncParsableCommand {
             guard let url = checkout.checkoutURL else {
                 // A free course is owned at once: fetch it now.
                 _ = try await session.sync()
-                return print("'\(found.title)' is yours: every lesson is open.")
+                return print("'\(found.title)' is yours.")
             }
             print("To buy '\(found.title)' (\(found.currency.display(found.price))), pay on this page:\n  \(url)")
             if open, let failure = ExternalProgram.run(ExternalProgram.browser, url) {
