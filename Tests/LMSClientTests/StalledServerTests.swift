@@ -11,6 +11,19 @@ struct StalledServerTests {
     /// Loose on purpose: the point is seconds, not minutes (libcurl's defaults took 2½ minutes).
     static let offlineWithin: TimeInterval = 9
 
+    /// A demo server behind a `FlakyProxy` that passes for now, and a learner signed in and
+    /// synced through it.
+    static func withProxiedLearner(_ body: (LiveServer, FlakyProxy, TestHome, ClientSession) async throws -> Void) async throws {
+        try await withLiveServer { server in
+            let proxy = try FlakyProxy(upstreamPort: server.port)
+            defer { proxy.stop() }
+            let home = try TestHome()
+            let session = try await home.login(url: proxy.baseURL)
+            _ = try await session.sync()
+            try await body(server, proxy, home, session)
+        }
+    }
+
     static func seconds(since start: ContinuousClock.Instant) -> TimeInterval {
         let elapsed = ContinuousClock.now - start
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
@@ -40,12 +53,7 @@ struct StalledServerTests {
 
     @Test("a sync against a silent server fails once, without retrying while the learner waits")
     func syncDoesNotRetryASilentServer() async throws {
-        try await withLiveServer { server in
-            let proxy = try FlakyProxy(upstreamPort: server.port)
-            defer { proxy.stop() }
-            let home = try TestHome()
-            let session = try await home.login(url: proxy.baseURL)
-            _ = try await session.sync()
+        try await Self.withProxiedLearner { server, proxy, home, session in
             let lesson = try await server.lessonID("Installing the toolchain")
             try session.outboxWriter.enqueue(completion(lesson, seconds: 30, at: wholeSecondsAgo(10)))
 
@@ -66,12 +74,7 @@ struct StalledServerTests {
 
     @Test("lms complete on a silent server: saved offline in seconds, exit 0; sent once when the server is back")
     func completeOnASilentServer() async throws {
-        try await withLiveServer { server in
-            let proxy = try FlakyProxy(upstreamPort: server.port)
-            defer { proxy.stop() }
-            let home = try TestHome()
-            let session = try await home.login(url: proxy.baseURL)
-            _ = try await session.sync()
+        try await Self.withProxiedLearner { server, proxy, home, session in
             let install = try await server.lessonID("Installing the toolchain")
 
             proxy.mode = .silent
@@ -101,12 +104,7 @@ struct StalledServerTests {
 
     @Test("a byte a second: the work reached the server but the answer did not; resent, it counts once")
     func trickledAnswerIsDeliveredOnce() async throws {
-        try await withLiveServer { server in
-            let proxy = try FlakyProxy(upstreamPort: server.port)
-            defer { proxy.stop() }
-            let home = try TestHome()
-            let session = try await home.login(url: proxy.baseURL)
-            _ = try await session.sync()
+        try await Self.withProxiedLearner { server, proxy, home, session in
             let install = try await server.lessonID("Installing the toolchain")
 
             proxy.mode = .trickle

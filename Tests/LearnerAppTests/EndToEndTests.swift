@@ -131,32 +131,13 @@ struct EndToEndTests {
 
     @Test("lms offline: the Shell quiz waits as pending grading, then is graded when the server is back", .enabled(if: tmuxAvailable))
     func offline() async throws {
-        let lms = try Self.binary("lms")
-        let serverBinary = try Self.binary("lms-server")
         let work = try Scratch()
-        let database = work.url.appendingPathComponent("lms.sqlite").path
-        let environment = [
-            "HOME": work.url.path, "XDG_CONFIG_HOME": work.url.path + "/config", "XDG_DATA_HOME": work.url.path + "/data",
-            "LANG": "C.UTF-8", "PATH": "/usr/bin:/bin", "LMS_ENV": "development",
-        ]
-        try await Self.run(serverBinary, ["seed", "--demo", "--sqlite", database], environment: environment, log: work.url.appendingPathComponent("seed.log"))
-        let port = try Self.freePort()
-        let url = "http://127.0.0.1:\(port)"
-        var server = try ServerProcess(serverBinary, database: database, port: port, log: work.url.appendingPathComponent("server.log"))
+        let seeded = try await SeededServer.start(in: work)
+        var server = seeded.process
         defer { server.child.signal() }
-        try await server.waitUntilHealthy()
-
-        try await Self.run(lms, ["login", url, "--email", "learner@demo.lms", "--password-stdin"], environment: environment, stdin: "demo-password\n",
-                     log: work.url.appendingPathComponent("login.log"))
-
-        let tmux = try Tmux(scratch: work)
+        try await seeded.login(at: server.url)
+        let tmux = try await seeded.openApp()
         defer { tmux.kill() }
-        try await tmux.start(width: 100, height: 30, script: """
-            export LANG=C.UTF-8 LC_ALL=C.UTF-8 HOME='\(work.url.path)' XDG_CONFIG_HOME='\(work.url.path)/config' XDG_DATA_HOME='\(work.url.path)/data'
-            unset NO_COLOR LMS_PLAYER LMS_SERVER
-            '\(lms.path)'
-            echo "lms exited with status $?"
-            """)
         try await tmux.waitFor("Welcome back, Ada", timeout: 60)
         try await tmux.waitFor("● online", timeout: 60)
         try await tmux.waitFor("Terminal Mastery  ✓ owned")
@@ -190,7 +171,7 @@ struct EndToEndTests {
         try await tmux.waitFor("○ offline", timeout: 60)
 
         // Back on the same port and database; s syncs and the grade arrives.
-        server = try ServerProcess(serverBinary, database: database, port: port, log: work.url.appendingPathComponent("server-2.log"))
+        server = try ServerProcess(seeded.serverBinary, database: seeded.database, port: seeded.port, log: work.url.appendingPathComponent("server-2.log"))
         try await server.waitUntilHealthy()
         let deadline = Date().addingTimeInterval(60)
         while !(try await tmux.capture().contains("Passed")) {
@@ -211,32 +192,15 @@ struct EndToEndTests {
 
     @Test("lms on a silent server: offline within seconds, the app keeps working, the work is sent once when it answers", .enabled(if: tmuxAvailable))
     func silentServer() async throws {
-        let lms = try Self.binary("lms")
-        let serverBinary = try Self.binary("lms-server")
         let work = try Scratch()
-        let database = work.url.appendingPathComponent("lms.sqlite").path
-        let environment = [
-            "HOME": work.url.path, "XDG_CONFIG_HOME": work.url.path + "/config", "XDG_DATA_HOME": work.url.path + "/data",
-            "LANG": "C.UTF-8", "PATH": "/usr/bin:/bin", "LMS_ENV": "development",
-        ]
-        try await Self.run(serverBinary, ["seed", "--demo", "--sqlite", database], environment: environment, log: work.url.appendingPathComponent("seed.log"))
-        let port = try Self.freePort()
-        let server = try ServerProcess(serverBinary, database: database, port: port, log: work.url.appendingPathComponent("server.log"))
-        defer { server.child.signal() }
-        try await server.waitUntilHealthy()
-        let proxy = try FlakyProxy(upstreamPort: port)
+        let seeded = try await SeededServer.start(in: work)
+        defer { seeded.process.child.signal() }
+        let database = seeded.database
+        let proxy = try FlakyProxy(upstreamPort: seeded.port)
         defer { proxy.stop() }
-        try await Self.run(lms, ["login", proxy.baseURL, "--email", "learner@demo.lms", "--password-stdin"], environment: environment,
-                           stdin: "demo-password\n", log: work.url.appendingPathComponent("login.log"))
-
-        let tmux = try Tmux(scratch: work)
+        try await seeded.login(at: proxy.baseURL)
+        let tmux = try await seeded.openApp()
         defer { tmux.kill() }
-        try await tmux.start(width: 100, height: 30, script: """
-            export LANG=C.UTF-8 LC_ALL=C.UTF-8 HOME='\(work.url.path)' XDG_CONFIG_HOME='\(work.url.path)/config' XDG_DATA_HOME='\(work.url.path)/data'
-            unset NO_COLOR LMS_PLAYER LMS_SERVER
-            '\(lms.path)'
-            echo "lms exited with status $?"
-            """)
         try await tmux.waitFor("● online", timeout: 60)
         try await tmux.waitFor("Continue: Installing the toolchain")
 
@@ -329,6 +293,62 @@ struct EndToEndTests {
             guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
             return String(decoding: data.map { $0 == 0 ? 32 : $0 }, as: UTF8.self).contains(text)
         }
+    }
+}
+
+/// The demo data seeded into a SQLite file in `work`, served by `lms-server` on a free port, and
+/// the environment of a learner's `lms` whose files live in `work` too.
+struct SeededServer {
+    let lms: URL
+    let serverBinary: URL
+    let database: String
+    let port: Int
+    let environment: [String: String]
+    let process: ServerProcess
+    let work: Scratch
+
+    static func start(in work: Scratch) async throws -> SeededServer {
+        let lms = try EndToEndTests.binary("lms")
+        let serverBinary = try EndToEndTests.binary("lms-server")
+        let database = work.url.appendingPathComponent("lms.sqlite").path
+        let environment = [
+            "HOME": work.url.path, "XDG_CONFIG_HOME": work.url.path + "/config", "XDG_DATA_HOME": work.url.path + "/data",
+            "LANG": "C.UTF-8", "PATH": "/usr/bin:/bin", "LMS_ENV": "development",
+        ]
+        try await EndToEndTests.run(serverBinary, ["seed", "--demo", "--sqlite", database], environment: environment,
+                                    log: work.url.appendingPathComponent("seed.log"))
+        let port = try EndToEndTests.freePort()
+        let process = try ServerProcess(serverBinary, database: database, port: port, log: work.url.appendingPathComponent("server.log"))
+        do {
+            try await process.waitUntilHealthy()
+        } catch {
+            process.child.signal()
+            throw error
+        }
+        return SeededServer(lms: lms, serverBinary: serverBinary, database: database, port: port, environment: environment, process: process, work: work)
+    }
+
+    /// The signed-in learner's app in a 100x30 tmux pane; the script says how lms exited.
+    func openApp() async throws -> Tmux {
+        let tmux = try Tmux(scratch: work)
+        do {
+            try await tmux.start(width: 100, height: 30, script: """
+                export LANG=C.UTF-8 LC_ALL=C.UTF-8 HOME='\(work.url.path)' XDG_CONFIG_HOME='\(work.url.path)/config' XDG_DATA_HOME='\(work.url.path)/data'
+                unset NO_COLOR LMS_PLAYER LMS_SERVER
+                '\(lms.path)'
+                echo "lms exited with status $?"
+                """)
+        } catch {
+            tmux.kill()
+            throw error
+        }
+        return tmux
+    }
+
+    /// `lms login URL` as the demo learner.
+    func login(at url: String) async throws {
+        try await EndToEndTests.run(lms, ["login", url, "--email", "learner@demo.lms", "--password-stdin"], environment: environment,
+                                    stdin: "demo-password\n", log: work.url.appendingPathComponent("login.log"))
     }
 }
 

@@ -33,7 +33,7 @@ public enum ClientError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .unreachable(let detail): "Cannot reach the server (\(detail)); working offline"
         case .offline(let detail): "The connection to the server broke (\(detail)); working offline"
-        case .timeout: "The server is not answering; working offline"
+        case .timeout: "The server is not answering (nothing came back for a few seconds)"
         case .tls(let detail): "The secure connection failed: \(detail)"
         case .unauthorized(let message): "Your session has ended: \(message). Run 'lms login' again"
         case .forbidden(let body): body.message

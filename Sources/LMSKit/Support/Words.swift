@@ -28,19 +28,18 @@ public enum Words {
     /// A moment as the learner reads dates: their locale's medium date and short time, on their
     /// clock ("4 Dec 2026 at 14:11"). ISO-8601 is for machines (`--json`).
     public static func moment(_ date: Date, timeZone: TimeZone, locale: Locale) -> String {
-        let formatter = DateFormatter()
-        formatter.dateStyle = .medium
-        formatter.timeStyle = .short
-        formatter.timeZone = timeZone
-        formatter.locale = locale
-        return formatter.string(from: date)
+        localized(date, time: .short, timeZone: timeZone, locale: locale)
     }
 
     /// A day as the learner reads dates ("4 Dec 2026").
     public static func day(_ date: Date, timeZone: TimeZone, locale: Locale) -> String {
+        localized(date, time: .none, timeZone: timeZone, locale: locale)
+    }
+
+    private static func localized(_ date: Date, time: DateFormatter.Style, timeZone: TimeZone, locale: Locale) -> String {
         let formatter = DateFormatter()
         formatter.dateStyle = .medium
-        formatter.timeStyle = .none
+        formatter.timeStyle = time
         formatter.timeZone = timeZone
         formatter.locale = locale
         return formatter.string(from: date)

@@ -39,24 +39,8 @@ package final class FlakyProxy: @unchecked Sendable {
     package init(upstreamPort: Int, mode: Mode = .pass) throws {
         self.upstreamPort = upstreamPort
         currentMode = mode
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard listener >= 0 else { throw TestFailure("socket: \(String(cString: strerror(errno)))") }
-        var yes: Int32 = 1
-        setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var address = Self.loopback(port: 0)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(listener, 64) == 0 else {
-            close(listener)
-            throw TestFailure("bind/listen: \(String(cString: strerror(errno)))")
-        }
-        var actual = sockaddr_in()
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &actual) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
-        }
-        port = Int(UInt16(bigEndian: actual.sin_port))
+        let (listener, port) = try LoopbackSocket.listen()
+        self.port = port
         self.listener = listener
         Thread { [self] in acceptLoop() }.start()
     }
@@ -71,14 +55,6 @@ package final class FlakyProxy: @unchecked Sendable {
             shutdown(listener, Int32(SHUT_RDWR))
             for connection in open { shutdown(connection, Int32(SHUT_RDWR)) }
         }
-    }
-
-    private static func loopback(port: Int) -> sockaddr_in {
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return address
     }
 
     private func acceptLoop() {
@@ -121,7 +97,7 @@ package final class FlakyProxy: @unchecked Sendable {
         case .pass, .trickle:
             let upstream = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             defer { close(upstream) }
-            var address = Self.loopback(port: upstreamPort)
+            var address = LoopbackSocket.address(port: upstreamPort)
             let connected = withUnsafePointer(to: &address) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(upstream, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
             }
