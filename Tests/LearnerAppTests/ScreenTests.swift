@@ -231,6 +231,16 @@ struct GoldenScreenTests {
         try Golden.check("\(screen.rawValue)-\(size.width)x\(size.height)", backend.lines)
     }
 
+    @Test("Progress bars on one screen share one width", arguments: [GoldenScreen.progress, .badges], sizes)
+    func barsShareOneWidth(_ screen: GoldenScreen, _ size: Size) {
+        let lines = renderScreen(screen.state(width: size.width, height: size.height)).lines
+        let widths = lines.compactMap { line -> Int? in
+            let bar = line.drop { $0 != "█" && $0 != "░" }.prefix { $0 == "█" || $0 == "░" }
+            return bar.isEmpty ? nil : bar.count
+        }
+        #expect(widths.count >= 3 && Set(widths).count == 1, "\(screen): \(widths)")
+    }
+
     @Test("The last sync is on the learner's clock")
     func syncedOnTheLearnersClock() throws {
         var state = DemoFixture.state(width: 120, height: 40)

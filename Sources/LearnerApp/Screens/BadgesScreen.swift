@@ -25,6 +25,8 @@ enum BadgesScreen: ScreenFeature {
         }
         var list = state.list(.badges)
         list.move(0, count: badges.count)
+        // One bar width for every rule, so the bars line up whatever their labels.
+        let barWidth = max(6, min(20, (area.width - 6) / 4))
         var y = area.y
         // Keep the selected badge on screen: skip whole badges above it when needed.
         let start = max(0, min(list.selected, badges.count - 1) - max(0, (area.height / 3) - 1))
@@ -43,8 +45,8 @@ enum BadgesScreen: ScreenFeature {
             y += 1
             for rule in BadgeEvaluator.evaluate(badge.criteria, record: record).rules where y < area.bottom {
                 ProgressBar(fraction: rule.fraction, label: (rule.isMet ? state.glyph("✓ ", "[x] ") : "") + rule.description,
-                            filledStyle: theme.style("progress.done"), emptyStyle: theme.style("progress.todo"), unicode: state.unicode)
-                    .render(Rect(x: area.x + 6, y: y, width: min(area.width - 6, 70), height: 1), &buffer)
+                            filledStyle: theme.style("progress.done"), emptyStyle: theme.style("progress.todo"), unicode: state.unicode, barWidth: barWidth)
+                    .render(Rect(x: area.x + 6, y: y, width: area.width - 6, height: 1), &buffer)
                 y += 1
             }
         }
