@@ -397,3 +397,39 @@ struct BadgeEvaluationTests {
         #expect(BadgeRule.quizPassed(lessonID: Self.quizA, count: 1).courseID == nil)
     }
 }
+
+@Suite("Which badges a batch can change")
+struct BadgeTriggerTests {
+    let swift = UUID(), terminal = UUID(), quiz = UUID()
+
+    @Test("each rule is looked at only when the batch moved what it counts")
+    func relevance() {
+        let completedSwift = BadgeTrigger(completedIn: [swift])
+        #expect(completedSwift.mayChange(.courseCompleted(courseID: swift)))
+        #expect(!completedSwift.mayChange(.courseCompleted(courseID: terminal)))
+        #expect(completedSwift.mayChange(.courseCompleted(courseID: nil)))
+        #expect(completedSwift.mayChange(.lessonsCompleted(count: 5, courseID: nil)))
+        #expect(!completedSwift.mayChange(.lessonsCompleted(count: 5, courseID: terminal)))
+        #expect(!completedSwift.mayChange(.quizPassed(lessonID: nil, count: 1)))
+        #expect(!completedSwift.mayChange(.streakDays(3)))
+        let watchedOnly = BadgeTrigger()
+        #expect(watchedOnly.isEmpty)
+        #expect(!watchedOnly.mayChange(.lessonsCompleted(count: 1, courseID: nil)))
+        #expect(BadgeTrigger(quizAttempted: true).mayChange(.perfectScore(lessonID: quiz)))
+        #expect(BadgeTrigger(newActiveDay: true).mayChange(.streakDays(3)))
+        // A badge counts when any of its rules may change, even one under `all`.
+        let explorer = BadgeCriteria.all([.rule(.lessonsCompleted(count: 5, courseID: nil)), .rule(.quizPassed(lessonID: nil, count: 2))])
+        #expect(BadgeTrigger(quizAttempted: true).mayChange(explorer))
+        #expect(!BadgeTrigger(completedIn: []).mayChange(explorer))
+    }
+
+    @Test("the facts read are those every rule of the badges needs")
+    func facts() {
+        let scoped = BadgeFacts(for: [.rule(.courseCompleted(courseID: swift))])
+        #expect(!scoped.allProgress && scoped.courses == [swift] && !scoped.quizResults)
+        let explorer = BadgeFacts(for: [.all([.rule(.lessonsCompleted(count: 5, courseID: nil)), .rule(.quizPassed(lessonID: nil, count: 2))])])
+        #expect(explorer.allProgress && explorer.quizResults)
+        let streak = BadgeFacts(for: [.rule(.streakDays(3))])
+        #expect(streak.allProgress && streak.quizResults)
+    }
+}

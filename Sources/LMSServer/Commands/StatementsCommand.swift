@@ -38,8 +38,8 @@ struct StatementsCommand: AsyncCommand {
         let statements: [(String, String)] = [
             ("catalog", try Self.inlined(store.catalogQuery(viewer: viewer, search: nil, sort: .title, after: nil, limit: 20), on: sql)),
             ("outline_head", head),
-            ("outline_chapters", try Self.inlined(store.chaptersQuery(courseID: course.id), on: sql)),
-            ("outline_lessons", try Self.inlined(store.lessonsQuery(courseID: course.id), on: sql)),
+            ("outline_chapters", try Self.inlined(store.chaptersQuery(courseIDs: [course.id]), on: sql)),
+            ("outline_lessons", try Self.inlined(store.lessonsQuery(courseIDs: [course.id]), on: sql)),
         ]
         for (name, text) in statements {
             context.console.output("-- \(name)\n\(text);\n".consoleText())

@@ -114,17 +114,44 @@ struct LearningService {
     }
 
     /// Awards every badge whose criteria the learner now meets and has not earned yet.
-    func awardBadges(now: Date) async throws -> [UserBadge] {
+    /// What a batch of work changed, for badges: see `BadgeTrigger`.
+    struct BatchActivity {
+        var completedIn: Set<UUID> = []
+        var quizAttempted = false
+        /// UTC day numbers the batch's writes make the learner active on.
+        var days: Set<Int> = []
+        /// Lessons per course already read by the batch (its outlines).
+        var lessonCounts: [UUID: Int] = [:]
+    }
+
+    /// Awards the badges the learner now meets. With `batch`, only badges one of whose rules the
+    /// batch can change are evaluated, over only the facts their rules need; without it (a single
+    /// request), every badge not yet earned.
+    func awardBadges(now: Date, batch: BatchActivity? = nil) async throws -> [UserBadge] {
         let store = LearnerStore(db: db)
-        let candidates = try await store.badgesNotEarned(userID: viewer.userID)
+        var candidates = try await store.badgesNotEarned(userID: viewer.userID)
+        if let batch {
+            var trigger = BadgeTrigger(completedIn: batch.completedIn, quizAttempted: batch.quizAttempted)
+            let streaks = candidates.contains { $0.criteria.rules.contains { if case .streakDays = $0 { true } else { false } } }
+            if streaks, !batch.days.isEmpty {
+                // Activity before this batch (whose writes are stamped `now`) on the batch's days.
+                let active = try await store.activeDays(userID: viewer.userID, among: batch.days, before: now)
+                trigger.newActiveDay = !batch.days.isSubset(of: active)
+            }
+            candidates = candidates.filter { trigger.mayChange($0.criteria) }
+        }
         guard !candidates.isEmpty else { return [] }
-        let progress = try await store.progress(userID: viewer.userID)
-        let results = try await store.quizResults(userID: viewer.userID)
+        let facts = batch == nil ? nil : BadgeFacts(for: candidates.map(\.criteria))
+        let progress = facts.map { $0.allProgress } ?? true
+            ? try await store.progress(userID: viewer.userID)
+            : try await store.progress(userID: viewer.userID, courseIDs: facts?.courses ?? [])
+        let results = facts.map(\.quizResults) ?? true ? try await store.quizResults(userID: viewer.userID) : []
         var courseIDs = Set(progress.map(\.courseID))
         for badge in candidates { courseIDs.formUnion(badge.criteria.rules.compactMap(\.courseID)) }
-        let record = LearnerRecord(
-            progress: progress, quizResults: results,
-            lessonCounts: try await CourseStore(db: db).lessonCounts(courseIDs: courseIDs))
+        var lessonCounts = batch?.lessonCounts.filter { courseIDs.contains($0.key) } ?? [:]
+        let missing = courseIDs.subtracting(lessonCounts.keys)
+        if !missing.isEmpty { lessonCounts.merge(try await CourseStore(db: db).lessonCounts(courseIDs: missing)) { known, _ in known } }
+        let record = LearnerRecord(progress: progress, quizResults: results, lessonCounts: lessonCounts)
         var awarded: [UserBadge] = []
         for badge in candidates {
             let evaluation = BadgeEvaluator.evaluate(badge.criteria, record: record)

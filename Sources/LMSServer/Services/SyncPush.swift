@@ -47,7 +47,9 @@ struct SyncPush {
                 case .quizSubmit(let lessonID, let submission):
                     try await state.flush(db: db, viewer: viewer, now: now)
                     let outcome = try await learning.submitQuiz(lessonID: lessonID, submission, now: now)
-                    try await state.reload(lessonID: lessonID, db: db, viewer: viewer)
+                    try await state.reload(lessonID: lessonID, db: db, viewer: viewer, now: now)
+                    state.activity.quizAttempted = true
+                    state.activity.days.insert(ISO8601.utcDayNumber(outcome.result.completedAt))
                     result = MutationResult(id: mutation.id, status: .applied, quizResult: outcome.result)
                 case .unknown(let type, _):
                     throw APIFailure.validation("Unknown mutation type '\(type)'")
@@ -63,7 +65,8 @@ struct SyncPush {
         }
         try await state.flush(db: db, viewer: viewer, now: now)
         if let lastApplied {
-            let awarded = try await learning.awardBadges(now: now)
+            state.activity.lessonCounts = state.outlines.mapValues { $0.lessons.count }
+            let awarded = try await learning.awardBadges(now: now, batch: state.activity)
             if !awarded.isEmpty {
                 results[lastApplied].awardedBadges = awarded
                 if let index = newResults.firstIndex(where: { $0.result.id == results[lastApplied].id }) {
@@ -82,9 +85,7 @@ struct SyncPush {
         let courses = CourseStore(db: db)
         let found = try await courses.courses(ofLessons: Set(lessonIDs))
         state.courseOfLesson = found.courseOfLesson
-        for course in found.courses {
-            state.outlines[course.id] = OrderedCourse(try await courses.outline(of: course))
-        }
+        for (id, outline) in try await courses.outlines(of: found.courses) { state.outlines[id] = OrderedCourse(outline) }
         let store = LearnerStore(db: db)
         let purchases = try await store.purchases(userID: viewer.userID, tenantID: viewer.tenantID)
         for row in try await store.progress(userID: viewer.userID, lessonIDs: Set(lessonIDs)) {
@@ -106,6 +107,8 @@ private struct PushState {
     var learner = LearnerContext(userID: UUID(), role: .learner, tenantID: nil, purchases: [], completedLessonIDs: [])
     /// Changed rows not yet written, by lesson.
     var pending: [UUID: UserProgress] = [:]
+    /// What the batch changed that badges look at.
+    var activity = LearningService.BatchActivity()
 
     mutating func apply(_ update: ProgressUpsert, viewer: Principal, now: Date) throws -> UserProgress {
         try LearningService.validate(update)
@@ -119,9 +122,12 @@ private struct PushState {
             seconds: update.progressSeconds, completed: update.completed,
             completedAt: update.completed ? min(update.completedAt ?? now, now) : nil, now: now)
         if changed {
+            if row.completed, progress[update.lessonID]?.completed != true { activity.completedIn.insert(courseID) }
             progress[update.lessonID] = row
             pending[update.lessonID] = row
             if row.completed { learner.completedLessonIDs.insert(update.lessonID) }
+            activity.days.insert(ISO8601.utcDayNumber(now))
+            if let completedAt = row.completedAt { activity.days.insert(ISO8601.utcDayNumber(completedAt)) }
         }
         return row
     }
@@ -137,8 +143,12 @@ private struct PushState {
     }
 
     /// Reads a lesson's row again after `LearningService` wrote it (a passed quiz completes it).
-    mutating func reload(lessonID: UUID, db: any SQLDatabase, viewer: Principal) async throws {
+    mutating func reload(lessonID: UUID, db: any SQLDatabase, viewer: Principal, now: Date) async throws {
         guard let row = try await LearnerStore(db: db).progress(userID: viewer.userID, lessonID: lessonID) else { return }
+        if row.completed, progress[lessonID]?.completed != true {
+            activity.completedIn.insert(row.courseID)
+            activity.days.insert(ISO8601.utcDayNumber(now))
+        }
         progress[lessonID] = row
         if row.completed { learner.completedLessonIDs.insert(lessonID) }
     }

@@ -163,21 +163,35 @@ struct CourseStore {
 
     /// Chapters and lessons of a course in study order.
     func outline(of course: Course) async throws -> CourseOutline {
-        let chapters = try await db.raw(chaptersQuery(courseID: course.id)).all().map(Chapter.init(row:))
-        let lessons = try await db.raw(lessonsQuery(courseID: course.id)).all().map(Lesson.init(row:))
-        let byChapter = Dictionary(grouping: lessons, by: \.chapterID)
-        return CourseOutline(course: course, chapters: chapters.map { ChapterOutline(chapter: $0, lessons: byChapter[$0.id] ?? []) })
+        try await outlines(of: [course])[course.id] ?? CourseOutline(course: course, chapters: [])
     }
 
-    /// The course a lesson belongs to, ignoring visibility (callers check access next).
-    func chaptersQuery(courseID: UUID) -> SQLQueryString {
-        "SELECT \(unsafeRaw: Columns.chapter) FROM chapters ch WHERE ch.course_id = \(bind: courseID) ORDER BY ch.position, ch.id"
+    /// The outlines of many courses in two statements, whatever their number: what a push over
+    /// many courses reads.
+    func outlines(of courses: [Course]) async throws -> [UUID: CourseOutline] {
+        guard !courses.isEmpty else { return [:] }
+        let ids = courses.map(\.id)
+        let chapters = try await db.raw(chaptersQuery(courseIDs: ids)).all().map(Chapter.init(row:))
+        let lessons = try await db.raw(lessonsQuery(courseIDs: ids)).all().map(Lesson.init(row:))
+        let lessonsByChapter = Dictionary(grouping: lessons, by: \.chapterID)
+        let chaptersByCourse = Dictionary(grouping: chapters, by: \.courseID)
+        var outlines: [UUID: CourseOutline] = [:]
+        for course in courses {
+            outlines[course.id] = CourseOutline(course: course, chapters: (chaptersByCourse[course.id] ?? []).map {
+                ChapterOutline(chapter: $0, lessons: lessonsByChapter[$0.id] ?? [])
+            })
+        }
+        return outlines
     }
 
-    func lessonsQuery(courseID: UUID) -> SQLQueryString {
+    func chaptersQuery(courseIDs: [UUID]) -> SQLQueryString {
+        "SELECT \(unsafeRaw: Columns.chapter) FROM chapters ch WHERE ch.course_id IN (\(binds: courseIDs)) ORDER BY ch.position, ch.id"
+    }
+
+    func lessonsQuery(courseIDs: [UUID]) -> SQLQueryString {
         """
         SELECT \(unsafeRaw: Columns.lesson) FROM lessons l JOIN chapters ch ON ch.id = l.chapter_id
-        WHERE ch.course_id = \(bind: courseID) ORDER BY l.position, l.id
+        WHERE ch.course_id IN (\(binds: courseIDs)) ORDER BY l.position, l.id
         """
     }
 

@@ -37,6 +37,34 @@ struct LearnerStore {
             .first().map(UserProgress.init(row:))
     }
 
+    /// The learner's rows in these courses.
+    func progress(userID: UUID, courseIDs: Set<UUID>) async throws -> [UserProgress] {
+        guard !courseIDs.isEmpty else { return [] }
+        return try await db.raw("""
+            SELECT \(unsafeRaw: Columns.progress) FROM user_progress up
+            WHERE up.user_id = \(bind: userID) AND up.course_id IN (\(binds: Array(courseIDs))) ORDER BY up.updated_at, up.id
+            """).all().map(UserProgress.init(row:))
+    }
+
+    /// Which of these UTC days (day numbers) the learner was active on through writes made before
+    /// `before`: progress updated or completed, quizzes taken (what streaks count).
+    func activeDays(userID: UUID, among days: Set<Int>, before: Date) async throws -> Set<Int> {
+        var active: Set<Int> = []
+        for day in days {
+            let start = Date(timeIntervalSince1970: Double(day) * 86_400), end = start.addingTimeInterval(86_400)
+            let found = try await db.raw("""
+                SELECT 1 AS found WHERE EXISTS (
+                    SELECT 1 FROM user_progress WHERE user_id = \(bind: userID) AND updated_at < \(bind: before)
+                      AND ((updated_at >= \(bind: start) AND updated_at < \(bind: end)) OR (completed_at >= \(bind: start) AND completed_at < \(bind: end))))
+                OR EXISTS (
+                    SELECT 1 FROM quiz_results WHERE user_id = \(bind: userID) AND created_at < \(bind: before)
+                      AND completed_at >= \(bind: start) AND completed_at < \(bind: end))
+                """).first()
+            if found != nil { active.insert(day) }
+        }
+        return active
+    }
+
     /// The learner's rows of these lessons.
     func progress(userID: UUID, lessonIDs: Set<UUID>) async throws -> [UserProgress] {
         guard !lessonIDs.isEmpty else { return [] }
