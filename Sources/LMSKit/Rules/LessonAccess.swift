@@ -102,6 +102,22 @@ public enum LessonAccess {
 
     /// The decision when the lesson before it in study order is already known (`previous`).
     public static func decide(lesson: Lesson, previous: Lesson?, course: Course, for learner: LearnerContext) -> AccessDecision {
+        decide(lesson: lesson, previous: previous.map { Previous(id: $0.id, title: $0.title) }, course: course, for: learner)
+    }
+
+    /// What sequencing needs of the lesson before: whether it was completed (by id), and its
+    /// title for the reason.
+    public struct Previous: Hashable, Sendable {
+        public var id: UUID
+        public var title: String
+
+        public init(id: UUID, title: String) {
+            self.id = id
+            self.title = title
+        }
+    }
+
+    public static func decide(lesson: Lesson, previous: Previous?, course: Course, for learner: LearnerContext) -> AccessDecision {
         if learner.status != .active { return .locked(.accountInactive) }
         if learner.isPlatformAdmin { return .granted(.admin) }
         if course.instructorID == learner.userID { return .granted(.instructor) }

@@ -50,6 +50,15 @@ struct AccessService {
         return (lesson, LessonAccess.decide(lesson: lesson, previous: previous, course: course.course, for: learner))
     }
 
+    /// The same from a lesson's place alone (a push decides lessons of many courses at once,
+    /// reading only those lessons, not their whole outlines).
+    static func decide(
+        _ lesson: Lesson, previous: LessonAccess.Previous?, in course: Course, for learner: LearnerContext, viewer: Principal
+    ) throws -> AccessDecision {
+        guard isVisible(course, to: learner, viewer: viewer) else { throw APIFailure.notFound("Lesson") }
+        return LessonAccess.decide(lesson: lesson, previous: previous, course: course, for: learner)
+    }
+
     /// May the viewer see the course at all: not deleted, and published, theirs to teach, the
     /// platform's to administer, or archived but owned. The lessons, the feed and pushes ask this.
     static func isVisible(_ course: Course, to learner: LearnerContext, viewer: Principal) -> Bool {

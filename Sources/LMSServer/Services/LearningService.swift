@@ -120,8 +120,6 @@ struct LearningService {
         var quizAttempted = false
         /// UTC day numbers the batch's writes make the learner active on.
         var days: Set<Int> = []
-        /// Lessons per course already read by the batch (its outlines).
-        var lessonCounts: [UUID: Int] = [:]
     }
 
     /// Awards the badges the learner now meets. With `batch`, only badges one of whose rules the
@@ -148,9 +146,7 @@ struct LearningService {
         let results = facts.map(\.quizResults) ?? true ? try await store.quizResults(userID: viewer.userID) : []
         var courseIDs = Set(progress.map(\.courseID))
         for badge in candidates { courseIDs.formUnion(badge.criteria.rules.compactMap(\.courseID)) }
-        var lessonCounts = batch?.lessonCounts.filter { courseIDs.contains($0.key) } ?? [:]
-        let missing = courseIDs.subtracting(lessonCounts.keys)
-        if !missing.isEmpty { lessonCounts.merge(try await CourseStore(db: db).lessonCounts(courseIDs: missing)) { known, _ in known } }
+        let lessonCounts = try await CourseStore(db: db).lessonCounts(courseIDs: courseIDs)
         let record = LearnerRecord(progress: progress, quizResults: results, lessonCounts: lessonCounts)
         var awarded: [UserBadge] = []
         for badge in candidates {

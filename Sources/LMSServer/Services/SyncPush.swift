@@ -3,8 +3,8 @@ import LMSKit
 import SQLKit
 
 /// Applies a pushed batch of offline work in a few set-based statements instead of several
-/// round trips per mutation: stored results, lessons, courses, outlines and the learner's records
-/// are read once, progress is merged in memory in the batch's order (so sequencing sees what
+/// round trips per mutation: stored results, the batch's lessons with the one before each, their
+/// courses and the learner's records are read once (whatever the number of courses), progress is merged in memory in the batch's order (so sequencing sees what
 /// came earlier in the batch), and the changed rows, their change-log entries and every
 /// mutation's result are written together. Quiz submissions (rare, and graded against the
 /// database) write what is pending first, then go through `LearningService` one by one.
@@ -65,7 +65,6 @@ struct SyncPush {
         }
         try await state.flush(db: db, viewer: viewer, now: now)
         if let lastApplied {
-            state.activity.lessonCounts = state.outlines.mapValues { $0.lessons.count }
             let awarded = try await learning.awardBadges(now: now, batch: state.activity)
             if !awarded.isEmpty {
                 results[lastApplied].awardedBadges = awarded
@@ -78,23 +77,28 @@ struct SyncPush {
         return results
     }
 
-    /// The records the batch's progress updates are decided against.
+    /// The records the batch's progress updates are decided against: its lessons with the one
+    /// before each, their courses, and the learner's purchases and rows, a statement each.
     private func load(lessonIDs: [UUID]) async throws -> PushState {
         var state = PushState()
         guard !lessonIDs.isEmpty else { return state }
+        let lessons = Set(lessonIDs)
         let courses = CourseStore(db: db)
-        let found = try await courses.courses(ofLessons: Set(lessonIDs))
+        let found = try await courses.courses(ofLessons: lessons)
         state.courseOfLesson = found.courseOfLesson
-        for (id, outline) in try await courses.outlines(of: found.courses) { state.outlines[id] = OrderedCourse(outline) }
+        state.courses = Dictionary(uniqueKeysWithValues: found.courses.map { ($0.id, $0) })
+        state.placements = try await courses.placements(ofLessons: lessons)
         let store = LearnerStore(db: db)
         let purchases = try await store.purchases(userID: viewer.userID, tenantID: viewer.tenantID)
-        for row in try await store.progress(userID: viewer.userID, lessonIDs: Set(lessonIDs)) {
+        for row in try await store.progress(userID: viewer.userID, lessonIDs: lessons) {
             state.progress[row.lessonID] = row
         }
+        // Sequencing asks about the lessons just before the batch's, and the batch's own.
+        let asked = lessons.union(state.placements.values.compactMap { $0.previous?.id })
         // `apply` checked the account first.
         state.learner = LearnerContext(
             userID: viewer.userID, role: viewer.role, status: .active, tenantID: viewer.tenantID, purchases: purchases,
-            completedLessonIDs: try await store.completedLessonIDs(userID: viewer.userID, courseIDs: Set(state.outlines.keys)))
+            completedLessonIDs: try await store.completedLessonIDs(userID: viewer.userID, lessonIDs: asked))
         return state
     }
 }
@@ -102,7 +106,8 @@ struct SyncPush {
 /// What a batch has read and what it will write, in memory between the statements.
 private struct PushState {
     var courseOfLesson: [UUID: UUID] = [:]
-    var outlines: [UUID: OrderedCourse] = [:]
+    var courses: [UUID: Course] = [:]
+    var placements: [UUID: (lesson: Lesson, previous: LessonAccess.Previous?)] = [:]
     var progress: [UUID: UserProgress] = [:]
     var learner = LearnerContext(userID: UUID(), role: .learner, tenantID: nil, purchases: [], completedLessonIDs: [])
     /// Changed rows not yet written, by lesson.
@@ -112,10 +117,11 @@ private struct PushState {
 
     mutating func apply(_ update: ProgressUpsert, viewer: Principal, now: Date) throws -> UserProgress {
         try LearningService.validate(update)
-        guard let courseID = courseOfLesson[update.lessonID], let outline = outlines[courseID] else {
+        guard let courseID = courseOfLesson[update.lessonID], let course = courses[courseID], let placement = placements[update.lessonID] else {
             throw APIFailure.notFound("Lesson")
         }
-        let (lesson, decision) = try AccessService.decide(update.lessonID, in: outline, for: learner, viewer: viewer)
+        let lesson = placement.lesson
+        let decision = try AccessService.decide(lesson, previous: placement.previous, in: course, for: learner, viewer: viewer)
         try LearningService.check(update, lesson: lesson, decision: decision)
         let (row, changed) = LearningService.merged(
             progress[update.lessonID], userID: viewer.userID, lessonID: update.lessonID, courseID: courseID,

@@ -184,6 +184,32 @@ struct CourseStore {
         return outlines
     }
 
+    /// Where each of these lessons stands in its course: the lesson, and the one before it in
+    /// study order (chapter position, lesson position, ids breaking ties as `CourseOutline` does),
+    /// which sequencing needs. One statement returning only these lessons, however long their
+    /// courses are.
+    func placements(ofLessons lessonIDs: Set<UUID>) async throws -> [UUID: (lesson: Lesson, previous: LessonAccess.Previous?)] {
+        guard !lessonIDs.isEmpty else { return [:] }
+        let ids = Array(lessonIDs)
+        var placements: [UUID: (lesson: Lesson, previous: LessonAccess.Previous?)] = [:]
+        for row in try await db.raw("""
+            SELECT * FROM (
+                SELECT \(unsafeRaw: Columns.lesson),
+                       LAG(l.id) OVER study AS previous_id, LAG(l.title) OVER study AS previous_title
+                FROM lessons l JOIN chapters ch ON ch.id = l.chapter_id
+                WHERE ch.course_id IN (SELECT c2.course_id FROM lessons l2 JOIN chapters c2 ON c2.id = l2.chapter_id WHERE l2.id IN (\(binds: ids)))
+                WINDOW study AS (PARTITION BY ch.course_id ORDER BY ch.position, ch.id, l.position, l.id)
+            ) placed WHERE placed.id IN (\(binds: ids))
+            """).all() {
+            let lesson = try Lesson(row: row)
+            let previous = try row.optional("previous_id", as: UUID.self).map { id in
+                LessonAccess.Previous(id: id, title: try row.optional("previous_title", as: String.self) ?? "")
+            }
+            placements[lesson.id] = (lesson, previous)
+        }
+        return placements
+    }
+
     func chaptersQuery(courseIDs: [UUID]) -> SQLQueryString {
         "SELECT \(unsafeRaw: Columns.chapter) FROM chapters ch WHERE ch.course_id IN (\(binds: courseIDs)) ORDER BY ch.position, ch.id"
     }

@@ -74,12 +74,12 @@ struct LearnerStore {
             """).all().map(UserProgress.init(row:))
     }
 
-    /// The lessons the learner completed in these courses (what sequencing asks).
-    func completedLessonIDs(userID: UUID, courseIDs: Set<UUID>) async throws -> Set<UUID> {
-        guard !courseIDs.isEmpty else { return [] }
+    /// Which of these lessons the learner completed (what sequencing asks).
+    func completedLessonIDs(userID: UUID, lessonIDs: Set<UUID>) async throws -> Set<UUID> {
+        guard !lessonIDs.isEmpty else { return [] }
         return Set(try await db.raw("""
             SELECT lesson_id FROM user_progress
-            WHERE user_id = \(bind: userID) AND course_id IN (\(binds: Array(courseIDs))) AND completed
+            WHERE user_id = \(bind: userID) AND lesson_id IN (\(binds: Array(lessonIDs))) AND completed
             """).all().map { try $0.value("lesson_id", as: UUID.self) })
     }
 
